@@ -1,0 +1,1 @@
+"""xcheck: the 1+X pilot self-inspection bot."""

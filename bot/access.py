@@ -1,0 +1,19 @@
+"""Who may do what: every button press and command is checked here, on the server."""
+
+from __future__ import annotations
+
+from storage import Database
+from storage import people
+from storage.models import Person
+
+
+async def person(db: Database, user_id: int, *, admin_ids: tuple[int, ...]) -> Person | None:
+    """The user's binding. Office staff listed in XCHECK_ADMIN_IDS count as office without one."""
+    found = await people.get(db.read, user_id)
+    if found is None and user_id in admin_ids:
+        return Person(user_id=user_id, name="", role="office", institution_id=None, city=None, chat_id=user_id)
+    return found
+
+
+def is_office(who: Person | None) -> bool:
+    return who is not None and who.role == "office"

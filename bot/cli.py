@@ -1,0 +1,184 @@
+"""The `xcheck` command line: init, run, roster, invite, outline, backup."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import cast
+
+from bot import invitations
+from bot import roster as roster_domain
+from bot.clock import Clock
+from bot.config import Settings, SettingsError, load_settings
+from storage import Database
+from storage import meta
+from storage import roster as roster_store
+from storage.models import ORG_KIND, ROLES, Role
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="xcheck", description="1+X 自查助手")
+    sub = p.add_subparsers(dest="command", required=True)
+    sub.add_parser("init", help="create or migrate the database and load the 189 institutions of 附件3")
+    sub.add_parser("run", help="run the bot (long polling)")
+
+    r = sub.add_parser("roster", help="the office's roster workbook")
+    rs = r.add_subparsers(dest="action", required=True)
+    rs.add_parser("export", help="write the roster workbook").add_argument("file", type=Path)
+    rs.add_parser("import", help="read a roster workbook; all or nothing").add_argument("file", type=Path)
+
+    i = sub.add_parser("invite", help="create one-time invitation links")
+    i.add_argument("role", choices=ROLES)
+    i.add_argument("target", nargs="?", default="", help="附件3 number or name; a city for role city")
+    i.add_argument("--count", type=int, default=1)
+    i.add_argument("--days", type=int, default=None)
+
+    o = sub.add_parser("outline", help="print an outline")
+    os_ = o.add_subparsers(dest="action", required=True)
+    show = os_.add_parser("show")
+    show.add_argument("which", choices=("institution", "training_org"))
+    show.add_argument("--json", action="store_true")
+
+    b = sub.add_parser("backup", help="consistent copy of the database while the bot runs")
+    b.add_argument("file", type=Path)
+    return p
+
+
+async def _with_db(settings: Settings, work: Callable[[Database], Awaitable[int]]) -> int:
+    db = Database(settings.db_path)
+    await db.connect()
+    try:
+        return await work(db)
+    finally:
+        await db.close()
+
+
+async def _init(db: Database) -> int:
+    n = await roster_domain.load_seed(db, at=Clock().now().isoformat())
+    counts = await roster_store.count(db.read)
+    print(f"database ready (schema v{await db.schema_version()}); {n} pilot institutions loaded: {counts}")
+    return 0
+
+
+async def _bot_username(db: Database, settings: Settings) -> str | None:
+    known = await meta.get(db.read, "bot_username")
+    if known:
+        return known
+    if not settings.bot_token.get_secret_value():
+        return None
+    from telegram import Bot
+
+    from bot.http import AiohttpRequest
+
+    try:
+        async with Bot(
+            settings.bot_token.get_secret_value(), base_url=settings.api_base_url, request=AiohttpRequest()
+        ) as bot:
+            return bot.username
+    except Exception:  # offline: the plain /start code still works
+        return None
+
+
+def _invite(args: argparse.Namespace, settings: Settings) -> Callable[[Database], Awaitable[int]]:
+    async def work(db: Database) -> int:
+        role = cast(Role, args.role)
+        institution, city = None, None
+        if role in ("coordinator", "org"):
+            institution = await roster_store.find_institution(db.read, args.target)
+            if institution is None:
+                print(f"error: no institution {args.target!r} (use its 附件3 number or exact name)", file=sys.stderr)
+                return 2
+            if (role == "org") != (institution.kind == ORG_KIND):
+                print(f"error: {institution.name} is a {institution.kind}, not right for role {role}", file=sys.stderr)
+                return 2
+        elif role == "city":
+            city = args.target.removesuffix("市")
+            if city not in roster_domain.ANHUI_CITIES:
+                print(f"error: {args.target!r} is not a prefecture city of Anhui", file=sys.stderr)
+                return 2
+        if not 1 <= args.count <= 500:
+            print("error: --count must be between 1 and 500", file=sys.stderr)
+            return 2
+        issued = await invitations.issue(
+            db,
+            role=role,
+            institution=institution,
+            city=city,
+            actor="cli",
+            now=Clock().now(),
+            days=args.days or settings.invitation_days,
+            count=args.count,
+        )
+        username = await _bot_username(db, settings)
+        for inv in issued:
+            target = inv.institution.name if inv.institution else (inv.city or "")
+            print(f"{role}\t{target}\t{inv.expires_at.astimezone(settings.tz):%Y-%m-%d %H:%M}\t"
+                  f"{invitations.deep_link(username, inv.code)}")
+        return 0
+
+    return work
+
+
+def _roster(args: argparse.Namespace) -> Callable[[Database], Awaitable[int]]:
+    async def work(db: Database) -> int:
+        if args.action == "export":
+            await roster_domain.export_workbook(db, args.file)
+            print(f"roster written to {args.file}")
+            return 0
+        try:
+            parsed = await roster_domain.import_workbook(db, args.file, actor="cli", at=Clock().now().isoformat())
+        except roster_domain.RosterImportError as exc:
+            print(f"nothing imported: {len(exc.errors)} problem(s) in {args.file}:", file=sys.stderr)
+            for line in exc.errors:
+                print(f"  {line}", file=sys.stderr)
+            return 1
+        print(f"imported {len(parsed.institutions)} institutions, {len(parsed.certificates)} certificates, "
+              f"{len(parsed.pilots)} pilots")
+        return 0
+
+    return work
+
+
+def _backup(args: argparse.Namespace) -> Callable[[Database], Awaitable[int]]:
+    async def work(db: Database) -> int:
+        await db.backup_to(args.file)
+        print(f"database copied to {args.file}")
+        return 0
+
+    return work
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        settings = load_settings(require_token=args.command == "run")
+    except SettingsError as exc:
+        print(f"xcheck: {exc}", file=sys.stderr)
+        return 2
+    if args.command == "run":
+        from bot.app import run
+
+        run(settings)
+        return 0
+    if args.command == "outline":
+        from bot.outlines.show import show_outline
+
+        print(show_outline(args.which, settings, as_json=args.json))
+        return 0
+    work: Callable[[Database], Awaitable[int]]
+    if args.command == "init":
+        work = _init
+    elif args.command == "roster":
+        work = _roster(args)
+    elif args.command == "invite":
+        work = _invite(args, settings)
+    else:
+        work = _backup(args)
+    return asyncio.run(_with_db(settings, work))
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

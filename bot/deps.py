@@ -1,0 +1,36 @@
+"""What every handler needs, kept on the Application so handlers themselves hold no state."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from telegram.ext import Application, CallbackContext
+
+from bot.clock import Clock
+from bot.config import Settings
+from storage import Database
+
+
+@dataclass
+class Deps:
+    settings: Settings
+    db: Database
+    clock: Clock
+    bot_username: str | None = None
+
+    def now_iso(self) -> str:
+        return self.clock.now().isoformat()
+
+    def is_admin(self, user_id: int) -> bool:
+        return user_id in self.settings.admin_ids
+
+
+DEPS_KEY = "xcheck.deps"
+
+
+def deps(context: CallbackContext) -> Deps:  # type: ignore[type-arg]
+    return context.application.bot_data[DEPS_KEY]  # type: ignore[no-any-return]
+
+
+def deps_of(application: Application) -> Deps:  # type: ignore[type-arg]
+    return application.bot_data[DEPS_KEY]  # type: ignore[no-any-return]

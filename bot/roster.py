@@ -1,0 +1,213 @@
+"""The roster: 附件3 as shipped, and the office's roster workbook (import is all-or-nothing)."""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any, cast
+
+from openpyxl import Workbook, load_workbook
+
+from storage import Database
+from storage import audit
+from storage import roster as store
+from storage.models import ORG_KIND, SCHOOL_KINDS, Kind
+from storage.roster import CertificateRow, PilotRow, RosterRow
+
+ANHUI_CITIES = (
+    "合肥", "芜湖", "蚌埠", "淮南", "马鞍山", "淮北", "铜陵", "安庆",
+    "黄山", "滁州", "阜阳", "宿州", "六安", "亳州", "池州", "宣城",
+)  # fmt: skip
+KINDS: tuple[Kind, ...] = (*SCHOOL_KINDS, ORG_KIND)
+
+SHEET_INST, SHEET_CERT, SHEET_PILOT = "院校", "证书", "试点"
+HEAD_INST = ("序号", "类型", "名称", "所在市")
+HEAD_CERT = ("证书名称", "培训评价组织", "牵头院校")
+HEAD_PILOT = ("院校名称", "证书名称", "试点规模")
+
+
+def seed_rows() -> list[RosterRow]:
+    """The 189 pilot institutions of 附件3, with the city only where the name makes it certain."""
+    text = (resources.files("bot") / "data" / "roster.csv").read_text(encoding="utf-8")
+    return [
+        RosterRow(seq=int(r["seq"]), kind=cast(Kind, r["kind"]), name=r["name"], city=r["city"] or None)
+        for r in csv.DictReader(text.splitlines())
+    ]
+
+
+async def load_seed(db: Database, *, at: str) -> int:
+    rows = seed_rows()
+    async with db.transaction() as conn:
+        n = await store.upsert_institutions(conn, rows)
+        await audit.record(conn, at=at, actor="cli", action="roster.init", detail={"institutions": n})
+    return n
+
+
+@dataclass
+class ParsedRoster:
+    institutions: list[RosterRow] = field(default_factory=list)
+    certificates: list[CertificateRow] = field(default_factory=list)
+    pilots: list[PilotRow] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+
+class RosterImportError(Exception):
+    def __init__(self, errors: list[str]) -> None:
+        super().__init__(f"{len(errors)} problem(s)")
+        self.errors = errors
+
+
+def _cell(value: Any) -> str:
+    return "" if value is None else str(value).strip()
+
+
+def _whole(value: Any) -> int | None:
+    """A non-negative whole number from a cell, or None. Excel hands numbers over as floats."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, int):
+        return value if value >= 0 else None
+    text = _cell(value)
+    return int(text) if text.isdigit() else None
+
+
+def parse_workbook(path: Path) -> ParsedRoster:
+    out = ParsedRoster()
+    try:
+        wb = load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
+        out.errors.append(f"无法读取工作簿：{exc.__class__.__name__}")
+        return out
+    for name in (SHEET_INST, SHEET_CERT, SHEET_PILOT):
+        if name not in wb.sheetnames:
+            out.errors.append(f"缺少工作表“{name}”")
+    if out.errors:
+        return out
+
+    names: set[str] = set()
+    seqs: set[int] = set()
+    kinds: dict[str, Kind] = {}
+    for i, row in enumerate(wb[SHEET_INST].iter_rows(min_row=2, values_only=True), start=2):
+        if not any(_cell(v) for v in row[:4]):
+            continue
+        seq_v, kind_v, name_v, city_v = (list(row) + [None] * 4)[:4]
+        where = f"{SHEET_INST} 第{i}行"
+        name, kind, city = _cell(name_v), _cell(kind_v), _cell(city_v)
+        seq = _whole(seq_v) if _cell(seq_v) else None
+        if not name:
+            out.errors.append(f"{where}：名称为空")
+            continue
+        if name in names:
+            out.errors.append(f"{where}：名称“{name}”重复")
+        if kind not in KINDS:
+            out.errors.append(f"{where}：类型“{kind}”无效，应为 {'/'.join(KINDS)}")
+            continue
+        if _cell(seq_v) and seq is None:
+            out.errors.append(f"{where}：序号“{_cell(seq_v)}”不是正整数")
+        elif kind != ORG_KIND and seq is None:
+            out.errors.append(f"{where}：院校须有附件3中的序号")
+        elif seq is not None and seq in seqs:
+            out.errors.append(f"{where}：序号 {seq} 重复")
+        if city and city.removesuffix("市") not in ANHUI_CITIES:
+            out.errors.append(f"{where}：所在市“{city}”不是安徽省的地级市")
+        names.add(name)
+        if seq is not None:
+            seqs.add(seq)
+        kinds[name] = cast(Kind, kind)
+        out.institutions.append(RosterRow(seq, cast(Kind, kind), name, city.removesuffix("市") or None))
+
+    certs: set[str] = set()
+    for i, row in enumerate(wb[SHEET_CERT].iter_rows(min_row=2, values_only=True), start=2):
+        if not any(_cell(v) for v in row[:3]):
+            continue
+        cert_v, org_v, lead_v = (list(row) + [None] * 3)[:3]
+        where = f"{SHEET_CERT} 第{i}行"
+        cert, org, lead = _cell(cert_v), _cell(org_v), _cell(lead_v)
+        if not cert:
+            out.errors.append(f"{where}：证书名称为空")
+            continue
+        if cert in certs:
+            out.errors.append(f"{where}：证书“{cert}”重复")
+        if org and org not in kinds:
+            # An organization named only here is added as one, so the office need not list it twice.
+            kinds[org] = ORG_KIND
+            out.institutions.append(RosterRow(None, ORG_KIND, org, None))
+        elif org and kinds[org] != ORG_KIND:
+            out.errors.append(f"{where}：“{org}”在院校表中不是培训评价组织")
+        if lead and kinds.get(lead) not in SCHOOL_KINDS:
+            out.errors.append(f"{where}：牵头院校“{lead}”不在院校表中")
+        certs.add(cert)
+        out.certificates.append(CertificateRow(cert, org or None, lead or None))
+
+    pairs: set[tuple[str, str]] = set()
+    for i, row in enumerate(wb[SHEET_PILOT].iter_rows(min_row=2, values_only=True), start=2):
+        if not any(_cell(v) for v in row[:3]):
+            continue
+        inst_v, cert_v, scale_v = (list(row) + [None] * 3)[:3]
+        where = f"{SHEET_PILOT} 第{i}行"
+        inst, cert, scale = _cell(inst_v), _cell(cert_v), _whole(scale_v)
+        if kinds.get(inst) not in SCHOOL_KINDS:
+            out.errors.append(f"{where}：院校“{inst}”不在院校表中")
+        if cert not in certs:
+            out.errors.append(f"{where}：证书“{cert}”不在证书表中")
+        if scale is None:
+            out.errors.append(f"{where}：试点规模“{_cell(scale_v)}”应为非负整数")
+        if (inst, cert) in pairs:
+            out.errors.append(f"{where}：“{inst}”的“{cert}”重复")
+        pairs.add((inst, cert))
+        out.pilots.append(PilotRow(inst, cert, scale or 0))
+    wb.close()
+    return out
+
+
+async def import_workbook(db: Database, path: Path, *, actor: str, at: str) -> ParsedRoster:
+    parsed = parse_workbook(path)
+    if parsed.errors:
+        raise RosterImportError(parsed.errors)
+    async with db.transaction() as conn:
+        await store.upsert_institutions(conn, parsed.institutions)
+        await store.replace_certificates(conn, parsed.certificates, parsed.pilots)
+        await audit.record(
+            conn,
+            at=at,
+            actor=actor,
+            action="roster.import",
+            subject=path.name,
+            detail={
+                "institutions": len(parsed.institutions),
+                "certificates": len(parsed.certificates),
+                "pilots": len(parsed.pilots),
+            },
+        )
+    return parsed
+
+
+async def export_workbook(db: Database, path: Path) -> None:
+    conn = db.read
+    insts = await store.institutions(conn)
+    by_id = {i.id: i.name for i in insts}
+    wb = Workbook()
+    ws = wb.active
+    ws.title = SHEET_INST
+    ws.append(HEAD_INST)
+    for inst in insts:
+        ws.append([inst.seq, inst.kind, inst.name, inst.city or ""])
+    ws_c = wb.create_sheet(SHEET_CERT)
+    ws_c.append(HEAD_CERT)
+    certs = await store.certificates(conn)
+    for c in certs:
+        ws_c.append([c.name, by_id.get(c.org_id or 0, ""), by_id.get(c.lead_id or 0, "")])
+    ws_p = wb.create_sheet(SHEET_PILOT)
+    ws_p.append(HEAD_PILOT)
+    for p in await store.all_pilots(conn):
+        ws_p.append([by_id[p.institution_id], p.certificate_name, p.scale])
+    for sheet, widths in ((ws, (6, 14, 36, 10)), (ws_c, (30, 30, 30)), (ws_p, (36, 30, 10))):
+        sheet.freeze_panes = "A2"
+        for col, width in zip("ABCD", widths, strict=False):
+            sheet.column_dimensions[col].width = width
+    path.parent.mkdir(parents=True, exist_ok=True)
+    wb.save(path)

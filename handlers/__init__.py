@@ -1,0 +1,16 @@
+"""All handlers, registered in one place. Order matters; each group says why."""
+
+from __future__ import annotations
+
+from telegram.ext import Application
+
+from handlers import errors, gate, office, start
+
+
+def register(application: Application) -> None:  # type: ignore[type-arg]
+    # Group -1 runs first for every update: it drops group chats and updates already applied, and
+    # stops them from reaching any other group.
+    application.add_handlers(gate.HANDLERS, group=-1)
+    # Commands come before the walk's catch-all text handler, so /cancel is never taken as an answer.
+    application.add_handlers([*start.HANDLERS, *office.HANDLERS], group=0)
+    application.add_error_handler(errors.report_error)

@@ -1,0 +1,21 @@
+"""Runs before every other handler: drops what the bot must not act on."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.constants import ChatType
+from telegram.ext import ApplicationHandlerStop, BaseHandler, ContextTypes, TypeHandler
+
+from bot.deps import deps
+
+
+async def drop_unwanted_updates(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Stops group-chat traffic and updates Telegram re-delivers after a crash (already applied)."""
+    chat = update.effective_chat
+    if chat is not None and chat.type != ChatType.PRIVATE:
+        raise ApplicationHandlerStop
+    if await deps(context).db.was_applied(update.update_id):
+        raise ApplicationHandlerStop
+
+
+HANDLERS: list[BaseHandler] = [TypeHandler(Update, drop_unwanted_updates)]  # type: ignore[type-arg]

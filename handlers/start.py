@@ -1,0 +1,83 @@
+"""/start (with or without an invitation), /help, /cancel."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import BaseHandler, CommandHandler, ContextTypes, filters
+
+from bot import access
+from bot.deps import deps
+from bot.invitations import InvitationRefused, redeem
+from messages import zh
+from storage import AlreadyApplied
+from storage import cursors, roster
+
+_REFUSALS = {"unknown": zh.INVITE_UNKNOWN, "used": zh.INVITE_USED, "expired": zh.INVITE_EXPIRED}
+
+
+async def _unit_name(context: ContextTypes.DEFAULT_TYPE, institution_id: int | None, city: str | None) -> str | None:
+    if institution_id is not None:
+        inst = await roster.institution(deps(context).db.read, institution_id)
+        return inst.name if inst else None
+    return city
+
+
+async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Redeems an invitation code if one came with /start, then greets the user by their unit."""
+    assert update.effective_user and update.effective_message and update.effective_chat
+    d = deps(context)
+    user = update.effective_user
+    if context.args:
+        try:
+            role, inst_id, city = await redeem(
+                d.db,
+                code=context.args[0][:64],
+                user_id=user.id,
+                name=user.full_name,
+                chat_id=update.effective_chat.id,
+                now=d.clock.now(),
+                update_id=update.update_id,
+            )
+        except InvitationRefused as refused:
+            await update.effective_message.reply_html(_REFUSALS[refused.reason])
+            return
+        except AlreadyApplied:
+            return
+        await update.effective_message.reply_html(zh.welcome(role, await _unit_name(context, inst_id, city)))
+        return
+    who = await access.person(d.db, user.id, admin_ids=d.settings.admin_ids)
+    if who is None:
+        await update.effective_message.reply_html(zh.NOT_BOUND)
+        return
+    await update.effective_message.reply_html(
+        zh.greeting(who.role, await _unit_name(context, who.institution_id, who.city))
+    )
+
+
+async def show_help(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Sends the help text for the user's role."""
+    assert update.effective_user and update.effective_message
+    d = deps(context)
+    who = await access.person(d.db, update.effective_user.id, admin_ids=d.settings.admin_ids)
+    text = zh.HELP_COMMON
+    if who is None:
+        text += "\n\n" + zh.NOT_BOUND
+    elif who.role in ("coordinator", "org"):
+        text += zh.HELP_COORDINATOR
+    elif who.role == "office":
+        text += zh.HELP_OFFICE
+    await update.effective_message.reply_html(text)
+
+
+async def cancel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Drops any half-finished step (a pending confirmation); stored answers stay."""
+    assert update.effective_message and update.effective_user
+    await cursors.reset_stage(deps(context).db, update.effective_user.id, at=deps(context).now_iso())
+    await update.effective_message.reply_html(zh.CANCELLED)
+
+
+HANDLERS: list[BaseHandler] = [  # type: ignore[type-arg]
+    CommandHandler("start", start, filters=filters.ChatType.PRIVATE),
+    CommandHandler("help", show_help, filters=filters.ChatType.PRIVATE),
+    CommandHandler("cancel", cancel, filters=filters.ChatType.PRIVATE),
+]

@@ -1,0 +1,5 @@
+"""All SQL of xcheck lives in this package; callers get typed models back."""
+
+from storage.db import AlreadyApplied, Database
+
+__all__ = ["AlreadyApplied", "Database"]

@@ -1,0 +1,45 @@
+"""Where each person stands in the walk. A row, so a restart loses nothing."""
+
+from __future__ import annotations
+
+import json
+
+import aiosqlite
+
+from storage.db import Database
+from storage.models import Cursor
+
+_CURSOR = "SELECT user_id, report_id, item, row, stage, pending FROM cursors"
+
+
+async def get(conn: aiosqlite.Connection, user_id: int) -> Cursor | None:
+    async with conn.execute(_CURSOR + " WHERE user_id = ?", (user_id,)) as cur:
+        row = await cur.fetchone()
+    return Cursor(*row) if row else None
+
+
+async def put(
+    conn: aiosqlite.Connection,
+    *,
+    user_id: int,
+    report_id: int | None,
+    item: str | None,
+    row: int = 0,
+    stage: str = "ask",
+    pending: object = None,
+    at: str,
+) -> None:
+    await conn.execute(
+        "INSERT INTO cursors (user_id, report_id, item, row, stage, pending, updated_at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (user_id) DO UPDATE SET report_id = excluded.report_id, "
+        "item = excluded.item, row = excluded.row, stage = excluded.stage, pending = excluded.pending, "
+        "updated_at = excluded.updated_at",
+        (user_id, report_id, item, row, stage, json.dumps(pending or {}, ensure_ascii=False), at),
+    )
+
+
+async def reset_stage(db: Database, user_id: int, *, at: str) -> None:
+    async with db.transaction() as conn:
+        await conn.execute(
+            "UPDATE cursors SET stage = 'ask', pending = '{}', updated_at = ? WHERE user_id = ?", (at, user_id)
+        )

@@ -1,0 +1,18 @@
+"""Small key/value facts about this installation (e.g. the bot's username, learnt at start-up)."""
+
+from __future__ import annotations
+
+import aiosqlite
+
+
+async def get(conn: aiosqlite.Connection, key: str) -> str | None:
+    async with conn.execute("SELECT value FROM meta WHERE key = ?", (key,)) as cur:
+        row = await cur.fetchone()
+    return str(row[0]) if row else None
+
+
+async def put(conn: aiosqlite.Connection, key: str, value: str) -> None:
+    await conn.execute(
+        "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        (key, value),
+    )

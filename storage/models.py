@@ -1,0 +1,89 @@
+"""Typed rows handed out by the storage layer."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+Kind = Literal["本科", "高职", "中职", "培训评价组织"]
+Role = Literal["office", "coordinator", "city", "org", "expert"]
+ReportStatus = Literal["draft", "submitted", "returned", "accepted"]
+
+SCHOOL_KINDS: tuple[Kind, ...] = ("本科", "高职", "中职")
+ORG_KIND: Kind = "培训评价组织"
+ROLES: tuple[Role, ...] = ("office", "coordinator", "city", "org", "expert")
+
+
+@dataclass(frozen=True, slots=True)
+class Institution:
+    id: int
+    seq: int | None
+    kind: Kind
+    name: str
+    city: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Certificate:
+    id: int
+    name: str
+    org_id: int | None
+    lead_id: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class Pilot:
+    institution_id: int
+    certificate_id: int
+    certificate_name: str
+    scale: int
+
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    user_id: int
+    name: str
+    role: Role
+    institution_id: int | None
+    city: str | None
+    chat_id: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class Invitation:
+    id: int
+    role: Role
+    institution_id: int | None
+    city: str | None
+    expires_at: str
+    used_at: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class AuditEntry:
+    id: int
+    at: str
+    actor: str
+    action: str
+    subject: str
+    detail: str
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    id: int
+    institution_id: int
+    certificate_id: int | None
+    outline: Literal["institution", "training_org"]
+    status: ReportStatus
+    version: int
+
+
+@dataclass(frozen=True, slots=True)
+class Cursor:
+    user_id: int
+    report_id: int | None
+    item: str | None
+    row: int
+    stage: str
+    pending: str

@@ -1,0 +1,81 @@
+"""People bound to a role, and the one-time invitations that bind them."""
+
+from __future__ import annotations
+
+import aiosqlite
+
+from storage.models import Invitation, Person, Role
+
+_PERSON = "SELECT user_id, name, role, institution_id, city, chat_id FROM people"
+
+
+async def get(conn: aiosqlite.Connection, user_id: int) -> Person | None:
+    async with conn.execute(_PERSON + " WHERE user_id = ?", (user_id,)) as cur:
+        row = await cur.fetchone()
+    return Person(*row) if row else None
+
+
+async def bind(
+    conn: aiosqlite.Connection,
+    *,
+    user_id: int,
+    name: str,
+    role: Role,
+    institution_id: int | None,
+    city: str | None,
+    chat_id: int | None,
+    at: str,
+) -> None:
+    await conn.execute(
+        "INSERT INTO people (user_id, name, role, institution_id, city, chat_id, bound_at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (user_id) DO UPDATE SET name = excluded.name, "
+        "role = excluded.role, institution_id = excluded.institution_id, city = excluded.city, "
+        "chat_id = excluded.chat_id, bound_at = excluded.bound_at",
+        (user_id, name, role, institution_id, city, chat_id, at),
+    )
+
+
+async def with_role(conn: aiosqlite.Connection, role: Role) -> list[Person]:
+    async with conn.execute(_PERSON + " WHERE role = ? ORDER BY user_id", (role,)) as cur:
+        return [Person(*row) for row in await cur.fetchall()]
+
+
+async def of_institution(conn: aiosqlite.Connection, institution_id: int) -> list[Person]:
+    async with conn.execute(_PERSON + " WHERE institution_id = ? ORDER BY user_id", (institution_id,)) as cur:
+        return [Person(*row) for row in await cur.fetchall()]
+
+
+async def create_invitation(
+    conn: aiosqlite.Connection,
+    *,
+    code_hash: str,
+    role: Role,
+    institution_id: int | None,
+    city: str | None,
+    created_by: str,
+    created_at: str,
+    expires_at: str,
+) -> int:
+    cur = await conn.execute(
+        "INSERT INTO invitations (code_hash, role, institution_id, city, created_by, created_at, expires_at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (code_hash, role, institution_id, city, created_by, created_at, expires_at),
+    )
+    return int(cur.lastrowid or 0)
+
+
+async def invitation_by_hash(conn: aiosqlite.Connection, code_hash: str) -> Invitation | None:
+    async with conn.execute(
+        "SELECT id, role, institution_id, city, expires_at, used_at FROM invitations WHERE code_hash = ?",
+        (code_hash,),
+    ) as cur:
+        row = await cur.fetchone()
+    return Invitation(*row) if row else None
+
+
+async def mark_invitation_used(conn: aiosqlite.Connection, invitation_id: int, *, user_id: int, at: str) -> bool:
+    """True when this call used it; False when someone else used it first."""
+    cur = await conn.execute(
+        "UPDATE invitations SET used_at = ?, used_by = ? WHERE id = ? AND used_at IS NULL", (at, user_id, invitation_id)
+    )
+    return cur.rowcount == 1

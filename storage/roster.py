@@ -1,0 +1,142 @@
+"""Institutions, training organizations, certificates and who pilots what."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import aiosqlite
+
+from storage.models import Certificate, Institution, Kind, Pilot
+
+_INST = "SELECT id, seq, kind, name, city FROM institutions"
+
+
+@dataclass(frozen=True, slots=True)
+class RosterRow:
+    """One institution as the roster workbook describes it."""
+
+    seq: int | None
+    kind: Kind
+    name: str
+    city: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class CertificateRow:
+    name: str
+    org_name: str | None
+    lead_name: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class PilotRow:
+    institution_name: str
+    certificate_name: str
+    scale: int
+
+
+async def count(conn: aiosqlite.Connection) -> dict[str, int]:
+    async with conn.execute("SELECT kind, COUNT(*) FROM institutions GROUP BY kind") as cur:
+        return {str(k): int(n) for k, n in await cur.fetchall()}
+
+
+async def upsert_institutions(conn: aiosqlite.Connection, rows: Iterable[RosterRow]) -> int:
+    n = 0
+    for r in rows:
+        await conn.execute(
+            "INSERT INTO institutions (seq, kind, name, city) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT (name) DO UPDATE SET seq = excluded.seq, kind = excluded.kind, "
+            "city = COALESCE(excluded.city, institutions.city)",
+            (r.seq, r.kind, r.name, r.city or None),
+        )
+        n += 1
+    return n
+
+
+async def replace_certificates(
+    conn: aiosqlite.Connection, certificates: Iterable[CertificateRow], pilots: Iterable[PilotRow]
+) -> None:
+    """Certificates keep their ids (reports point at them); pilots are replaced as a whole."""
+    ids = await institution_ids(conn)
+    for c in certificates:
+        await conn.execute(
+            "INSERT INTO certificates (name, org_id, lead_id) VALUES (?, ?, ?) "
+            "ON CONFLICT (name) DO UPDATE SET org_id = excluded.org_id, lead_id = excluded.lead_id",
+            (c.name, ids.get(c.org_name or ""), ids.get(c.lead_name or "")),
+        )
+    await conn.execute("DELETE FROM pilots")
+    async with conn.execute("SELECT name, id FROM certificates") as cur:
+        cert_ids = {str(n): int(i) for n, i in await cur.fetchall()}
+    await conn.executemany(
+        "INSERT INTO pilots (institution_id, certificate_id, scale) VALUES (?, ?, ?)",
+        [(ids[p.institution_name], cert_ids[p.certificate_name], p.scale) for p in pilots],
+    )
+
+
+async def institution_ids(conn: aiosqlite.Connection) -> dict[str, int]:
+    async with conn.execute("SELECT name, id FROM institutions") as cur:
+        return {str(n): int(i) for n, i in await cur.fetchall()}
+
+
+async def institutions(conn: aiosqlite.Connection, *, kind: Kind | None = None) -> list[Institution]:
+    sql = _INST + (" WHERE kind = ?" if kind else "") + " ORDER BY seq IS NULL, seq, name"
+    async with conn.execute(sql, (kind,) if kind else ()) as cur:
+        return [Institution(*row) for row in await cur.fetchall()]
+
+
+async def institution(conn: aiosqlite.Connection, institution_id: int) -> Institution | None:
+    async with conn.execute(_INST + " WHERE id = ?", (institution_id,)) as cur:
+        row = await cur.fetchone()
+    return Institution(*row) if row else None
+
+
+async def find_institution(conn: aiosqlite.Connection, ref: str) -> Institution | None:
+    """By 附件3 number, by database id prefixed '#', or by exact name."""
+    ref = ref.strip()
+    if ref.isdigit():
+        sql, arg = _INST + " WHERE seq = ?", int(ref)
+    elif ref.startswith("#") and ref[1:].isdigit():
+        sql, arg = _INST + " WHERE id = ?", int(ref[1:])
+    else:
+        sql, arg = _INST + " WHERE name = ?", ref  # type: ignore[assignment]
+    async with conn.execute(sql, (arg,)) as cur:
+        row = await cur.fetchone()
+    return Institution(*row) if row else None
+
+
+async def certificates(conn: aiosqlite.Connection) -> list[Certificate]:
+    async with conn.execute("SELECT id, name, org_id, lead_id FROM certificates ORDER BY id") as cur:
+        return [Certificate(*row) for row in await cur.fetchall()]
+
+
+async def certificate(conn: aiosqlite.Connection, certificate_id: int) -> Certificate | None:
+    async with conn.execute(
+        "SELECT id, name, org_id, lead_id FROM certificates WHERE id = ?", (certificate_id,)
+    ) as cur:
+        row = await cur.fetchone()
+    return Certificate(*row) if row else None
+
+
+async def certificates_of_org(conn: aiosqlite.Connection, org_id: int) -> list[Certificate]:
+    async with conn.execute(
+        "SELECT id, name, org_id, lead_id FROM certificates WHERE org_id = ? ORDER BY id", (org_id,)
+    ) as cur:
+        return [Certificate(*row) for row in await cur.fetchall()]
+
+
+async def pilots_of(conn: aiosqlite.Connection, institution_id: int) -> list[Pilot]:
+    async with conn.execute(
+        "SELECT p.institution_id, p.certificate_id, c.name, p.scale FROM pilots p "
+        "JOIN certificates c ON c.id = p.certificate_id WHERE p.institution_id = ? ORDER BY c.id",
+        (institution_id,),
+    ) as cur:
+        return [Pilot(*row) for row in await cur.fetchall()]
+
+
+async def all_pilots(conn: aiosqlite.Connection) -> list[Pilot]:
+    async with conn.execute(
+        "SELECT p.institution_id, p.certificate_id, c.name, p.scale FROM pilots p "
+        "JOIN certificates c ON c.id = p.certificate_id ORDER BY p.institution_id, c.id"
+    ) as cur:
+        return [Pilot(*row) for row in await cur.fetchall()]

@@ -1,0 +1,53 @@
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import pytest
+
+from bot.clock import FrozenClock
+from tests.helpers import T0, ErrorCollector, Harness, make_settings
+from tests.standin import StandIn
+
+# Tests talk only to 127.0.0.1; a proxy from the environment must never get in the way.
+for _var in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy"):
+    os.environ.pop(_var, None)
+os.environ["NO_PROXY"] = "127.0.0.1,localhost"
+
+
+@pytest.fixture(autouse=True)
+def fail_on_logged_errors() -> Iterator[ErrorCollector]:
+    collector = ErrorCollector()
+    root = logging.getLogger()
+    root.addHandler(collector)
+    yield collector
+    root.removeHandler(collector)
+    unexpected = [r for r in collector.records if not getattr(r, "expected", False)]
+    if unexpected:
+        details = "\n".join(f"{r.name}: {r.getMessage()} {r.exc_info[1]!r}" if r.exc_info else r.getMessage()
+                            for r in unexpected)
+        pytest.fail(f"errors were logged during the test:\n{details}")
+
+
+@pytest.fixture
+async def standin() -> AsyncIterator[StandIn]:
+    s = StandIn()
+    await s.start()
+    yield s
+    await s.stop()
+
+
+@pytest.fixture
+def clock() -> FrozenClock:
+    return FrozenClock(T0)
+
+
+@pytest.fixture
+async def harness(tmp_path: Path, standin: StandIn, clock: FrozenClock) -> AsyncIterator[Harness]:
+    h = Harness(standin, make_settings(tmp_path, standin), clock)
+    await h.start()
+    await h.seed()
+    yield h
+    await h.stop()

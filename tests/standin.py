@@ -1,0 +1,407 @@
+"""A local stand-in for the Telegram Bot API, for tests and benchmarks.
+
+The real PTB Application talks to it over HTTP on 127.0.0.1 (XCHECK_API_BASE_URL / XCHECK_API_FILE_URL).
+It simulates users (text, button presses, uploads), records every call, and injects faults on demand:
+error codes with retry_after, added latency, a flood cap, dropped connections.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp import web
+
+BOT_ID = 4242
+# Values PTB sends as plain strings; everything else arrives JSON-encoded.
+_STRING_FIELDS = {
+    "text", "caption", "callback_query_id", "parse_mode", "file_id", "url", "description",
+    "short_description", "secret_token", "language_code", "emoji",
+}  # fmt: skip
+DOWNLOAD_LIMIT = 20 * 1024 * 1024
+
+
+@dataclass
+class Call:
+    method: str
+    params: dict[str, Any]
+    at: float
+    files: dict[str, tuple[str, bytes]] = field(default_factory=dict)
+
+
+@dataclass
+class Shown:
+    """A message the bot shows in a chat, as it looks now (after any edits)."""
+
+    message_id: int
+    chat_id: int
+    text: str
+    reply_markup: dict[str, Any] | None
+    document: tuple[str, bytes] | None = None
+
+    @property
+    def buttons(self) -> list[tuple[str, str]]:
+        rows = (self.reply_markup or {}).get("inline_keyboard", [])
+        return [(b["text"], b.get("callback_data", b.get("url", ""))) for row in rows for b in row]
+
+    def button(self, label: str) -> str:
+        """The callback data of the first button whose text contains label."""
+        for text, data in self.buttons:
+            if label in text:
+                return data
+        raise AssertionError(f"no button {label!r} in {[t for t, _ in self.buttons]}\n{self.text}")
+
+
+@dataclass
+class Fault:
+    method: str | None  # None: any method
+    code: int
+    description: str
+    retry_after: int | None
+    times: int
+    drop: bool = False  # close the connection without an answer
+
+
+class StandIn:
+    def __init__(self, token: str = "123456:TEST-token", username: str = "xcheck_test_bot") -> None:
+        self.token = token
+        self.username = username
+        self.calls: list[Call] = []
+        self.updates: list[dict[str, Any]] = []
+        self.confirmed_offset = 0
+        self.latency = 0.0
+        self.flood_cap: int | None = None  # messages per second over all chats
+        self.blocked: set[int] = set()  # users who blocked the bot: 403 on send
+        self._flood_window: list[float] = []
+        self._faults: list[Fault] = []
+        self._ids = itertools.count(1)
+        self._update_ids = itertools.count(1)
+        self._msg_ids: dict[int, itertools.count[int]] = defaultdict(lambda: itertools.count(1000))
+        self._messages: dict[tuple[int, int], Shown] = {}
+        self.events: dict[int, list[Shown]] = defaultdict(list)  # what each chat saw, in order
+        self._files: dict[str, tuple[bytes, str, int]] = {}
+        self._changed = asyncio.Condition()
+        self._new_update = asyncio.Event()
+        self._runner: web.AppRunner | None = None
+        self.port = 0
+
+    # --- lifecycle ---------------------------------------------------------------------------------
+    async def start(self) -> None:
+        app = web.Application(client_max_size=200 * 1024 * 1024)
+        app.router.add_route("*", "/bot{token}/{method}", self._api)
+        app.router.add_get("/file/bot{token}/{path:.+}", self._download)
+        self._runner = web.AppRunner(app, access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+
+    async def stop(self) -> None:
+        self._new_update.set()
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/bot"
+
+    @property
+    def file_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/file/bot"
+
+    # --- faults ------------------------------------------------------------------------------------
+    def fail(
+        self, method: str | None, code: int, description: str = "", *, retry_after: int | None = None, times: int = 1
+    ) -> None:
+        self._faults.append(Fault(method, code, description or f"Error {code}", retry_after, times))
+
+    def drop(self, method: str | None, *, times: int = 1) -> None:
+        self._faults.append(Fault(method, 0, "", None, times, drop=True))
+
+    def _take_fault(self, method: str) -> Fault | None:
+        for fault in self._faults:
+            if fault.method in (None, method) and fault.times > 0:
+                fault.times -= 1
+                if fault.times == 0:
+                    self._faults.remove(fault)
+                return fault
+        return None
+
+    # --- simulated users ---------------------------------------------------------------------------
+    @staticmethod
+    def user(user_id: int, name: str = "测试") -> dict[str, Any]:
+        return {"id": user_id, "is_bot": False, "first_name": name, "language_code": "zh-hans"}
+
+    def _push(self, payload: dict[str, Any]) -> int:
+        update_id = next(self._update_ids)
+        self.updates.append({"update_id": update_id, **payload})
+        self._new_update.set()
+        return update_id
+
+    def _message(self, user_id: int, chat: dict[str, Any] | None, **fields: Any) -> dict[str, Any]:
+        return {
+            "message_id": next(self._msg_ids[user_id]),
+            "date": int(time.time()),
+            "chat": chat or {"id": user_id, "type": "private", "first_name": "测试"},
+            "from": self.user(user_id),
+            **fields,
+        }
+
+    def send_text(self, user_id: int, text: str, *, chat: dict[str, Any] | None = None) -> int:
+        fields: dict[str, Any] = {"text": text}
+        if text.startswith("/"):
+            fields["entities"] = [{"type": "bot_command", "offset": 0, "length": len(text.split()[0])}]
+        return self._push({"message": self._message(user_id, chat, **fields)})
+
+    def press(self, user_id: int, shown: Shown, data: str) -> int:
+        """A button press on a message the bot showed (data may be forged by the test)."""
+        message = {
+            "message_id": shown.message_id,
+            "date": int(time.time()),
+            "chat": {"id": shown.chat_id, "type": "private", "first_name": "测试"},
+            "from": {"id": BOT_ID, "is_bot": True, "first_name": "xcheck", "username": self.username},
+            "text": shown.text,
+        }
+        return self._push(
+            {
+                "callback_query": {
+                    "id": str(next(self._ids)),
+                    "from": self.user(user_id),
+                    "chat_instance": str(shown.chat_id),
+                    "message": message,
+                    "data": data,
+                }
+            }
+        )
+
+    def add_file(self, content: bytes, *, size: int | None = None) -> tuple[str, str]:
+        n = next(self._ids)
+        file_id, unique = f"FILE{n}", f"U{n}"
+        self._files[file_id] = (content, f"documents/file_{n}", size if size is not None else len(content))
+        return file_id, unique
+
+    def send_document(
+        self, user_id: int, content: bytes, file_name: str, mime: str, *, claimed_size: int | None = None,
+        caption: str | None = None,
+    ) -> int:
+        file_id, unique = self.add_file(content, size=claimed_size)
+        doc = {"file_id": file_id, "file_unique_id": unique, "file_name": file_name, "mime_type": mime,
+               "file_size": claimed_size if claimed_size is not None else len(content)}
+        extra = {"caption": caption} if caption else {}
+        return self._push({"message": self._message(user_id, None, document=doc, **extra)})
+
+    def send_photo(self, user_id: int, content: bytes, *, claimed_size: int | None = None) -> int:
+        file_id, unique = self.add_file(content, size=claimed_size)
+        size = claimed_size if claimed_size is not None else len(content)
+        photo = [{"file_id": file_id, "file_unique_id": unique, "width": 800, "height": 600, "file_size": size}]
+        return self._push({"message": self._message(user_id, None, photo=photo)})
+
+    # --- waiting -----------------------------------------------------------------------------------
+    async def wait_for(self, predicate: Any, timeout: float = 10.0) -> None:
+        async def _wait() -> None:
+            async with self._changed:
+                await self._changed.wait_for(predicate)
+
+        await asyncio.wait_for(_wait(), timeout)
+
+    async def next_shown(self, chat_id: int, after: int, timeout: float = 10.0) -> Shown:
+        """The first thing chat_id was shown after it had seen `after` things."""
+        await self.wait_for(lambda: len(self.events[chat_id]) > after, timeout)
+        return self.events[chat_id][after]
+
+    def calls_to(self, method: str) -> list[Call]:
+        return [c for c in self.calls if c.method == method]
+
+    # --- HTTP --------------------------------------------------------------------------------------
+    async def _params(self, request: web.Request) -> tuple[dict[str, Any], dict[str, tuple[str, bytes]]]:
+        raw: dict[str, Any] = {}
+        files: dict[str, tuple[str, bytes]] = {}
+        if request.content_type.startswith("multipart/"):
+            reader = await request.multipart()
+            async for part in reader:
+                if part.filename:  # type: ignore[union-attr]
+                    files[part.name or ""] = (part.filename, await part.read())  # type: ignore[union-attr]
+                else:
+                    raw[part.name or ""] = await part.text()  # type: ignore[union-attr]
+        elif request.can_read_body:
+            if request.content_type == "application/json":
+                raw = await request.json()
+            else:
+                raw = dict(await request.post())
+        raw.update(request.query)
+        params: dict[str, Any] = {}
+        for key, value in raw.items():
+            if key in _STRING_FIELDS or not isinstance(value, str):
+                params[key] = value
+            else:
+                try:
+                    params[key] = json.loads(value)
+                except ValueError:
+                    params[key] = value
+        return params, files
+
+    def _error(self, code: int, description: str, retry_after: int | None = None) -> web.Response:
+        body: dict[str, Any] = {"ok": False, "error_code": code, "description": description}
+        if retry_after is not None:
+            body["parameters"] = {"retry_after": retry_after}
+        return web.json_response(body, status=code)
+
+    async def _api(self, request: web.Request) -> web.StreamResponse:
+        if request.match_info["token"] != self.token:
+            return self._error(401, "Unauthorized")
+        method = request.match_info["method"]
+        params, files = await self._params(request)
+        if self.latency and method != "getUpdates":
+            await asyncio.sleep(self.latency)
+        fault = self._take_fault(method)
+        if fault is not None:
+            if fault.drop:
+                assert request.transport is not None
+                request.transport.close()
+                return web.Response(status=500)
+            return self._error(fault.code, fault.description, fault.retry_after)
+        chat = params.get("chat_id")
+        if method.startswith("send") and chat in self.blocked:
+            return self._error(403, "Forbidden: bot was blocked by the user")
+        if self.flood_cap is not None and method.startswith("send"):
+            now = time.monotonic()
+            self._flood_window = [t for t in self._flood_window if now - t < 1.0]
+            if len(self._flood_window) >= self.flood_cap:
+                return self._error(429, "Too Many Requests: retry after 1", retry_after=1)
+            self._flood_window.append(now)
+        handler = getattr(self, f"_m_{method}", None)
+        if handler is None:
+            return self._error(404, "Not Found: method not found")
+        if method == "getUpdates":
+            result = await handler(params)
+            return web.json_response({"ok": True, "result": result})
+        result = handler(params, files)
+        if isinstance(result, web.Response):
+            return result
+        async with self._changed:
+            self.calls.append(Call(method, params, time.monotonic(), files))
+            self._changed.notify_all()
+        return web.json_response({"ok": True, "result": result})
+
+    async def _download(self, request: web.Request) -> web.StreamResponse:
+        if request.match_info["token"] != self.token:
+            return self._error(401, "Unauthorized")
+        fault = self._take_fault("download")
+        if fault is not None:
+            assert request.transport is not None
+            request.transport.close()
+            return web.Response(status=500)
+        path = request.match_info["path"]
+        for content, file_path, _size in self._files.values():
+            if file_path == path:
+                return web.Response(body=content)
+        return web.Response(status=404)
+
+    # --- methods -----------------------------------------------------------------------------------
+    def _bot_user(self) -> dict[str, Any]:
+        return {"id": BOT_ID, "is_bot": True, "first_name": "xcheck", "username": self.username,
+                "can_join_groups": False, "can_read_all_group_messages": False, "supports_inline_queries": False}
+
+    def _m_getMe(self, params: dict[str, Any], files: Any) -> Any:
+        return self._bot_user()
+
+    def _m_deleteWebhook(self, params: dict[str, Any], files: Any) -> Any:
+        return True
+
+    def _m_setMyCommands(self, params: dict[str, Any], files: Any) -> Any:
+        return True
+
+    def _m_answerCallbackQuery(self, params: dict[str, Any], files: Any) -> Any:
+        return True
+
+    async def _m_getUpdates(self, params: dict[str, Any]) -> Any:
+        offset = int(params.get("offset") or 0)
+        timeout = float(params.get("timeout") or 0)
+        limit = int(params.get("limit") or 100)
+        if offset:
+            self.confirmed_offset = max(self.confirmed_offset, offset)
+        deadline = time.monotonic() + timeout
+        while True:
+            pending = [u for u in self.updates if u["update_id"] >= max(offset, 1)]
+            if pending or time.monotonic() >= deadline:
+                async with self._changed:
+                    self.calls.append(Call("getUpdates", params, time.monotonic()))
+                    self._changed.notify_all()
+                return pending[:limit]
+            self._new_update.clear()
+            try:
+                await asyncio.wait_for(self._new_update.wait(), max(0.0, deadline - time.monotonic()))
+            except TimeoutError:
+                pass
+
+    def _show(self, chat_id: int, params: dict[str, Any], document: tuple[str, bytes] | None = None) -> dict[str, Any]:
+        message_id = next(self._msg_ids[chat_id])
+        text = params.get("text", params.get("caption", ""))
+        shown = Shown(message_id, chat_id, text, params.get("reply_markup"), document)
+        self._messages[(chat_id, message_id)] = shown
+        self.events[chat_id].append(shown)
+        return self._message_json(shown)
+
+    def _message_json(self, shown: Shown) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "message_id": shown.message_id,
+            "date": int(time.time()),
+            "chat": {"id": shown.chat_id, "type": "private", "first_name": "测试"},
+            "from": self._bot_user(),
+            "text": shown.text,
+        }
+        if shown.reply_markup:
+            out["reply_markup"] = shown.reply_markup
+        return out
+
+    def _m_sendMessage(self, params: dict[str, Any], files: Any) -> Any:
+        text = params.get("text", "")
+        if not text:
+            return self._error(400, "Bad Request: message text is empty")
+        if len(text) > 4096:
+            return self._error(400, "Bad Request: message is too long")
+        return self._show(int(params["chat_id"]), params)
+
+    def _m_editMessageText(self, params: dict[str, Any], files: Any) -> Any:
+        key = (int(params["chat_id"]), int(params["message_id"]))
+        old = self._messages.get(key)
+        if old is None:
+            return self._error(400, "Bad Request: message to edit not found")
+        if old.text == params.get("text") and old.reply_markup == params.get("reply_markup"):
+            return self._error(400, "Bad Request: message is not modified")
+        new = Shown(old.message_id, old.chat_id, params.get("text", ""), params.get("reply_markup"))
+        self._messages[key] = new
+        self.events[new.chat_id].append(new)
+        return self._message_json(new)
+
+    def _m_editMessageReplyMarkup(self, params: dict[str, Any], files: Any) -> Any:
+        key = (int(params["chat_id"]), int(params["message_id"]))
+        old = self._messages.get(key)
+        if old is None:
+            return self._error(400, "Bad Request: message to edit not found")
+        new = Shown(old.message_id, old.chat_id, old.text, params.get("reply_markup"))
+        self._messages[key] = new
+        self.events[new.chat_id].append(new)
+        return self._message_json(new)
+
+    def _m_sendDocument(self, params: dict[str, Any], files: dict[str, tuple[str, bytes]]) -> Any:
+        doc = files.get("document")
+        return self._show(int(params["chat_id"]), params, doc)
+
+    def _m_sendPhoto(self, params: dict[str, Any], files: dict[str, tuple[str, bytes]]) -> Any:
+        return self._show(int(params["chat_id"]), params, files.get("photo"))
+
+    def _m_getFile(self, params: dict[str, Any], files: Any) -> Any:
+        entry = self._files.get(str(params.get("file_id")))
+        if entry is None:
+            return self._error(400, "Bad Request: invalid file_id")
+        _content, path, size = entry
+        if size > DOWNLOAD_LIMIT:
+            return self._error(400, "Bad Request: file is too big")
+        return {"file_id": params["file_id"], "file_unique_id": "U" + str(params["file_id"]),
+                "file_size": size, "file_path": path}
