@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from storage import Database
-from storage import people
+from storage import Database, people
 from storage.models import Person
 
 

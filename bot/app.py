@@ -12,10 +12,10 @@ from bot.clock import Clock
 from bot.config import Settings
 from bot.deps import DEPS_KEY, Deps, deps_of
 from bot.http import AiohttpRequest
+from bot.outlines import load_outlines
 from bot.processor import PerUserUpdateProcessor
 from messages import zh
-from storage import Database
-from storage import meta
+from storage import Database, meta
 
 log = logging.getLogger("xcheck")
 
@@ -52,7 +52,12 @@ def build_application(settings: Settings, *, clock: Clock | None = None) -> Appl
         .post_shutdown(_post_shutdown)
     )
     application = builder.build()
-    application.bot_data[DEPS_KEY] = Deps(settings=settings, db=Database(settings.db_path), clock=clock or Clock())
+    application.bot_data[DEPS_KEY] = Deps(
+        settings=settings,
+        db=Database(settings.db_path),
+        clock=clock or Clock(),
+        outlines=load_outlines(year=settings.campaign_year),
+    )
     handlers.register(application)
     return application
 

@@ -13,8 +13,7 @@ from bot import invitations
 from bot import roster as roster_domain
 from bot.clock import Clock
 from bot.config import Settings, SettingsError, load_settings
-from storage import Database
-from storage import meta
+from storage import Database, meta
 from storage import roster as roster_store
 from storage.models import ORG_KIND, ROLES, Role
 
@@ -89,10 +88,16 @@ def _invite(args: argparse.Namespace, settings: Settings) -> Callable[[Database]
         if role in ("coordinator", "org"):
             institution = await roster_store.find_institution(db.read, args.target)
             if institution is None:
-                print(f"error: no institution {args.target!r} (use its 附件3 number or exact name)", file=sys.stderr)
+                print(
+                    f"error: no institution {args.target!r} (use its 附件3 number or exact name)",
+                    file=sys.stderr,
+                )
                 return 2
             if (role == "org") != (institution.kind == ORG_KIND):
-                print(f"error: {institution.name} is a {institution.kind}, not right for role {role}", file=sys.stderr)
+                print(
+                    f"error: {institution.name} is a {institution.kind}, not right for role {role}",
+                    file=sys.stderr,
+                )
                 return 2
         elif role == "city":
             city = args.target.removesuffix("市")
@@ -115,8 +120,10 @@ def _invite(args: argparse.Namespace, settings: Settings) -> Callable[[Database]
         username = await _bot_username(db, settings)
         for inv in issued:
             target = inv.institution.name if inv.institution else (inv.city or "")
-            print(f"{role}\t{target}\t{inv.expires_at.astimezone(settings.tz):%Y-%m-%d %H:%M}\t"
-                  f"{invitations.deep_link(username, inv.code)}")
+            print(
+                f"{role}\t{target}\t{inv.expires_at.astimezone(settings.tz):%Y-%m-%d %H:%M}\t"
+                f"{invitations.deep_link(username, inv.code)}"
+            )
         return 0
 
     return work
@@ -135,8 +142,10 @@ def _roster(args: argparse.Namespace) -> Callable[[Database], Awaitable[int]]:
             for line in exc.errors:
                 print(f"  {line}", file=sys.stderr)
             return 1
-        print(f"imported {len(parsed.institutions)} institutions, {len(parsed.certificates)} certificates, "
-              f"{len(parsed.pilots)} pilots")
+        print(
+            f"imported {len(parsed.institutions)} institutions, {len(parsed.certificates)} certificates, "
+            f"{len(parsed.pilots)} pilots"
+        )
         return 0
 
     return work

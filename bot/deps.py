@@ -8,6 +8,7 @@ from telegram.ext import Application, CallbackContext
 
 from bot.clock import Clock
 from bot.config import Settings
+from bot.outlines import Outlines
 from storage import Database
 
 
@@ -16,6 +17,7 @@ class Deps:
     settings: Settings
     db: Database
     clock: Clock
+    outlines: Outlines
     bot_username: str | None = None
 
     def now_iso(self) -> str:

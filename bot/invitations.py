@@ -7,8 +7,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from storage import Database
-from storage import audit, people
+from storage import Database, audit, people
 from storage.models import Institution, Role
 
 

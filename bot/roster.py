@@ -10,8 +10,7 @@ from typing import Any, cast
 
 from openpyxl import Workbook, load_workbook
 
-from storage import Database
-from storage import audit
+from storage import Database, audit
 from storage import roster as store
 from storage.models import ORG_KIND, SCHOOL_KINDS, Kind
 from storage.roster import CertificateRow, PilotRow, RosterRow
@@ -117,8 +116,8 @@ def parse_workbook(path: Path) -> ParsedRoster:
         names.add(name)
         if seq is not None:
             seqs.add(seq)
-        kinds[name] = cast(Kind, kind)
-        out.institutions.append(RosterRow(seq, cast(Kind, kind), name, city.removesuffix("市") or None))
+        kinds[name] = kind
+        out.institutions.append(RosterRow(seq, kind, name, city.removesuffix("市") or None))
 
     certs: set[str] = set()
     for i, row in enumerate(wb[SHEET_CERT].iter_rows(min_row=2, values_only=True), start=2):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 
 from telegram import Update
@@ -20,10 +21,8 @@ async def report_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> No
     log.error("handler failed on update %s", getattr(update, "update_id", "?"), exc_info=err)
     d = deps(context)
     if isinstance(update, Update) and update.effective_chat is not None:
-        try:
+        with contextlib.suppress(TelegramError):
             await context.bot.send_message(update.effective_chat.id, zh.INTERNAL_ERROR)
-        except TelegramError:
-            pass
     where = f"update {getattr(update, 'update_id', '-')}"
     for admin in d.settings.admin_ids:
         try:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import cast
-
 from telegram import Update
 from telegram.ext import BaseHandler, CommandHandler, ContextTypes, filters
 
@@ -13,7 +11,7 @@ from bot.invitations import deep_link, issue
 from bot.roster import ANHUI_CITIES
 from messages import zh
 from storage import roster
-from storage.models import ORG_KIND, ROLES, Institution, Role
+from storage.models import ORG_KIND, ROLES, Institution
 
 
 async def create_invitations(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -59,7 +57,7 @@ async def create_invitations(update: Update, context: ContextTypes.DEFAULT_TYPE)
             return
     issued = await issue(
         d.db,
-        role=cast(Role, role),
+        role=role,
         institution=institution,
         city=city,
         actor=f"tg:{update.effective_user.id}",

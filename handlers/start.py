@@ -9,8 +9,7 @@ from bot import access
 from bot.deps import deps
 from bot.invitations import InvitationRefused, redeem
 from messages import zh
-from storage import AlreadyApplied
-from storage import cursors, roster
+from storage import AlreadyApplied, cursors, roster
 
 _REFUSALS = {"unknown": zh.INVITE_UNKNOWN, "used": zh.INVITE_USED, "expired": zh.INVITE_EXPIRED}
 

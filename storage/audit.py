@@ -18,7 +18,9 @@ async def record(
     )
 
 
-async def entries(conn: aiosqlite.Connection, *, action: str | None = None, subject: str | None = None) -> list[AuditEntry]:
+async def entries(
+    conn: aiosqlite.Connection, *, action: str | None = None, subject: str | None = None
+) -> list[AuditEntry]:
     sql = "SELECT id, at, actor, action, subject, detail FROM audit_log WHERE 1=1"
     args: list[str] = []
     if action is not None:

@@ -41,5 +41,6 @@ async def put(
 async def reset_stage(db: Database, user_id: int, *, at: str) -> None:
     async with db.transaction() as conn:
         await conn.execute(
-            "UPDATE cursors SET stage = 'ask', pending = '{}', updated_at = ? WHERE user_id = ?", (at, user_id)
+            "UPDATE cursors SET stage = 'ask', pending = '{}', updated_at = ? WHERE user_id = ?",
+            (at, user_id),
         )

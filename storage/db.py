@@ -100,7 +100,8 @@ class Database:
             try:
                 if update_id is not None:
                     cur = await conn.execute(
-                        "INSERT OR IGNORE INTO processed_updates (update_id, at) VALUES (?, ?)", (update_id, at)
+                        "INSERT OR IGNORE INTO processed_updates (update_id, at) VALUES (?, ?)",
+                        (update_id, at),
                     )
                     if cur.rowcount == 0:
                         raise AlreadyApplied(update_id)

@@ -76,6 +76,7 @@ async def invitation_by_hash(conn: aiosqlite.Connection, code_hash: str) -> Invi
 async def mark_invitation_used(conn: aiosqlite.Connection, invitation_id: int, *, user_id: int, at: str) -> bool:
     """True when this call used it; False when someone else used it first."""
     cur = await conn.execute(
-        "UPDATE invitations SET used_at = ?, used_by = ? WHERE id = ? AND used_at IS NULL", (at, user_id, invitation_id)
+        "UPDATE invitations SET used_at = ?, used_by = ? WHERE id = ? AND used_at IS NULL",
+        (at, user_id, invitation_id),
     )
     return cur.rowcount == 1

@@ -26,8 +26,9 @@ def fail_on_logged_errors() -> Iterator[ErrorCollector]:
     root.removeHandler(collector)
     unexpected = [r for r in collector.records if not getattr(r, "expected", False)]
     if unexpected:
-        details = "\n".join(f"{r.name}: {r.getMessage()} {r.exc_info[1]!r}" if r.exc_info else r.getMessage()
-                            for r in unexpected)
+        details = "\n".join(
+            f"{r.name}: {r.getMessage()} {r.exc_info[1]!r}" if r.exc_info else r.getMessage() for r in unexpected
+        )
         pytest.fail(f"errors were logged during the test:\n{details}")
 
 

@@ -17,6 +17,7 @@ from bot.invitations import issue
 from bot.roster import load_seed
 from storage import roster as roster_store
 from storage.models import Role
+from storage.roster import CertificateRow, PilotRow, RosterRow
 from tests.standin import Shown, StandIn
 
 T0 = datetime(2020, 11, 20, 1, 0, tzinfo=UTC)
@@ -100,6 +101,17 @@ class Harness:
     async def bind(self, user_id: int, role: Role, target: str = "", city: str | None = None) -> Shown:
         code = await self.invite(role, target, city)
         return await self.chat(user_id).say(f"/start {code}")
+
+    async def certify(self, certificates: dict[str, tuple[str, str]], pilots: dict[str, list[tuple[str, int]]]) -> None:
+        """Certificates {name: (organization, lead institution)} and pilots {institution: [(cert, scale)]}."""
+        orgs = sorted({org for org, _ in certificates.values()})
+        async with self.deps.db.transaction() as conn:
+            await roster_store.upsert_institutions(conn, [RosterRow(None, "培训评价组织", o, None) for o in orgs])
+            await roster_store.replace_certificates(
+                conn,
+                [CertificateRow(name, org, lead) for name, (org, lead) in certificates.items()],
+                [PilotRow(inst, cert, scale) for inst, rows in pilots.items() for cert, scale in rows],
+            )
 
     def chat(self, user_id: int) -> Chat:
         return Chat(self.standin, user_id)

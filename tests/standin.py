@@ -8,6 +8,7 @@ error codes with retry_after, added latency, a flood cap, dropped connections.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
 import json
 import time
@@ -116,7 +117,13 @@ class StandIn:
 
     # --- faults ------------------------------------------------------------------------------------
     def fail(
-        self, method: str | None, code: int, description: str = "", *, retry_after: int | None = None, times: int = 1
+        self,
+        method: str | None,
+        code: int,
+        description: str = "",
+        *,
+        retry_after: int | None = None,
+        times: int = 1,
     ) -> None:
         self._faults.append(Fault(method, code, description or f"Error {code}", retry_after, times))
 
@@ -186,12 +193,23 @@ class StandIn:
         return file_id, unique
 
     def send_document(
-        self, user_id: int, content: bytes, file_name: str, mime: str, *, claimed_size: int | None = None,
+        self,
+        user_id: int,
+        content: bytes,
+        file_name: str,
+        mime: str,
+        *,
+        claimed_size: int | None = None,
         caption: str | None = None,
     ) -> int:
         file_id, unique = self.add_file(content, size=claimed_size)
-        doc = {"file_id": file_id, "file_unique_id": unique, "file_name": file_name, "mime_type": mime,
-               "file_size": claimed_size if claimed_size is not None else len(content)}
+        doc = {
+            "file_id": file_id,
+            "file_unique_id": unique,
+            "file_name": file_name,
+            "mime_type": mime,
+            "file_size": claimed_size if claimed_size is not None else len(content),
+        }
         extra = {"caption": caption} if caption else {}
         return self._push({"message": self._message(user_id, None, document=doc, **extra)})
 
@@ -304,8 +322,15 @@ class StandIn:
 
     # --- methods -----------------------------------------------------------------------------------
     def _bot_user(self) -> dict[str, Any]:
-        return {"id": BOT_ID, "is_bot": True, "first_name": "xcheck", "username": self.username,
-                "can_join_groups": False, "can_read_all_group_messages": False, "supports_inline_queries": False}
+        return {
+            "id": BOT_ID,
+            "is_bot": True,
+            "first_name": "xcheck",
+            "username": self.username,
+            "can_join_groups": False,
+            "can_read_all_group_messages": False,
+            "supports_inline_queries": False,
+        }
 
     def _m_getMe(self, params: dict[str, Any], files: Any) -> Any:
         return self._bot_user()
@@ -327,17 +352,16 @@ class StandIn:
             self.confirmed_offset = max(self.confirmed_offset, offset)
         deadline = time.monotonic() + timeout
         while True:
-            pending = [u for u in self.updates if u["update_id"] >= max(offset, 1)]
+            # Confirmed updates are gone for good, as on Telegram; unconfirmed ones come again.
+            pending = [u for u in self.updates if u["update_id"] >= max(offset, self.confirmed_offset, 1)]
             if pending or time.monotonic() >= deadline:
                 async with self._changed:
                     self.calls.append(Call("getUpdates", params, time.monotonic()))
                     self._changed.notify_all()
                 return pending[:limit]
             self._new_update.clear()
-            try:
+            with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._new_update.wait(), max(0.0, deadline - time.monotonic()))
-            except TimeoutError:
-                pass
 
     def _show(self, chat_id: int, params: dict[str, Any], document: tuple[str, bytes] | None = None) -> dict[str, Any]:
         message_id = next(self._msg_ids[chat_id])
@@ -403,5 +427,9 @@ class StandIn:
         _content, path, size = entry
         if size > DOWNLOAD_LIMIT:
             return self._error(400, "Bad Request: file is too big")
-        return {"file_id": params["file_id"], "file_unique_id": "U" + str(params["file_id"]),
-                "file_size": size, "file_path": path}
+        return {
+            "file_id": params["file_id"],
+            "file_unique_id": "U" + str(params["file_id"]),
+            "file_size": size,
+            "file_path": path,
+        }

@@ -83,7 +83,12 @@ async def test_invite_is_refused_to_non_office_and_bad_targets(harness: Harness)
 
 async def test_bot_sets_its_command_menu(harness: Harness) -> None:
     calls = harness.standin.calls_to("setMyCommands")
-    assert calls and {c["command"] for c in calls[-1].params["commands"]} >= {"start", "help", "cancel", "menu"}
+    assert calls and {c["command"] for c in calls[-1].params["commands"]} >= {
+        "start",
+        "help",
+        "cancel",
+        "menu",
+    }
 
 
 async def test_html_in_names_is_escaped(harness: Harness) -> None:

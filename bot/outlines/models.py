@@ -1,0 +1,139 @@
+"""Pydantic models of an outline file. Loading validates wording, flags, answer types and formulas."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+LEVELS = ("初级", "中级", "高级")
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class NumberField(_Strict):
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    label: str
+    max: int = Field(default=1_000_000, ge=1)
+
+
+class Check(_Strict):
+    """A rule between two numbers of the same row: `field op other` (other: a field id or a constant)."""
+
+    field: str
+    op: Literal["le", "eq", "gt"]
+    other: str | int
+    severity: Literal["error", "warn"]
+    message: str
+
+
+class Rate(_Strict):
+    """A derived value: numerator / denominator, per row and over all rows. Never typed by a person."""
+
+    label: str
+    numerator: str
+    denominator: str
+
+
+class YesNo(_Strict):
+    type: Literal["yesno"]
+    # practice: explain a 否; violation: describe a 是.
+    flavour: Literal["practice", "violation"]
+    followup: str
+
+
+class Choice(_Strict):
+    type: Literal["choice"]
+    options: list[str] = Field(min_length=2, max_length=8)
+
+
+class Number(_Strict):
+    type: Literal["number"]
+    label: str
+    unit: str = ""
+    min: int = 0
+    max: int = 1_000_000
+
+
+class Text(_Strict):
+    type: Literal["text", "longtext"]
+
+
+class Numbers(_Strict):
+    type: Literal["numbers"]
+    rows: Literal["certificates", "levels", "once"]
+    fields: list[NumberField] = Field(min_length=1, max_length=4)
+    rates: list[Rate] = Field(default_factory=list)
+    checks: list[Check] = Field(default_factory=list)
+    # Numbers shown beside each row but not asked (e.g. 试点规模 from the roster).
+    shows_scale: bool = False
+
+
+Answer = Annotated[YesNo | Choice | Number | Text | Numbers, Field(discriminator="type")]
+
+
+class Point(_Strict):
+    no: int = Field(ge=1)
+    core: bool
+    text: str = Field(min_length=4)
+    hint: str = ""
+    evidence: bool = False  # the point expects 佐证材料
+    note: str = ""  # an editorial note on the wording, shown to the office only
+    answer: Answer
+
+
+class Narrative(_Strict):
+    key: Literal["practice", "problems"]
+    label: str
+    required: bool = True
+
+
+class Section(_Strict):
+    no: int = Field(ge=1)
+    title: str
+    indicator: str
+    points: list[Point] = Field(min_length=1)
+    narratives: list[Narrative] | None = None  # None: the outline's default narratives
+
+
+class Outline(_Strict):
+    id: Literal["institution", "training_org"]
+    source: str
+    title: str
+    subject: Literal["institution", "certificate"]
+    narratives: list[Narrative]
+    sections: list[Section]
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Outline:
+        secs = [s.no for s in self.sections]
+        if secs != list(range(1, len(secs) + 1)):
+            raise ValueError(f"sections must be numbered 1..n in order, got {secs}")
+        points = [p for s in self.sections for p in s.points]
+        nos = [p.no for p in points]
+        if nos != list(range(1, len(nos) + 1)):
+            raise ValueError(f"monitoring points must be numbered 1..n in order, got {nos}")
+        fields: dict[str, int] = {}
+        for p in points:
+            if isinstance(p.answer, Numbers):
+                for f in p.answer.fields:
+                    if f.id in fields or f.id == "scale":
+                        raise ValueError(f"point {p.no}: field id {f.id!r} used twice")
+                    fields[f.id] = p.no
+        for p in points:
+            if not isinstance(p.answer, Numbers):
+                continue
+            known = set(fields) | ({"scale"} if p.answer.shows_scale else set())
+            for rate in p.answer.rates:
+                for ref in (rate.numerator, rate.denominator):
+                    if ref not in known or fields.get(ref, 0) > p.no:
+                        raise ValueError(f"point {p.no}: rate {rate.label} uses {ref!r}, not asked by then")
+            for chk in p.answer.checks:
+                own = {f.id for f in p.answer.fields}
+                if chk.field not in own:
+                    raise ValueError(f"point {p.no}: check on {chk.field!r}, which this point does not ask")
+                if isinstance(chk.other, str) and (chk.other not in known or fields.get(chk.other, 0) > p.no):
+                    raise ValueError(f"point {p.no}: check compares with {chk.other!r}, not asked by then")
+        return self

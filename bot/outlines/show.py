@@ -1,0 +1,70 @@
+"""`xcheck outline show`: an outline printed so the office can check it against the notice."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from bot.config import Settings
+from bot.outlines.loader import OutlineId, load_outline
+from bot.outlines.models import Answer, Numbers
+
+_ROWS = {"certificates": "按证书", "levels": "按级别（初级/中级/高级）", "once": ""}
+
+
+def describe(answer: Answer) -> str:
+    if answer.type == "yesno":
+        return "是/否" + ("（选否须说明）" if answer.flavour == "practice" else "（选是须说明情况）")
+    if answer.type == "choice":
+        return "单选：" + " / ".join(answer.options)
+    if answer.type == "number":
+        return f"整数 {answer.min}–{answer.max}{answer.unit}"
+    if answer.type in ("text", "longtext"):
+        return "文字"
+    assert isinstance(answer, Numbers)
+    text = _ROWS[answer.rows] + "填写：" + "、".join(f.label for f in answer.fields)
+    if answer.rates:
+        text += "；计算：" + "、".join(f"{r.label}={r.numerator}/{r.denominator}" for r in answer.rates)
+    return text
+
+
+def show_outline(which: OutlineId, settings: Settings, *, as_json: bool = False) -> str:
+    outline = load_outline(which, year=settings.campaign_year)
+    if as_json:
+        data: dict[str, Any] = {
+            "id": outline.id,
+            "source": outline.source,
+            "title": outline.title,
+            "year": settings.campaign_year,
+            "sections": [
+                {
+                    "no": s.no,
+                    "title": s.title,
+                    "indicator": s.indicator,
+                    "points": [
+                        {
+                            "no": p.no,
+                            "text": p.text,
+                            "core": p.core,
+                            "answer_type": p.answer.type,
+                            "answer": p.answer.model_dump(),
+                        }
+                        for p in s.points
+                    ],
+                    "narratives": [n.label for n in (s.narratives if s.narratives is not None else outline.narratives)],
+                }
+                for s in outline.sections
+            ],
+        }
+        return json.dumps(data, ensure_ascii=False, indent=2)
+    lines = [f"{outline.source} {outline.title}（{settings.campaign_year} 年度）", ""]
+    for s in outline.sections:
+        lines.append(f"{s.no}. {s.title}")
+        for p in s.points:
+            lines.append(f"   {'★' if p.core else ' '}{p.no}. {p.text}")
+            lines.append(f"       [{describe(p.answer)}]")
+        narratives = s.narratives if s.narratives is not None else outline.narratives
+        lines.append("       叙述：" + "、".join(n.label for n in narratives))
+    lines.append("")
+    lines.append("★ 代表核心监测点")
+    return "\n".join(lines)

@@ -1,0 +1,81 @@
+"""Where a report stands: which items are done, each section's progress, and what to ask next."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from bot.outlines.loader import Item, LaidOut
+from bot.outlines.models import Numbers, YesNo
+from bot.rules import Answers, Row, rows_for
+
+
+def needs_followup(answer: YesNo, yes: bool) -> bool:
+    return (answer.flavour == "practice" and not yes) or (answer.flavour == "violation" and yes)
+
+
+def is_complete(item: Item, value: Any, certificates: list[Row]) -> bool:
+    if not isinstance(value, dict):
+        return False
+    if value.get("skipped"):
+        return item.skippable
+    if item.narrative is not None:
+        return bool(value.get("text"))
+    assert item.point is not None
+    answer = item.point.answer
+    if isinstance(answer, YesNo):
+        if "yes" not in value:
+            return False
+        return not needs_followup(answer, bool(value["yes"])) or bool(value.get("note"))
+    if isinstance(answer, Numbers):
+        rows = rows_for(answer, certificates)
+        filled = value.get("rows", {})
+        return bool(rows) and all(r.key in filled for r in rows) and bool(value.get("confirmed"))
+    if answer.type == "choice":
+        return "choice" in value
+    if answer.type == "number":
+        return "n" in value
+    return bool(value.get("text"))
+
+
+@dataclass(frozen=True, slots=True)
+class SectionProgress:
+    no: int
+    title: str
+    done: int
+    total: int
+
+
+@dataclass(frozen=True)
+class State:
+    laid: LaidOut
+    answers: Answers
+    certificates: list[Row]
+
+    def complete(self, item: Item) -> bool:
+        return is_complete(item, self.answers.get(item.key), self.certificates)
+
+    def missing(self) -> list[Item]:
+        return [i for i in self.laid.items if not self.complete(i)]
+
+    def sections(self) -> list[SectionProgress]:
+        out = []
+        for s in self.laid.sections:
+            items = self.laid.section_items(s.no)
+            out.append(SectionProgress(s.no, s.title, sum(self.complete(i) for i in items), len(items)))
+        return out
+
+    def next_open(self, after: Item | None = None) -> Item | None:
+        """The first unfinished item after `after`, wrapping to the start; None when all are done."""
+        items = self.laid.items
+        start = after.index + 1 if after is not None else 0
+        for item in items[start:] + items[:start]:
+            if not self.complete(item):
+                return item
+        return None
+
+    def previous(self, item: Item) -> Item | None:
+        return self.laid.items[item.index - 1] if item.index > 0 else None
+
+    def following(self, item: Item) -> Item | None:
+        return self.laid.items[item.index + 1] if item.index + 1 < len(self.laid.items) else None

@@ -1,0 +1,269 @@
+"""Turns a walk View into the text and buttons a phone shows. Wording comes from messages/."""
+
+from __future__ import annotations
+
+from html import escape
+from typing import Any
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.outlines.loader import Item
+from bot.outlines.models import Choice, Number, Numbers, YesNo
+from bot.reporting import Ctx, View
+from bot.rules import rates
+from bot.walk import State
+from messages import zh
+
+Button = InlineKeyboardButton
+
+
+def walk_data(report_id: int, item: str, action: str, arg: str = "") -> str:
+    return f"w:{report_id}:{item}:{action}:{arg}"
+
+
+def menu_data(action: str, report_id: int = 0, arg: str = "") -> str:
+    return f"m:{action}:{report_id}:{arg}"
+
+
+def answer_text(ctx: Ctx, item: Item, value: Any) -> str | None:
+    """The stored answer in a few words, or None when there is none."""
+    if not isinstance(value, dict) or not value:
+        return None
+    if value.get("skipped"):
+        return zh.SKIPPED
+    if item.narrative is not None or "text" in value:
+        return escape(zh.clip(str(value.get("text", ""))))
+    assert item.point is not None
+    answer = item.point.answer
+    if isinstance(answer, YesNo) and "yes" in value:
+        note = value.get("note")
+        return zh.yes_no_text(bool(value["yes"])) + (f"；{escape(zh.clip(str(note), 120))}" if note else "")
+    if isinstance(answer, Choice):
+        return escape(str(value.get("choice", "")))
+    if isinstance(answer, Number):
+        return f"{value.get('n')}{answer.unit}"
+    if isinstance(answer, Numbers):
+        return table_text(ctx, item)
+    return None
+
+
+def table_text(ctx: Ctx, item: Item) -> str:
+    assert item.point is not None and isinstance(item.point.answer, Numbers)
+    answer = item.point.answer
+    rows = ctx.rows(item)
+    filled = (ctx.value(item) or {}).get("rows", {})
+    lines = rates(ctx.laid, item, ctx.state.answers, rows)
+    out = []
+    for n, row in enumerate(rows):
+        got = filled.get(row.key)
+        nums = "、".join(f"{f.label} {got[f.id] if got else '—'}" for f in answer.fields)
+        scale = f"（规模 {row.scale}）" if answer.shows_scale and row.scale is not None else ""
+        rate = "；".join(f"{line.label} {zh.percent(line.per_row[n][1])}" for line in lines)
+        label = f"{escape(row.label)}{scale}：" if row.label else ""
+        out.append(f"• {label}{nums}" + (f" → {rate}" if rate and len(rows) > 0 else ""))
+    if len(rows) > 1:
+        for line in lines:
+            out.append(f"<b>合计{line.label}：{zh.percent(line.total)}</b>")
+    return "\n".join(out) if out else zh.NO_ROWS_HINT
+
+
+def _nav(ctx: Ctx, item: Item, complete: bool) -> list[Button]:
+    rid = ctx.report.id
+    buttons = [Button(zh.BTN_BACK, callback_data=walk_data(rid, item.key, "back"))]
+    if complete:
+        buttons.append(Button(zh.BTN_NEXT, callback_data=walk_data(rid, item.key, "next")))
+    elif item.skippable:
+        buttons.append(Button(zh.BTN_SKIP, callback_data=walk_data(rid, item.key, "skip")))
+    else:
+        buttons.append(Button(zh.BTN_LATER, callback_data=walk_data(rid, item.key, "later")))
+    buttons.append(Button(zh.BTN_MENU, callback_data=menu_data("home", rid)))
+    return buttons
+
+
+def _head(view: View, item: Item) -> list[str]:
+    ctx = view.ctx
+    lines = []
+    if view.info:
+        lines.append("✅ " + zh.INFO[view.info])
+    lines.append(zh.unit_line(ctx.unit, ctx.certificate))
+    label = item.narrative.label if item.narrative else ""
+    lines.append(
+        zh.header(
+            item.section.no,
+            len(ctx.laid.sections),
+            point_no=item.point.no if item.point else None,
+            core=item.core,
+            label=label,
+        )
+    )
+    lines.append(f"<b>{item.section.no}. {escape(item.section.title)}</b>")
+    if item.point is not None:
+        lines.append(escape(item.point.text))
+        if item.point.hint:
+            lines.append(f"💡 {escape(item.point.hint)}")
+    else:
+        lines.append(f"请填写本部分的<b>{escape(label)}</b>。")
+    return lines
+
+
+def render(view: View, *, long_limit: int) -> tuple[str, InlineKeyboardMarkup]:
+    ctx = view.ctx
+    rid = ctx.report.id
+    if view.stage == "done" or view.item is None:
+        return render_done(view)
+    item = view.item
+    lines = _head(view, item)
+    state: State = ctx.state
+    complete = state.complete(item)
+    keyboard: list[list[Button]] = []
+    answer = item.point.answer if item.point else None
+
+    if view.stage == "confirm" and isinstance(answer, Numbers):
+        lines.append(table_text(ctx, item))
+        lines.append(zh.CONFIRM_PROMPT)
+        keyboard.append(
+            [
+                Button(zh.BTN_CONFIRM, callback_data=walk_data(rid, item.key, "confirm")),
+                Button(zh.BTN_REDO, callback_data=walk_data(rid, item.key, "redo")),
+            ]
+        )
+        keyboard.append(_nav(ctx, item, complete))
+        return "\n".join(lines), InlineKeyboardMarkup(keyboard)
+
+    if view.stage == "warn":
+        lines.append(zh.warn([f.message for f in view.findings]))
+        keyboard.append(
+            [
+                Button(zh.BTN_KEEP, callback_data=walk_data(rid, item.key, "keep")),
+                Button(zh.BTN_RETYPE, callback_data=walk_data(rid, item.key, "retype")),
+            ]
+        )
+        return "\n".join(lines), InlineKeyboardMarkup(keyboard)
+
+    current = answer_text(ctx, item, ctx.value(item))
+    if current and not isinstance(answer, Numbers):
+        lines.append(zh.current_answer(current))
+    if view.findings:
+        lines.append(zh.refused_row([f.message for f in view.findings]))
+    if view.error is not None:
+        lines.append(zh.invalid(view.error.code, view.error.params))
+
+    if view.stage == "followup" and isinstance(answer, YesNo):
+        yes = bool((ctx.value(item) or {}).get("yes"))
+        lines.append(zh.followup(yes, answer.followup))
+        lines.append(zh.ASK_TEXT.format(limit=long_limit))
+        keyboard.append(_nav(ctx, item, complete))
+        return "\n".join(lines), InlineKeyboardMarkup(keyboard)
+
+    if isinstance(answer, YesNo):
+        keyboard.append(
+            [
+                Button(zh.BTN_YES, callback_data=walk_data(rid, item.key, "yn", "1")),
+                Button(zh.BTN_NO, callback_data=walk_data(rid, item.key, "yn", "0")),
+            ]
+        )
+        lines.append(zh.ASK_YESNO)
+    elif isinstance(answer, Choice):
+        for n, option in enumerate(answer.options):
+            keyboard.append([Button(f"{n + 1}. {option}", callback_data=walk_data(rid, item.key, "ch", str(n)))])
+        lines.append(zh.ASK_CHOICE)
+    elif isinstance(answer, Number):
+        lines.append(zh.ask_number(answer.label, answer.min, answer.max, answer.unit))
+    elif isinstance(answer, Numbers):
+        rows = ctx.rows(item)
+        if rows:
+            if (ctx.value(item) or {}).get("rows"):
+                lines.append(table_text(ctx, item))
+            row = rows[min(view.row, len(rows) - 1)]
+            kind = "证书" if answer.rows == "certificates" else "级别"
+            scale = row.scale if answer.shows_scale else None
+            lines.append(zh.ask_row(row.label, scale, view.row + 1, len(rows), [f.label for f in answer.fields], kind))
+        else:
+            lines.append(zh.invalid("no_rows", {}))
+    else:
+        limit = 200 if answer is not None and answer.type == "text" else long_limit
+        lines.append(zh.ASK_TEXT.format(limit=limit))
+    keyboard.append(_nav(ctx, item, complete))
+    return "\n".join(lines), InlineKeyboardMarkup(keyboard)
+
+
+def render_done(view: View) -> tuple[str, InlineKeyboardMarkup]:
+    ctx = view.ctx
+    sections = ctx.state.sections()
+    done_sections = sum(s.done == s.total for s in sections)
+    lines = []
+    if view.info and view.info in zh.INFO:
+        lines.append("✅ " + zh.INFO[view.info])
+    lines.append(zh.unit_line(ctx.unit, ctx.certificate))
+    missing = ctx.state.missing()
+    if missing:
+        lines.append(zh.open_items(len(missing)))
+    else:
+        lines.append(zh.done(done_sections, len(sections)))
+    return "\n".join(lines), InlineKeyboardMarkup(
+        [
+            [Button(zh.BTN_SECTIONS, callback_data=menu_data("secs", ctx.report.id))],
+            [Button(zh.BTN_PROGRESS, callback_data=menu_data("prog", ctx.report.id))],
+            [Button(zh.BTN_MENU, callback_data=menu_data("home", ctx.report.id))],
+        ]
+    )
+
+
+def render_menu(ctx: Ctx, *, several: bool) -> tuple[str, InlineKeyboardMarkup]:
+    sections = ctx.state.sections()
+    done_sections = sum(s.done == s.total for s in sections)
+    rid = ctx.report.id
+    rows = [
+        [Button(zh.BTN_CONTINUE, callback_data=menu_data("cont", rid))],
+        [
+            Button(zh.BTN_SECTIONS, callback_data=menu_data("secs", rid)),
+            Button(zh.BTN_PROGRESS, callback_data=menu_data("prog", rid)),
+        ],
+        [Button(zh.BTN_HELP, callback_data=menu_data("help", rid))],
+    ]
+    if several:
+        rows.append([Button(zh.BTN_SWITCH, callback_data=menu_data("pick"))])
+    text = zh.menu(ctx.unit, ctx.certificate, ctx.report.status, done_sections, len(sections))
+    return text, InlineKeyboardMarkup(rows)
+
+
+def render_sections(ctx: Ctx) -> tuple[str, InlineKeyboardMarkup]:
+    rid = ctx.report.id
+    rows = [
+        [Button(zh.section_button(s.no, s.title, s.done, s.total), callback_data=menu_data("sec", rid, str(s.no)))]
+        for s in ctx.state.sections()
+    ]
+    rows.append([Button(zh.BTN_MENU, callback_data=menu_data("home", rid))])
+    return zh.sections_title(ctx.unit, ctx.certificate), InlineKeyboardMarkup(rows)
+
+
+def render_section(ctx: Ctx, section_no: int) -> tuple[str, InlineKeyboardMarkup]:
+    rid = ctx.report.id
+    items = ctx.laid.section_items(section_no)
+    buttons = []
+    for item in items:
+        label = zh.point_label(item.point.no) if item.point else (item.narrative.label if item.narrative else "")
+        text = zh.item_button(label, ctx.state.complete(item), item.core)
+        buttons.append(Button(text, callback_data=walk_data(rid, item.key, "go")))
+    rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
+    rows.append([Button(zh.BTN_ALL_SECTIONS, callback_data=menu_data("secs", rid))])
+    section = ctx.laid.sections[section_no - 1]
+    return zh.section_detail(section.no, section.title), InlineKeyboardMarkup(rows)
+
+
+def render_progress(ctx: Ctx) -> tuple[str, InlineKeyboardMarkup]:
+    lines = [(s.no, s.title, s.done, s.total) for s in ctx.state.sections()]
+    missing_core = sum(1 for i in ctx.state.missing() if i.core)
+    rid = ctx.report.id
+    markup = InlineKeyboardMarkup(
+        [
+            [Button(zh.BTN_CONTINUE, callback_data=menu_data("cont", rid))],
+            [Button(zh.BTN_MENU, callback_data=menu_data("home", rid))],
+        ]
+    )
+    return zh.unit_line(ctx.unit, ctx.certificate) + "\n" + zh.progress(lines, missing_core), markup
+
+
+def render_pick(reports: list[tuple[int, str]]) -> tuple[str, InlineKeyboardMarkup]:
+    rows = [[Button(name, callback_data=menu_data("home", rid))] for rid, name in reports]
+    return zh.PICK_CERTIFICATE, InlineKeyboardMarkup(rows)

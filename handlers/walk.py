@@ -1,0 +1,181 @@
+"""The coordinator's walk through the outline: menu, typed answers, walk buttons."""
+
+from __future__ import annotations
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes, MessageHandler, filters
+
+from bot import access
+from bot.deps import Deps, deps
+from bot.reporting import Ctx, Refused, Walk, load_ctx, may_write, reports_for
+from handlers import render
+from handlers.screen import refuse, show
+from messages import zh
+from storage import AlreadyApplied, cursors, reports, roster
+from storage.models import Person, Report
+
+
+async def _who(update: Update, d: Deps) -> Person | None:
+    assert update.effective_user is not None
+    who = await access.person(d.db, update.effective_user.id, admin_ids=d.settings.admin_ids)
+    if who is None:
+        await refuse(update, zh.NOT_BOUND)
+    return who
+
+
+def _walk(d: Deps, who: Person, update: Update) -> Walk:
+    return Walk(
+        d.db, d.outlines, who, at=d.now_iso(), update_id=update.update_id, long_limit=d.settings.max_text_length
+    )
+
+
+async def _show_view(update: Update, d: Deps, walk: Walk, call: object) -> None:
+    try:
+        view = await call  # type: ignore[misc]
+    except AlreadyApplied:
+        return
+    except Refused as refused:
+        await refuse(update, zh.REFUSALS[refused.code])
+        return
+    text, markup = render.render(view, long_limit=d.settings.max_text_length)
+    await show(update, text, markup)
+
+
+async def _labelled(d: Deps, report: Report) -> str:
+    cert = await roster.certificate(d.db.read, report.certificate_id) if report.certificate_id else None
+    return cert.name if cert else ""
+
+
+async def _menu_for(update: Update, d: Deps, who: Person, report_id: int | None) -> None:
+    mine = await reports_for(d.db, who, d.outlines, at=d.now_iso())
+    if not mine:
+        await refuse(update, zh.REFUSALS["no_certificates"] if who.role == "org" else zh.NOT_A_COORDINATOR_MENU)
+        return
+    if report_id is None:
+        cursor = await cursors.get(d.db.read, who.user_id)
+        report_id = cursor.report_id if cursor else None
+    chosen = next((r for r in mine if r.id == report_id), None)
+    if chosen is None:
+        if len(mine) > 1:
+            text, markup = render.render_pick([(r.id, await _labelled(d, r)) for r in mine])
+            await show(update, text, markup)
+            return
+        chosen = mine[0]
+    ctx = await load_ctx(d.db.read, chosen, d.outlines)
+    text, markup = render.render_menu(ctx, several=len(mine) > 1)
+    await show(update, text, markup)
+
+
+async def open_menu(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Shows the main menu of the user's report (or the certificate choice for an organization)."""
+    d = deps(context)
+    who = await _who(update, d)
+    if who is None:
+        return
+    if who.role not in ("coordinator", "org"):
+        await show(update, zh.NOT_A_COORDINATOR_MENU + ("\n\n" + zh.HELP_OFFICE if who.role == "office" else ""))
+        return
+    await _menu_for(update, d, who, None)
+
+
+async def answer_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Stores a typed answer to the item the cursor is on, then shows the next thing to answer."""
+    d = deps(context)
+    who = await _who(update, d)
+    if who is None:
+        return
+    if who.role not in ("coordinator", "org"):
+        await refuse(update, zh.UNKNOWN_COMMAND)
+        return
+    assert update.effective_message is not None and update.effective_message.text is not None
+    cursor = await cursors.get(d.db.read, who.user_id)
+    if cursor is None or cursor.report_id is None:
+        await _menu_for(update, d, who, None)
+        return
+    walk = _walk(d, who, update)
+    await _show_view(update, d, walk, walk.text(update.effective_message.text))
+
+
+async def press_walk_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Applies a walk button (yes/no, choice, back, skip, confirm...) and shows the next screen."""
+    d = deps(context)
+    query = update.callback_query
+    assert query is not None
+    who = await _who(update, d)
+    if who is None:
+        return
+    parts = (query.data or "").split(":")
+    if len(parts) != 5 or not parts[1].isdigit():
+        await refuse(update, zh.STALE_BUTTON)
+        return
+    _, rid, item, action, arg = parts
+    walk = _walk(d, who, update)
+    call = walk.go(int(rid), item) if action == "go" else walk.press(int(rid), item, action, arg)
+    await _show_view(update, d, walk, call)
+
+
+async def _report_for_menu(update: Update, d: Deps, who: Person, rid: int) -> Ctx | None:
+    report = await reports.get(d.db.read, rid)
+    if report is None or not may_write(who, report):
+        await refuse(update, zh.NOT_ALLOWED)
+        return None
+    return await load_ctx(d.db.read, report, d.outlines)
+
+
+async def press_menu_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Menu buttons: continue, sections, one section, progress, help, choose certificate."""
+    d = deps(context)
+    query = update.callback_query
+    assert query is not None
+    who = await _who(update, d)
+    if who is None:
+        return
+    parts = (query.data or "").split(":")
+    if len(parts) != 4 or not parts[2].isdigit():
+        await refuse(update, zh.STALE_BUTTON)
+        return
+    _, action, rid_text, arg = parts
+    rid = int(rid_text)
+    if who.role not in ("coordinator", "org"):
+        await refuse(update, zh.NOT_ALLOWED)
+        return
+    if action == "pick":
+        await _menu_for(update, d, who, -1)
+        return
+    if action == "home":
+        if rid and await _report_for_menu(update, d, who, rid) is None:
+            return
+        await _menu_for(update, d, who, rid or None)
+        return
+    if action == "cont":
+        walk = _walk(d, who, update)
+        await _show_view(update, d, walk, walk.resume(rid or None))
+        return
+    ctx = await _report_for_menu(update, d, who, rid)
+    if ctx is None:
+        return
+    if action == "secs":
+        await show(update, *render.render_sections(ctx))
+    elif action == "sec" and arg.isdigit() and 1 <= int(arg) <= len(ctx.laid.sections):
+        await show(update, *render.render_section(ctx, int(arg)))
+    elif action == "prog":
+        await show(update, *render.render_progress(ctx))
+    elif action == "help":
+        back = InlineKeyboardMarkup(
+            [[InlineKeyboardButton(zh.BTN_MENU, callback_data=render.menu_data("home", ctx.report.id))]]
+        )
+        await show(update, zh.HELP_COMMON + zh.HELP_COORDINATOR, back)
+    else:
+        await refuse(update, zh.STALE_BUTTON)
+
+
+HANDLERS: list[BaseHandler] = [  # type: ignore[type-arg]
+    CommandHandler("menu", open_menu, filters=filters.ChatType.PRIVATE),
+    CallbackQueryHandler(press_walk_button, pattern=r"^w:"),
+    CallbackQueryHandler(press_menu_button, pattern=r"^m:"),
+]
+
+# Typed answers catch any remaining text, so they are registered after every command handler.
+TEXT_HANDLERS: list[BaseHandler] = [  # type: ignore[type-arg]
+    MessageHandler(filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND, answer_text),
+]

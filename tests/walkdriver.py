@@ -1,0 +1,54 @@
+"""Drives a chat through a whole outline, answering each item by its type, checking each screen."""
+
+from __future__ import annotations
+
+from bot.outlines.loader import Item, LaidOut
+from bot.outlines.models import Choice, Number, Numbers, YesNo
+from bot.rules import rows_for
+from tests.helpers import Chat
+from tests.standin import Shown
+
+
+def expected_header(laid: LaidOut, item: Item) -> str:
+    if item.point is not None:
+        return f"第{item.section.no}部分 / 共{len(laid.sections)}部分 · 监测点 {item.point.no}"
+    assert item.narrative is not None
+    return f"第{item.section.no}部分 / 共{len(laid.sections)}部分 · {item.narrative.label}"
+
+
+def numbers_for(item: Item, answer: Numbers, row: int) -> str:
+    # Values that fall along the outline and along each row satisfy every "≤" rule (合格 ≤ 考核 ≤ 报名).
+    base = 300 - 5 * item.index
+    return " ".join(str(base - i - row) for i in range(len(answer.fields)))
+
+
+async def answer_item(chat: Chat, shown: Shown, laid: LaidOut, item: Item, n_rows: int) -> Shown:
+    assert expected_header(laid, item) in shown.text, (item.key, shown.text)
+    if item.narrative is not None:
+        return await chat.say(f"{item.section.title}的{item.narrative.label}：略。")
+    assert item.point is not None
+    answer = item.point.answer
+    if isinstance(answer, YesNo):
+        # A practice question answered 是 and a violation answered 否 need no follow-up.
+        return await chat.tap(shown, "是" if answer.flavour == "practice" else "否")
+    if isinstance(answer, Choice):
+        return await chat.tap(shown, answer.options[0])
+    if isinstance(answer, Number):
+        return await chat.say(str(answer.max))
+    assert isinstance(answer, Numbers)
+    for row in range(n_rows):
+        shown = await chat.say(numbers_for(item, answer, row))
+        while "仍要保存" in shown.text:
+            shown = await chat.tap(shown, "仍然保存")
+    assert "请核对" in shown.text, shown.text
+    return await chat.tap(shown, "确认无误")
+
+
+async def walk_all(chat: Chat, first: Shown, laid: LaidOut, certificates: int) -> Shown:
+    shown = first
+    for item in laid.items:
+        rows = 1
+        if item.point is not None and isinstance(item.point.answer, Numbers):
+            rows = len(rows_for(item.point.answer, [None] * certificates))  # type: ignore[list-item]
+        shown = await answer_item(chat, shown, laid, item, rows)
+    return shown
