@@ -74,7 +74,9 @@ def _whole(value: Any) -> int | None:
     return int(text) if text.isdigit() else None
 
 
-def parse_workbook(path: Path) -> ParsedRoster:
+def parse_workbook(path: Path, known: dict[str, Kind] | None = None) -> ParsedRoster:
+    """Reads and checks the three sheets. `known` are institutions already in the database, which the
+    certificate and pilot sheets may name without listing them again."""
     out = ParsedRoster()
     try:
         wb = load_workbook(path, read_only=True, data_only=True)
@@ -89,7 +91,7 @@ def parse_workbook(path: Path) -> ParsedRoster:
 
     names: set[str] = set()
     seqs: set[int] = set()
-    kinds: dict[str, Kind] = {}
+    kinds: dict[str, Kind] = dict(known or {})
     for i, row in enumerate(wb[SHEET_INST].iter_rows(min_row=2, values_only=True), start=2):
         if not any(_cell(v) for v in row[:4]):
             continue
@@ -164,7 +166,8 @@ def parse_workbook(path: Path) -> ParsedRoster:
 
 
 async def import_workbook(db: Database, path: Path, *, actor: str, at: str) -> ParsedRoster:
-    parsed = parse_workbook(path)
+    known = {i.name: i.kind for i in await store.institutions(db.read)}
+    parsed = parse_workbook(path, known)
     if parsed.errors:
         raise RosterImportError(parsed.errors)
     async with db.transaction() as conn:

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import contextlib
 import logging
 
 from telegram import Update
-from telegram.error import Forbidden, TelegramError
+from telegram.error import Forbidden, NetworkError, TelegramError
 from telegram.ext import ContextTypes
 
 from bot.deps import deps
@@ -18,16 +17,23 @@ log = logging.getLogger("xcheck.errors")
 async def report_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Logs the exception with its update, apologises to the user and alerts the office admins."""
     err = context.error
-    log.error("handler failed on update %s", getattr(update, "update_id", "?"), exc_info=err)
+    where = f"update {getattr(update, 'update_id', '-')}"
+    if isinstance(err, Forbidden):
+        log.info("%s: user has blocked the bot", where)
+        return
+    if isinstance(err, NetworkError):
+        # Telegram unreachable or overloaded after our retries: not a bug of ours, nothing to alert.
+        log.warning("%s: Telegram API unavailable: %s", where, err)
+        return
+    log.error("handler failed on %s", where, exc_info=err)
     d = deps(context)
     if isinstance(update, Update) and update.effective_chat is not None:
-        with contextlib.suppress(TelegramError):
+        try:
             await context.bot.send_message(update.effective_chat.id, zh.INTERNAL_ERROR)
-    where = f"update {getattr(update, 'update_id', '-')}"
+        except TelegramError:
+            log.warning("%s: could not apologise to the user", where)
     for admin in d.settings.admin_ids:
         try:
-            await context.bot.send_message(admin, zh.office_error(type(err).__name__, where), parse_mode="HTML")
-        except Forbidden:
-            continue
+            await context.bot.send_message(admin, zh.office_error(type(err).__name__, where))
         except TelegramError:
             log.warning("could not alert admin %s", admin)

@@ -9,6 +9,7 @@ from bot import access
 from bot.deps import deps
 from bot.invitations import deep_link, issue
 from bot.roster import ANHUI_CITIES
+from handlers.screen import show
 from messages import zh
 from storage import roster
 from storage.models import ORG_KIND, ROLES, Institution
@@ -20,21 +21,21 @@ async def create_invitations(update: Update, context: ContextTypes.DEFAULT_TYPE)
     d = deps(context)
     who = await access.person(d.db, update.effective_user.id, admin_ids=d.settings.admin_ids)
     if not access.is_office(who):
-        await update.effective_message.reply_html(zh.NOT_ALLOWED)
+        await show(update, zh.NOT_ALLOWED)
         return
     args = list(context.args or [])
     if not args:
-        await update.effective_message.reply_html(zh.INVITE_USAGE)
+        await show(update, zh.INVITE_USAGE)
         return
     role = args.pop(0).lower()
     if role not in ROLES:
-        await update.effective_message.reply_html(zh.INVITE_BAD_ROLE)
+        await show(update, zh.INVITE_BAD_ROLE)
         return
     count = 1
     if args and args[-1].isdigit() and (role in ("expert", "office") or len(args) > 1):
         count = int(args.pop())
     if not 1 <= count <= 20:
-        await update.effective_message.reply_html(zh.INVITE_BAD_COUNT)
+        await show(update, zh.INVITE_BAD_COUNT)
         return
     target_text = " ".join(args)
     institution: Institution | None = None
@@ -42,18 +43,18 @@ async def create_invitations(update: Update, context: ContextTypes.DEFAULT_TYPE)
     if role in ("coordinator", "org"):
         institution = await roster.find_institution(d.db.read, target_text) if target_text else None
         if institution is None:
-            await update.effective_message.reply_html(zh.INVITE_NO_TARGET)
+            await show(update, zh.INVITE_NO_TARGET)
             return
         if role == "org" and institution.kind != ORG_KIND:
-            await update.effective_message.reply_html(zh.INVITE_NOT_ORG)
+            await show(update, zh.INVITE_NOT_ORG)
             return
         if role == "coordinator" and institution.kind == ORG_KIND:
-            await update.effective_message.reply_html(zh.INVITE_NOT_SCHOOL)
+            await show(update, zh.INVITE_NOT_SCHOOL)
             return
     elif role == "city":
         city = target_text.removesuffix("市")
         if city not in ANHUI_CITIES:
-            await update.effective_message.reply_html(zh.INVITE_BAD_CITY)
+            await show(update, zh.INVITE_BAD_CITY)
             return
     issued = await issue(
         d.db,
@@ -67,8 +68,8 @@ async def create_invitations(update: Update, context: ContextTypes.DEFAULT_TYPE)
     )
     expires = issued[0].expires_at.astimezone(d.settings.tz).strftime("%Y-%m-%d %H:%M")
     target = institution.name if institution else (city or zh.ROLE_NAMES[role])
-    await update.effective_message.reply_html(
-        zh.invitations_created(target, role, [deep_link(d.bot_username, i.code) for i in issued], expires)
+    await show(
+        update, zh.invitations_created(target, role, [deep_link(d.bot_username, i.code) for i in issued], expires)
     )
 
 

@@ -2,31 +2,66 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
+
 from telegram import InlineKeyboardMarkup, Update
-from telegram.error import BadRequest
+from telegram.error import BadRequest, NetworkError, RetryAfter, TimedOut
+
+T = TypeVar("T")
+ATTEMPTS = 3
+MAX_WAIT = 30.0
+
+
+async def with_retry(call: Callable[[], Awaitable[T]]) -> T:
+    """Retries what is safe to retry: a 429 (after retry_after) and a 5xx that Telegram answered.
+
+    A timeout is not retried: the message may have arrived (PTB #1045), and a blind re-send duplicates it.
+    The user's lock is held meanwhile, so their later updates still come after this reply.
+    """
+    for attempt in range(1, ATTEMPTS + 1):
+        try:
+            return await call()
+        except RetryAfter as exc:
+            wait = exc.retry_after if isinstance(exc.retry_after, (int, float)) else exc.retry_after.total_seconds()
+            if attempt == ATTEMPTS or wait > MAX_WAIT:
+                raise
+            await asyncio.sleep(wait)
+        except TimedOut:
+            raise
+        except NetworkError:
+            if attempt == ATTEMPTS:
+                raise
+            await asyncio.sleep(0.2 * attempt)
+    raise AssertionError("unreachable")
 
 
 async def show(update: Update, text: str, markup: InlineKeyboardMarkup | None = None) -> None:
     query = update.callback_query
     if query is not None and query.message is not None:
-        await query.answer()
+        await with_retry(query.answer)
         try:
-            await query.edit_message_text(text, reply_markup=markup)
+            await with_retry(lambda: query.edit_message_text(text, reply_markup=markup))
             return
         except BadRequest as exc:
             if "not modified" in str(exc).lower():
                 return
             # Too old or gone: fall through and send the screen as a new message.
-        await query.get_bot().send_message(query.message.chat.id, text, reply_markup=markup)
+        chat_id = query.message.chat.id
+        await with_retry(lambda: query.get_bot().send_message(chat_id, text, reply_markup=markup))
         return
-    assert update.effective_message is not None
-    await update.effective_message.reply_html(text, reply_markup=markup)
+    message = update.effective_message
+    assert message is not None
+    await with_retry(lambda: message.reply_html(text, reply_markup=markup))
 
 
 async def refuse(update: Update, text: str) -> None:
     """A refusal: a pop-up on a button press (the screen stays as it was), a reply to typed input."""
-    if update.callback_query is not None:
-        await update.callback_query.answer(text, show_alert=True)
+    query = update.callback_query
+    if query is not None:
+        await with_retry(lambda: query.answer(text, show_alert=True))
         return
-    assert update.effective_message is not None
-    await update.effective_message.reply_html(text)
+    message = update.effective_message
+    assert message is not None
+    await with_retry(lambda: message.reply_html(text))

@@ -8,6 +8,7 @@ from telegram.ext import BaseHandler, CommandHandler, ContextTypes, filters
 from bot import access
 from bot.deps import deps
 from bot.invitations import InvitationRefused, redeem
+from handlers.screen import refuse, show
 from messages import zh
 from storage import AlreadyApplied, cursors, roster
 
@@ -38,19 +39,17 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
                 update_id=update.update_id,
             )
         except InvitationRefused as refused:
-            await update.effective_message.reply_html(_REFUSALS[refused.reason])
+            await refuse(update, _REFUSALS[refused.reason])
             return
         except AlreadyApplied:
             return
-        await update.effective_message.reply_html(zh.welcome(role, await _unit_name(context, inst_id, city)))
+        await show(update, zh.welcome(role, await _unit_name(context, inst_id, city)))
         return
     who = await access.person(d.db, user.id, admin_ids=d.settings.admin_ids)
     if who is None:
-        await update.effective_message.reply_html(zh.NOT_BOUND)
+        await show(update, zh.NOT_BOUND)
         return
-    await update.effective_message.reply_html(
-        zh.greeting(who.role, await _unit_name(context, who.institution_id, who.city))
-    )
+    await show(update, zh.greeting(who.role, await _unit_name(context, who.institution_id, who.city)))
 
 
 async def show_help(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -65,14 +64,14 @@ async def show_help(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         text += zh.HELP_COORDINATOR
     elif who.role == "office":
         text += zh.HELP_OFFICE
-    await update.effective_message.reply_html(text)
+    await show(update, text)
 
 
 async def cancel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Drops any half-finished step (a pending confirmation); stored answers stay."""
     assert update.effective_message and update.effective_user
     await cursors.reset_stage(deps(context).db, update.effective_user.id, at=deps(context).now_iso())
-    await update.effective_message.reply_html(zh.CANCELLED)
+    await show(update, zh.CANCELLED)
 
 
 HANDLERS: list[BaseHandler] = [  # type: ignore[type-arg]

@@ -11,6 +11,7 @@ import asyncio
 import contextlib
 import itertools
 import json
+import random
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -76,6 +77,10 @@ class StandIn:
         self.updates: list[dict[str, Any]] = []
         self.confirmed_offset = 0
         self.latency = 0.0
+        self.jitter = 0.0  # extra random latency per call, up to this many seconds
+        self.in_flight = 0
+        self.max_in_flight = 0
+        self._random = random.Random(7)
         self.flood_cap: int | None = None  # messages per second over all chats
         self.blocked: set[int] = set()  # users who blocked the bot: 403 on send
         self._flood_window: list[float] = []
@@ -88,6 +93,7 @@ class StandIn:
         self._files: dict[str, tuple[bytes, str, int]] = {}
         self._changed = asyncio.Condition()
         self._new_update = asyncio.Event()
+        self._closing = False
         self._runner: web.AppRunner | None = None
         self.port = 0
 
@@ -103,6 +109,7 @@ class StandIn:
         self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
 
     async def stop(self) -> None:
+        self._closing = True
         self._new_update.set()
         if self._runner is not None:
             await self._runner.cleanup()
@@ -274,8 +281,15 @@ class StandIn:
             return self._error(401, "Unauthorized")
         method = request.match_info["method"]
         params, files = await self._params(request)
-        if self.latency and method != "getUpdates":
-            await asyncio.sleep(self.latency)
+        if method != "getUpdates":
+            self.in_flight += 1
+            self.max_in_flight = max(self.max_in_flight, self.in_flight)
+            try:
+                delay = self.latency + (self._random.random() * self.jitter if self.jitter else 0.0)
+                if delay:
+                    await asyncio.sleep(delay)
+            finally:
+                self.in_flight -= 1
         fault = self._take_fault(method)
         if fault is not None:
             if fault.drop:
@@ -354,7 +368,7 @@ class StandIn:
         while True:
             # Confirmed updates are gone for good, as on Telegram; unconfirmed ones come again.
             pending = [u for u in self.updates if u["update_id"] >= max(offset, self.confirmed_offset, 1)]
-            if pending or time.monotonic() >= deadline:
+            if pending or self._closing or time.monotonic() >= deadline:
                 async with self._changed:
                     self.calls.append(Call("getUpdates", params, time.monotonic()))
                     self._changed.notify_all()
