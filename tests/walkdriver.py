@@ -22,7 +22,18 @@ def numbers_for(item: Item, answer: Numbers, row: int) -> str:
     return " ".join(str(base - i - row) for i in range(len(answer.fields)))
 
 
+PHONE_SCREEN_CHARS = 900  # about one screen of a phone in Chinese text
+BUTTON_CHARS = 24  # longer labels are cut off on narrow screens
+
+
+def fits_phone(shown: Shown) -> None:
+    assert len(shown.text) <= PHONE_SCREEN_CHARS, (len(shown.text), shown.text)
+    for label, _ in shown.buttons:
+        assert len(label) <= BUTTON_CHARS, label
+
+
 async def answer_item(chat: Chat, shown: Shown, laid: LaidOut, item: Item, n_rows: int) -> Shown:
+    fits_phone(shown)
     assert expected_header(laid, item) in shown.text, (item.key, shown.text)
     if item.narrative is not None:
         return await chat.say(f"{item.section.title}的{item.narrative.label}：略。")

@@ -12,7 +12,7 @@ from bot.outlines.models import Answer, Numbers
 _ROWS = {"certificates": "按证书", "levels": "按级别（初级/中级/高级）", "once": ""}
 
 
-def describe(answer: Answer) -> str:
+def describe(answer: Answer, labels: dict[str, str]) -> str:
     if answer.type == "yesno":
         return "是/否" + ("（选否须说明）" if answer.flavour == "practice" else "（选是须说明情况）")
     if answer.type == "choice":
@@ -24,7 +24,7 @@ def describe(answer: Answer) -> str:
     assert isinstance(answer, Numbers)
     text = _ROWS[answer.rows] + "填写：" + "、".join(f.label for f in answer.fields)
     if answer.rates:
-        text += "；计算：" + "、".join(f"{r.label}={r.numerator}/{r.denominator}" for r in answer.rates)
+        text += "；计算：" + "、".join(f"{r.label}={labels[r.numerator]}/{labels[r.denominator]}" for r in answer.rates)
     return text
 
 
@@ -57,12 +57,16 @@ def show_outline(which: OutlineId, settings: Settings, *, as_json: bool = False)
             ],
         }
         return json.dumps(data, ensure_ascii=False, indent=2)
+    labels = {"scale": "试点规模"}
+    for p in (p for s in outline.sections for p in s.points):
+        if isinstance(p.answer, Numbers):
+            labels.update({f.id: f.label for f in p.answer.fields})
     lines = [f"{outline.source} {outline.title}（{settings.campaign_year} 年度）", ""]
     for s in outline.sections:
         lines.append(f"{s.no}. {s.title}")
         for p in s.points:
             lines.append(f"   {'★' if p.core else ' '}{p.no}. {p.text}")
-            lines.append(f"       [{describe(p.answer)}]")
+            lines.append(f"       [{describe(p.answer, labels)}]")
         narratives = s.narratives if s.narratives is not None else outline.narratives
         lines.append("       叙述：" + "、".join(n.label for n in narratives))
     lines.append("")
