@@ -17,7 +17,8 @@ from bot.outlines.loader import Item, LaidOut, Outlines
 from bot.outlines.models import Choice, Number, Numbers, YesNo
 from bot.rules import Finding, RateLine, Row, check_row, rates, rows_for
 from bot.walk import State, needs_followup
-from storage import Database, audit, cursors, reports, roster
+from storage import Database, audit, cursors, reports, roster, versions
+from storage import evidence as evidence_store
 from storage.models import Cursor, Person, Report
 
 SHORT_TEXT_LIMIT = 200
@@ -39,6 +40,16 @@ class Ctx:
     state: State
     unit: str
     certificate: str | None
+    # Office comments of an open return for revision, by item ("*": the whole report).
+    comments: dict[str, str] = field(default_factory=dict)
+    evidence: dict[str, int] = field(default_factory=dict)
+
+    def may_edit(self, item: Item) -> bool:
+        if self.report.status == "draft":
+            return True
+        if self.report.status == "returned":
+            return "*" in self.comments or item.key in self.comments
+        return False
 
     def rows(self, item: Item) -> list[Row]:
         assert item.point is not None and isinstance(item.point.answer, Numbers)
@@ -106,7 +117,16 @@ async def load_ctx(conn: aiosqlite.Connection, report: Report, outlines: Outline
     rows = [Row(f"c{p.certificate_id}", p.certificate_name, p.scale) for p in pilots]
     laid = outlines.get(report.outline)
     answers = await reports.answers(conn, report.id)
-    return Ctx(report, laid, State(laid, answers, rows), inst.name if inst else "", cert.name if cert else None)
+    revision = await versions.open_revision(conn, report.id) if report.status == "returned" else None
+    return Ctx(
+        report,
+        laid,
+        State(laid, answers, rows),
+        inst.name if inst else "",
+        cert.name if cert else None,
+        revision.comments if revision else {},
+        await evidence_store.counts(conn, report.id),
+    )
 
 
 def _view_at(ctx: Ctx, item: Item | None, **kw: Any) -> View:
@@ -169,9 +189,11 @@ class Walk:
         )
         ctx.state.answers[item.key] = value
 
-    def _editable(self, ctx: Ctx) -> None:
+    def _editable(self, ctx: Ctx, item: Item) -> None:
         if ctx.report.status not in EDITABLE:
             raise Refused("locked")
+        if not ctx.may_edit(item):
+            raise Refused("not_reopened")
 
     # --- entry points ---------------------------------------------------------------------------------
     async def resume(self, report_id: int | None = None) -> View:
@@ -218,7 +240,7 @@ class Walk:
             item = ctx.laid.by_key.get(cursor.item or "")
             if item is None or cursor.stage == "done":
                 return View(ctx, "done", info="nothing_asked")
-            self._editable(ctx)
+            self._editable(ctx, item)
             if cursor.stage in ("warn", "confirm"):
                 # A typed number while a confirmation is open replaces the row being confirmed.
                 cursor_row = cursor.row if cursor.stage == "warn" else 0
@@ -313,7 +335,12 @@ class Walk:
         return view
 
     async def _advance(self, conn: aiosqlite.Connection, ctx: Ctx, item: Item, *, info: str | None = None) -> View:
-        view = _view_at(ctx, ctx.state.next_open(after=item), info=info)
+        if ctx.report.status == "returned" and "*" not in ctx.comments:
+            # In a revision, walk the reopened items in order; the rest is locked.
+            nxt = next((i for i in ctx.laid.items if i.key in ctx.comments and i.index > item.index), None)
+        else:
+            nxt = ctx.state.next_open(after=item)
+        view = _view_at(ctx, nxt, info=info)
         await self._save_cursor(conn, view)
         return view
 
@@ -332,7 +359,14 @@ class Walk:
                 view = _view_at(ctx, ctx.state.following(item))
                 await self._save_cursor(conn, view)
                 return view
-            self._editable(ctx)
+            if action == "later":
+                nxt = next((i for i in ctx.state.missing() if i.index > item.index), None) or next(
+                    (i for i in ctx.state.missing() if i.key != item.key), None
+                )
+                view = _view_at(ctx, nxt, info="put_off")
+                await self._save_cursor(conn, view)
+                return view
+            self._editable(ctx, item)
             if action == "yn" and arg in ("1", "0") and item.point and isinstance(item.point.answer, YesNo):
                 return await self._yes_no(conn, ctx, item, arg == "1")
             if action == "ch" and item.point and isinstance(item.point.answer, Choice) and arg.isdigit():
@@ -346,13 +380,6 @@ class Walk:
                     raise Refused("core_cannot_skip")
                 await self._put(conn, ctx, item, {"skipped": True})
                 return await self._advance(conn, ctx, item, info="skipped")
-            if action == "later":
-                nxt = next((i for i in ctx.state.missing() if i.index > item.index), None) or next(
-                    (i for i in ctx.state.missing() if i.key != item.key), None
-                )
-                view = _view_at(ctx, nxt, info="put_off")
-                await self._save_cursor(conn, view)
-                return view
             # The rest act on a pending step of the current item: an old button must not act twice.
             if not at_item or cursor is None:
                 raise Refused("stale")

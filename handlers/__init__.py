@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from telegram.ext import Application
 
-from handlers import errors, fallback, gate, office, start, walk
+from handlers import errors, evidence, fallback, gate, office, office_review, readers, review, start, walk
 
 
 def register(application: Application) -> None:  # type: ignore[type-arg]
@@ -12,7 +12,18 @@ def register(application: Application) -> None:  # type: ignore[type-arg]
     # stops them from reaching any other group.
     application.add_handlers(gate.HANDLERS, group=-1)
     # Commands come before the walk's catch-all text handler, so /cancel is never taken as an answer.
-    application.add_handlers([*start.HANDLERS, *office.HANDLERS, *walk.HANDLERS], group=0)
+    application.add_handlers(
+        [
+            *start.HANDLERS,
+            *office.HANDLERS,
+            *office_review.HANDLERS,
+            *walk.HANDLERS,
+            *evidence.HANDLERS,
+            *review.HANDLERS,
+            *readers.HANDLERS,
+        ],
+        group=0,
+    )
     # The walk's catch-all for typed answers follows every command; unknown commands and stray
     # button data are answered last so nothing goes unanswered.
     application.add_handlers([*walk.TEXT_HANDLERS, *fallback.HANDLERS], group=0)

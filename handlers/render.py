@@ -80,6 +80,11 @@ def _nav(ctx: Ctx, item: Item, complete: bool) -> list[Button]:
     return buttons
 
 
+def _evidence_row(ctx: Ctx, item: Item) -> list[Button]:
+    n = ctx.evidence.get(item.key, 0)
+    return [Button(f"{zh.BTN_EVIDENCE} ({n})", callback_data=f"e:{ctx.report.id}:{item.key}:list:")]
+
+
 def _head(view: View, item: Item) -> list[str]:
     ctx = view.ctx
     lines = []
@@ -103,6 +108,9 @@ def _head(view: View, item: Item) -> list[str]:
             lines.append(f"💡 {escape(item.point.hint)}")
     else:
         lines.append(f"请填写本部分的<b>{escape(label)}</b>。")
+    comment = ctx.comments.get(item.key) or ctx.comments.get("*")
+    if comment:
+        lines.append(f"{zh.REOPENED_MARK} 退回意见：{escape(comment)}")
     return lines
 
 
@@ -127,6 +135,7 @@ def render(view: View, *, long_limit: int) -> tuple[str, InlineKeyboardMarkup]:
                 Button(zh.BTN_REDO, callback_data=walk_data(rid, item.key, "redo")),
             ]
         )
+        keyboard.append(_evidence_row(ctx, item))
         keyboard.append(_nav(ctx, item, complete))
         return "\n".join(lines), InlineKeyboardMarkup(keyboard)
 
@@ -183,6 +192,7 @@ def render(view: View, *, long_limit: int) -> tuple[str, InlineKeyboardMarkup]:
     else:
         limit = 200 if answer is not None and answer.type == "text" else long_limit
         lines.append(zh.ASK_TEXT.format(limit=limit))
+    keyboard.append(_evidence_row(ctx, item))
     keyboard.append(_nav(ctx, item, complete))
     return "\n".join(lines), InlineKeyboardMarkup(keyboard)
 
@@ -202,8 +212,8 @@ def render_done(view: View) -> tuple[str, InlineKeyboardMarkup]:
         lines.append(zh.done(done_sections, len(sections)))
     return "\n".join(lines), InlineKeyboardMarkup(
         [
+            [Button(zh.BTN_REVIEW, callback_data=f"r:{ctx.report.id}:sum:")],
             [Button(zh.BTN_SECTIONS, callback_data=menu_data("secs", ctx.report.id))],
-            [Button(zh.BTN_PROGRESS, callback_data=menu_data("prog", ctx.report.id))],
             [Button(zh.BTN_MENU, callback_data=menu_data("home", ctx.report.id))],
         ]
     )
@@ -219,12 +229,36 @@ def render_menu(ctx: Ctx, *, several: bool) -> tuple[str, InlineKeyboardMarkup]:
             Button(zh.BTN_SECTIONS, callback_data=menu_data("secs", rid)),
             Button(zh.BTN_PROGRESS, callback_data=menu_data("prog", rid)),
         ],
+        [
+            Button(zh.BTN_EVIDENCE, callback_data=menu_data("evid", rid)),
+            Button(zh.BTN_REVIEW, callback_data=f"r:{rid}:sum:"),
+        ],
         [Button(zh.BTN_HELP, callback_data=menu_data("help", rid))],
     ]
+    if ctx.report.status == "returned" and ctx.comments:
+        first = next((i for i in ctx.laid.items if "*" in ctx.comments or i.key in ctx.comments), None)
+        if first is not None:
+            rows.insert(0, [Button(zh.BTN_START_REVISION, callback_data=walk_data(rid, first.key, "go"))])
     if several:
         rows.append([Button(zh.BTN_SWITCH, callback_data=menu_data("pick"))])
     text = zh.menu(ctx.unit, ctx.certificate, ctx.report.status, done_sections, len(sections))
+    if ctx.report.status == "returned" and ctx.comments:
+        text += "\n" + "\n".join(
+            f"{zh.REOPENED_MARK} {escape(item_label(ctx, key))}：{escape(comment)}"
+            for key, comment in ctx.comments.items()
+        )
     return text, InlineKeyboardMarkup(rows)
+
+
+def item_label(ctx: Ctx, key: str) -> str:
+    if key == "*":
+        return "整份报告"
+    item = ctx.laid.by_key.get(key)
+    if item is None:
+        return key
+    return zh.item_name(
+        item.point.no if item.point else None, item.section.no, item.narrative.label if item.narrative else ""
+    )
 
 
 def render_sections(ctx: Ctx) -> tuple[str, InlineKeyboardMarkup]:

@@ -9,6 +9,9 @@ from bot import access
 from bot.deps import Deps, deps
 from bot.reporting import Ctx, Refused, Walk, load_ctx, may_write, reports_for
 from handlers import render
+from handlers.evidence import show_evidence_overview
+from handlers.office_review import take_office_text
+from handlers.readers import leads_any, show_city
 from handlers.screen import refuse, show
 from messages import zh
 from storage import AlreadyApplied, cursors, reports, roster
@@ -63,6 +66,10 @@ async def _menu_for(update: Update, d: Deps, who: Person, report_id: int | None)
         chosen = mine[0]
     ctx = await load_ctx(d.db.read, chosen, d.outlines)
     text, markup = render.render_menu(ctx, several=len(mine) > 1)
+    if who.role == "coordinator" and who.institution_id is not None and await leads_any(d, who.institution_id):
+        markup = InlineKeyboardMarkup(
+            [*markup.inline_keyboard, [InlineKeyboardButton(zh.BTN_LEAD, callback_data="c:lead")]]
+        )
     await show(update, text, markup)
 
 
@@ -71,6 +78,9 @@ async def open_menu(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     d = deps(context)
     who = await _who(update, d)
     if who is None:
+        return
+    if who.role == "city":
+        await show_city(update, d, who)
         return
     if who.role not in ("coordinator", "org"):
         await show(update, zh.NOT_A_COORDINATOR_MENU + ("\n\n" + zh.HELP_OFFICE if who.role == "office" else ""))
@@ -83,6 +93,9 @@ async def answer_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     d = deps(context)
     who = await _who(update, d)
     if who is None:
+        return
+    if who.role == "office":
+        await take_office_text(update, context, who)
         return
     if who.role not in ("coordinator", "org"):
         await refuse(update, zh.UNKNOWN_COMMAND)
@@ -160,6 +173,8 @@ async def press_menu_button(update: Update, context: ContextTypes.DEFAULT_TYPE) 
         await show(update, *render.render_section(ctx, int(arg)))
     elif action == "prog":
         await show(update, *render.render_progress(ctx))
+    elif action == "evid":
+        await show_evidence_overview(update, context, ctx.report.id)
     elif action == "help":
         back = InlineKeyboardMarkup(
             [[InlineKeyboardButton(zh.BTN_MENU, callback_data=render.menu_data("home", ctx.report.id))]]

@@ -54,6 +54,7 @@ HELP_OFFICE = (
     "/invite 角色 对象 [数量] — 生成一次性邀请链接\n"
     "  角色：coordinator 院校联络人（对象为附件3序号或名称）、org 培训评价组织、city 地市（对象为市名）、"
     "expert 专家、office 办公室"
+    "\n/review [序号或名称] — 审核报告（退回、通过、比较版本）；不带参数列出待审核报告"
 )
 
 
@@ -245,3 +246,241 @@ def progress(lines: list[tuple[int, str, int, int]], missing_core: int) -> str:
 
 
 NOT_A_COORDINATOR_MENU = "您好！您的角色不需要填写报告。发送 /help 查看可用指令。"
+
+
+# --- 佐证材料 --------------------------------------------------------------------------------------------
+BTN_EVIDENCE = "📎 佐证材料"
+BTN_DELETE_CONFIRM, BTN_CANCEL = "🗑 确认删除", "取消"
+BTN_BACK_TO_ITEM = "◀ 返回本项"
+
+REFUSALS.update(
+    {
+        "not_reopened": "此项未被退回修改，已锁定。请修改被退回的项目。",
+        "not_submitted": "该报告尚未提交，不能退回或通过。",
+        "accepted_final": "该报告已通过审核，不能再更改。",
+        "no_version": "没有该版本。",
+        "evidence_no_item": "请先进入要附加材料的监测点（菜单 → 📑 选择部分），再发送文件或照片。",
+    }
+)
+
+EVIDENCE_REFUSALS = {
+    "too_big": "❗ 文件超过 {limit_mb} MB，机器人无法接收。请压缩或拆分为多个文件后分别发送；"
+    "确需提交大文件的，请与纸质材料一并报送省办公室。",
+    "bad_type": "❗ 无法识别该文件的内容。可接收：PDF、JPG/PNG 图片、Word、Excel、PPT、ZIP。"
+    "请另存为上述格式后重新发送（文件名后缀改了不算）。",
+    "download_failed": "❗ 文件接收失败（网络中断），未保存任何内容。请重新发送该文件。",
+    "duplicate": "该文件已作为本项的佐证材料（{name}），无需重复上传。",
+}
+
+
+def size_text(size: int) -> str:
+    if size >= 1024 * 1024:
+        return f"{size / 1024 / 1024:.1f} MB"
+    return f"{max(1, size // 1024)} KB"
+
+
+def evidence_saved(where: str, name: str, label: str, size: int, count: int) -> str:
+    return (
+        f"📎 已保存为<b>{escape(where)}</b>的佐证材料：{escape(name)}（{label}，{size_text(size)}）。\n"
+        f"本项共 {count} 份。可继续发送文件追加。"
+    )
+
+
+def evidence_list(where: str, files: list[tuple[int, str, int]]) -> str:
+    if not files:
+        return f"<b>{escape(where)}</b>暂无佐证材料。\n进入该项后直接发送文件或照片即可附加（单个不超过 20 MB）。"
+    lines = "\n".join(f"{n}. {escape(name)}（{size_text(size)}）" for n, (_, name, size) in enumerate(files, 1))
+    return f"<b>{escape(where)}</b>的佐证材料（{len(files)} 份）：\n{lines}\n点编号可删除。"
+
+
+def evidence_delete_confirm(name: str) -> str:
+    return f"确定删除佐证材料“{escape(name)}”吗？"
+
+
+def evidence_deleted(name: str) -> str:
+    return f"已删除“{escape(name)}”。"
+
+
+def evidence_overview(lines: list[tuple[str, int]]) -> str:
+    if not lines:
+        return "📎 尚未上传任何佐证材料。\n进入某个监测点后直接发送文件或照片即可附加。"
+    body = "\n".join(f"• {escape(where)}：{n} 份" for where, n in lines)
+    return f"📎 <b>佐证材料</b>（共 {sum(n for _, n in lines)} 份）\n{body}"
+
+
+def item_name(point_no: int | None, section_no: int, narrative: str = "") -> str:
+    return f"监测点 {point_no}" if point_no is not None else f"第{section_no}部分 {narrative}"
+
+
+# --- 预览、提交、退回 --------------------------------------------------------------------------------------
+BTN_REVIEW, BTN_SUBMIT, BTN_SUBMIT_CONFIRM = "📝 预览并提交", "✅ 提交报告", "✅ 确认提交"
+BTN_PAGES = "📄 逐部分查看"
+BTN_PREV_PAGE, BTN_NEXT_PAGE, BTN_SUMMARY = "◀ 上一部分", "下一部分 ▶", "↩ 预览首页"
+BTN_START_REVISION = "✏️ 开始修改"
+
+
+def review_summary(
+    unit: str, certificate: str | None, status: str, version: int, missing: list[str], lacking: list[str], files: int
+) -> str:
+    lines = [
+        unit_line(unit, certificate),
+        f"<b>自查报告预览</b> · {STATUS_NAMES.get(status, status)} · 第 {version} 版",
+    ]
+    lines.append(f"📎 佐证材料共 {files} 份")
+    if missing:
+        shown = "、".join(missing[:12]) + (f" 等 {len(missing)} 项" if len(missing) > 12 else "")
+        lines.append(f"❗ 尚未完成（{len(missing)} 项）：{shown}")
+    if lacking:
+        lines.append(f"📎 以下核心监测点缺少佐证材料：{'、'.join(lacking)}")
+    if not missing and not lacking:
+        lines.append("✅ 所有必填项目均已完成，可以提交。提交后报告将锁定。")
+    return "\n".join(lines)
+
+
+def submit_refused(missing: list[str], lacking: list[str]) -> str:
+    parts = ["❗ 暂不能提交，请先完成："]
+    if missing:
+        parts.append("未填写：" + "、".join(missing[:20]) + (f" 等 {len(missing)} 项" if len(missing) > 20 else ""))
+    if lacking:
+        parts.append("缺少佐证材料：" + "、".join(lacking))
+    return "\n".join(parts)
+
+
+SUBMIT_CONFIRM = "提交后报告将锁定，不能再修改（除非省办公室退回）。确认提交吗？"
+
+
+def receipt(unit: str, certificate: str | None, number: str, version: int, at: str, checksum: str) -> str:
+    return (
+        f"✅ <b>提交成功</b>\n{unit_line(unit, certificate)}\n回执编号：<code>{escape(number)}</code>\n"
+        f"版本：第 {version} 版\n提交时间：{escape(at)}\n校验码：<code>{checksum[:16]}</code>\n"
+        "请保存本回执。纸质报告（加盖公章）与佐证材料请按通知要求寄送。"
+    )
+
+
+def office_submitted(unit: str, certificate: str | None, version: int, number: str) -> str:
+    return f"📥 {unit_line(unit, certificate)} 提交了自查报告（第 {version} 版，回执 {escape(number)}）。"
+
+
+def returned_to_coordinator(unit: str, certificate: str | None, lines: list[tuple[str, str]]) -> str:
+    body = "\n".join(f"• <b>{escape(where)}</b>：{escape(comment)}" for where, comment in lines)
+    return f"↩️ 省办公室退回了{unit_line(unit, certificate)}的自查报告，请修改以下内容后重新提交：\n{body}"
+
+
+def section_page(unit: str, certificate: str | None, no: int, total: int, title: str, lines: list[str]) -> str:
+    head = f"{unit_line(unit, certificate)} · 第{no}部分 / 共{total}部分\n<b>{no}. {escape(title)}</b>"
+    return head + "\n" + "\n".join(lines)
+
+
+NOT_ANSWERED = "（未填写）"
+REOPENED_MARK = "↩️"
+
+
+def review_line(label: str, core: bool, answer: str, files: int, comment: str | None) -> str:
+    star = " ★" if core else ""
+    clip_files = f"（📎{files}）" if files else ""
+    note = f"\n　{REOPENED_MARK} 退回意见：{escape(comment)}" if comment else ""
+    return f"<b>{escape(label)}{star}</b>：{answer}{clip_files}{note}"
+
+
+# --- 办公室审核 --------------------------------------------------------------------------------------------
+BTN_RETURN_POINTS, BTN_RETURN_ALL = "↩️ 退回部分项目", "↩️ 退回整份"
+BTN_ACCEPT, BTN_ACCEPT_CONFIRM, BTN_RETURN_CONFIRM = "✅ 通过", "✅ 确认通过", "↩️ 确认退回"
+BTN_DIFF = "🔍 比较版本"
+BTN_CARD = "↩ 返回报告"
+BTN_OPEN_CARD = "📄 查看报告"
+REVIEW_USAGE = "用法：/review 附件3序号或单位名称，例如：/review 24"
+REVIEW_NOTHING = "目前没有待审核的报告。"
+REVIEW_PICK = "请选择报告："
+RETURN_POINTS_PROMPT = (
+    "请发送要退回的项目及意见，每行一条：\n<code>监测点号 意见</code>\n例如：\n<code>8 请补充与人才培养目标对接的说明\n"
+    "20 支付人数与佐证不符</code>\n第3部分的叙述写作 <code>s3 意见</code>。发送 /cancel 取消。"
+)
+RETURN_ALL_PROMPT = "请发送退回整份报告的意见。发送 /cancel 取消。"
+RETURN_BAD_LINES = "以下行无法识别（格式：监测点号 意见）："
+RETURN_TOO_LONG = "每条意见不超过 500 字。"
+
+
+def card(
+    unit: str,
+    certificate: str | None,
+    status: str,
+    version: int,
+    submitted: str | None,
+    missing: int,
+    files: int,
+    versions: int,
+) -> str:
+    lines = [
+        unit_line(unit, certificate),
+        f"状态：{STATUS_NAMES.get(status, status)} · 第 {version} 版（共 {versions} 个提交版本）",
+    ]
+    if submitted:
+        lines.append(f"最近提交：{escape(submitted)}")
+    lines.append(f"未完成项目：{missing} · 佐证材料：{files} 份")
+    return "\n".join(lines)
+
+
+def return_preview(lines: list[tuple[str, str]]) -> str:
+    body = "\n".join(f"• <b>{escape(where)}</b>：{escape(comment)}" for where, comment in lines)
+    return f"将退回以下内容，请确认：\n{body}"
+
+
+def returned_done(unit: str, n: int) -> str:
+    return f"已退回 {escape(unit)}（{n} 项），并已通知其联络人。"
+
+
+def accepted(unit: str) -> str:
+    return f"✅ 已通过 {escape(unit)} 的自查报告。报告已最终锁定。"
+
+
+ACCEPT_ASK = "通过后报告将最终锁定，不能再退回或修改。确认通过吗？"
+DIFF_NEED_TWO = "该报告只有一个提交版本，暂无可比较的内容。"
+
+
+def diff_text(old: int, new: int, changed: list[tuple[str, str, str]], added: list[str], removed: list[str]) -> str:
+    lines = [f"🔍 <b>第 {old} 版 → 第 {new} 版</b>"]
+    if not changed and not added and not removed:
+        lines.append("两个版本内容相同。")
+    for where, before, after in changed:
+        lines.append(f"• <b>{escape(where)}</b>：{before} → {after}")
+    if added:
+        lines.append("📎 新增材料：" + "、".join(escape(n) for n in added))
+    if removed:
+        lines.append("📎 删除材料：" + "、".join(escape(n) for n in removed))
+    return "\n".join(lines)
+
+
+def accepted_notice(unit: str, certificate: str | None) -> str:
+    return f"✅ {unit_line(unit, certificate)} 的自查报告已通过省办公室审核。"
+
+
+# --- 地市、牵头院校 ------------------------------------------------------------------------------------------
+BTN_CITY_COMPLETE = "✅ 确认本市材料汇总完成"
+BTN_LEAD = "📋 牵头证书"
+NOT_STARTED = "未开始"
+
+
+def city_overview(city: str, rows: list[tuple[str, str]], completed: str | None) -> str:
+    body = "\n".join(f"• {escape(name)}：{status}" for name, status in rows) or "（名册中暂无本市中职试点院校）"
+    done = f"\n✅ 已于 {escape(completed)} 确认汇总完成。" if completed else ""
+    submitted = sum(1 for _, s in rows if s in (STATUS_NAMES["submitted"], STATUS_NAMES["accepted"]))
+    return f"🏙 <b>{escape(city)}市 中职试点院校自查报告</b>（已提交 {submitted}/{len(rows)}）\n{body}{done}"
+
+
+def city_not_ready(names: list[str]) -> str:
+    return "❗ 以下学校尚未提交，暂不能确认汇总完成：" + "、".join(escape(n) for n in names)
+
+
+def city_completed(city: str) -> str:
+    return f"✅ {escape(city)}市中职自查材料已确认汇总完成，已通知省办公室。"
+
+
+def office_city_completed(city: str) -> str:
+    return f"🏙 {escape(city)}市已确认中职自查材料汇总完成。"
+
+
+def lead_overview(rows: list[tuple[str, str, str]]) -> str:
+    if not rows:
+        return "贵校不是任何证书的牵头院校。"
+    body = "\n".join(f"• {escape(cert)}（{escape(org)}）：{status}" for cert, org, status in rows)
+    return f"📋 <b>贵校牵头的证书</b>：培训评价组织自查报告\n{body}"

@@ -77,6 +77,7 @@ class Report:
     outline: Literal["institution", "training_org"]
     status: ReportStatus
     version: int
+    submitted_at: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,3 +88,39 @@ class Cursor:
     row: int
     stage: str
     pending: str
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    id: int
+    report_id: int
+    item: str
+    name: str
+    kind: str
+    mime: str
+    size: int
+    sha256: str
+    uploaded_by: int
+    uploaded_at: str
+    tg_file_id: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Version:
+    report_id: int
+    version: int
+    submitted_at: str
+    submitted_by: int
+    content: str
+    checksum: str
+
+
+@dataclass(frozen=True, slots=True)
+class Revision:
+    id: int
+    report_id: int
+    version: int
+    comments: dict[str, str]
+    returned_by: int
+    returned_at: str
+    closed_at: str | None

@@ -9,7 +9,7 @@ import aiosqlite
 
 from storage.models import Report
 
-_REPORT = "SELECT id, institution_id, certificate_id, outline, status, version FROM reports"
+_REPORT = "SELECT id, institution_id, certificate_id, outline, status, version, submitted_at FROM reports"
 
 
 async def get(conn: aiosqlite.Connection, report_id: int) -> Report | None:
@@ -66,3 +66,8 @@ async def put_answer(
 
 async def delete_answer(conn: aiosqlite.Connection, *, report_id: int, item: str) -> None:
     await conn.execute("DELETE FROM answers WHERE report_id = ? AND item = ?", (report_id, item))
+
+
+async def all_reports(conn: aiosqlite.Connection) -> list[Report]:
+    async with conn.execute(_REPORT + " ORDER BY institution_id, IFNULL(certificate_id, 0)") as cur:
+        return [Report(*row) for row in await cur.fetchall()]

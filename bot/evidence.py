@@ -1,0 +1,137 @@
+"""Receiving evidence: refuse early, download, recognise by content, store once by SHA-256, index it."""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from telegram import Bot
+from telegram.error import BadRequest, NetworkError
+
+from bot.filetypes import FileType, detect, safe_name
+from storage import Database, audit
+from storage import evidence as store
+
+
+class EvidenceRefused(Exception):
+    def __init__(self, code: str, **params: Any) -> None:
+        super().__init__(code)
+        self.code = code
+        self.params = params
+
+
+@dataclass(frozen=True, slots=True)
+class Stored:
+    id: int
+    name: str
+    filetype: FileType
+    size: int
+    sha256: str
+    count_for_item: int
+
+
+def blob_path(root: Path, sha256: str) -> Path:
+    return root / sha256[:2] / sha256
+
+
+def write_blob(root: Path, data: bytes) -> str:
+    """Writes content under its SHA-256 atomically: a temp file, fsync, rename. The same bytes twice are
+    stored once; a crash leaves at most a temp file, never a partial blob under a real name."""
+    digest = hashlib.sha256(data).hexdigest()
+    final = blob_path(root, digest)
+    if final.exists():
+        return digest
+    tmp_dir = root / "tmp"
+    tmp_dir.mkdir(parents=True, exist_ok=True)
+    final.parent.mkdir(parents=True, exist_ok=True)
+    tmp = tmp_dir / f"{digest}.{secrets.token_hex(4)}.part"
+    try:
+        with open(tmp, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, final)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            tmp.unlink()
+    return digest
+
+
+def clean_temp(root: Path) -> int:
+    """Removes temp files a crash left behind (called at start-up)."""
+    removed = 0
+    for part in (root / "tmp").glob("*.part") if (root / "tmp").exists() else []:
+        part.unlink(missing_ok=True)
+        removed += 1
+    return removed
+
+
+async def download(bot: Bot, file_id: str, *, limit: int) -> bytes:
+    try:
+        tg_file = await bot.get_file(file_id)
+    except BadRequest as exc:
+        if "too big" in str(exc).lower():
+            raise EvidenceRefused("too_big", limit_mb=limit // (1024 * 1024)) from exc
+        raise EvidenceRefused("download_failed") from exc
+    if tg_file.file_size is not None and tg_file.file_size > limit:
+        raise EvidenceRefused("too_big", limit_mb=limit // (1024 * 1024))
+    try:
+        data = bytes(await tg_file.download_as_bytearray())
+    except NetworkError as exc:
+        raise EvidenceRefused("download_failed") from exc
+    if len(data) > limit:
+        raise EvidenceRefused("too_big", limit_mb=limit // (1024 * 1024))
+    return data
+
+
+async def store_upload(
+    db: Database,
+    root: Path,
+    *,
+    data: bytes,
+    file_name: str | None,
+    report_id: int,
+    item: str,
+    user_id: int,
+    file_id: str | None,
+    at: str,
+    update_id: int | None,
+) -> Stored:
+    filetype = detect(data[:16], data, name=file_name or "")
+    if filetype is None:
+        raise EvidenceRefused("bad_type")
+    digest = write_blob(root, data)
+    name = safe_name(file_name, filetype, fallback=f"{item}-{digest[:8]}")
+    async with db.transaction(update_id=update_id, at=at) as conn:
+        current = await store.of_report(conn, report_id, item)
+        twin = next((e for e in current if e.sha256 == digest), None)
+        if twin is not None:
+            raise EvidenceRefused("duplicate", name=twin.name)
+        evidence_id = await store.add(
+            conn,
+            report_id=report_id,
+            item=item,
+            name=name,
+            kind=filetype.kind,
+            mime=filetype.mime,
+            size=len(data),
+            sha256=digest,
+            uploaded_by=user_id,
+            at=at,
+            tg_file_id=file_id,
+        )
+        await audit.record(
+            conn,
+            at=at,
+            actor=f"tg:{user_id}",
+            action="evidence.add",
+            subject=f"report:{report_id}:{item}",
+            detail={"id": evidence_id, "name": name, "sha256": digest, "size": len(data)},
+        )
+        count = len(await store.of_report(conn, report_id, item))
+    return Stored(evidence_id, name, filetype, len(data), digest, count)

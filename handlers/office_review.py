@@ -1,0 +1,261 @@
+"""The office reviews a report: read it, return points or all of it with comments, accept, compare versions."""
+
+from __future__ import annotations
+
+import json
+import re
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes, filters
+
+from bot import access
+from bot.deps import Deps, deps
+from bot.lifecycle import accept, diff, return_for_revision, review
+from bot.reporting import Ctx, Refused, load_ctx
+from handlers import notify
+from handlers.render import answer_text, item_label, walk_data
+from handlers.screen import refuse, show
+from messages import zh
+from storage import AlreadyApplied, cursors, reports, roster, versions
+from storage.models import Person
+
+Button = InlineKeyboardButton
+_LINE = re.compile(r"^\s*(?:监测点\s*)?(s?\d+)\s*[：:，,\s]\s*(.+?)\s*$", re.I)
+COMMENT_LIMIT = 500
+
+
+def office_data(report_id: int, action: str) -> str:
+    return f"o:{report_id}:{action}:"
+
+
+async def render_card(d: Deps, ctx: Ctx) -> tuple[str, InlineKeyboardMarkup]:
+    found = review(ctx, ctx.evidence)
+    history = await versions.versions(d.db.read, ctx.report.id)
+    text = zh.card(
+        ctx.unit,
+        ctx.certificate,
+        ctx.report.status,
+        ctx.report.version,
+        ctx.report.submitted_at,
+        len(found.missing),
+        sum(ctx.evidence.values()),
+        len(history),
+    )
+    rid = ctx.report.id
+    rows = [[Button(zh.BTN_PAGES, callback_data=f"r:{rid}:page:1")]]
+    if ctx.report.status == "submitted":
+        rows.append(
+            [
+                Button(zh.BTN_RETURN_POINTS, callback_data=office_data(rid, "retpts")),
+                Button(zh.BTN_RETURN_ALL, callback_data=office_data(rid, "retall")),
+            ]
+        )
+        rows.append([Button(zh.BTN_ACCEPT, callback_data=office_data(rid, "acceptask"))])
+    if len(history) >= 2:
+        rows.append([Button(zh.BTN_DIFF, callback_data=office_data(rid, "diff"))])
+    return text, InlineKeyboardMarkup(rows)
+
+
+async def _office(update: Update, d: Deps) -> Person | None:
+    assert update.effective_user is not None
+    who = await access.person(d.db, update.effective_user.id, admin_ids=d.settings.admin_ids)
+    if not access.is_office(who):
+        await refuse(update, zh.NOT_ALLOWED)
+        return None
+    return who
+
+
+async def open_review(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/review [institution]: a report's card, or the list of reports waiting for review."""
+    d = deps(context)
+    if await _office(update, d) is None:
+        return
+    ref = " ".join(context.args or [])
+    if ref:
+        inst = await roster.find_institution(d.db.read, ref)
+        found = await reports.of_institution(d.db.read, inst.id) if inst else []
+        if inst is None:
+            await show(update, zh.INVITE_NO_TARGET)
+            return
+    else:
+        found = [r for r in await reports.all_reports(d.db.read) if r.status == "submitted"][:20]
+    if not found:
+        await show(update, zh.REVIEW_NOTHING if not ref else zh.REVIEW_USAGE)
+        return
+    if len(found) == 1:
+        ctx = await load_ctx(d.db.read, found[0], d.outlines)
+        await show(update, *await render_card(d, ctx))
+        return
+    rows = []
+    for r in found:
+        ctx = await load_ctx(d.db.read, r, d.outlines)
+        label = f"{ctx.unit}{' · ' + ctx.certificate if ctx.certificate else ''}"[:40]
+        rows.append([Button(label, callback_data=office_data(r.id, "card"))])
+    await show(update, zh.REVIEW_PICK, InlineKeyboardMarkup(rows))
+
+
+def parse_return_lines(ctx: Ctx, text: str) -> tuple[dict[str, str], list[str]]:
+    comments: dict[str, str] = {}
+    bad: list[str] = []
+    for line in (raw for raw in text.splitlines() if raw.strip()):
+        match = _LINE.match(line)
+        if not match or len(match.group(2)) > COMMENT_LIMIT:
+            bad.append(line.strip()[:40])
+            continue
+        ref, comment = match.group(1).lower(), match.group(2)
+        if ref.startswith("s"):
+            keys = [i.key for i in ctx.laid.items if i.narrative and f"s{i.section.no}" == ref]
+        else:
+            keys = [f"p{ref}"] if f"p{ref}" in ctx.laid.by_key else []
+        if not keys:
+            bad.append(line.strip()[:40])
+        for key in keys:
+            comments[key] = comment
+    return comments, bad
+
+
+async def take_office_text(update: Update, context: ContextTypes.DEFAULT_TYPE, who: Person) -> None:
+    """Typed text from the office: the comments of a return being prepared, else a hint."""
+    d = deps(context)
+    message = update.effective_message
+    assert message is not None and message.text is not None
+    cursor = await cursors.get(d.db.read, who.user_id)
+    report = await reports.get(d.db.read, cursor.report_id) if cursor and cursor.report_id else None
+    if cursor is None or report is None or cursor.stage not in ("return_points", "return_all"):
+        await refuse(update, zh.HELP_OFFICE.strip())
+        return
+    ctx = await load_ctx(d.db.read, report, d.outlines)
+    if cursor.stage == "return_all":
+        comment = message.text.strip()
+        if not comment or len(comment) > COMMENT_LIMIT:
+            await refuse(update, zh.RETURN_TOO_LONG)
+            return
+        comments = {"*": comment}
+    else:
+        comments, bad = parse_return_lines(ctx, message.text)
+        if bad or not comments:
+            await refuse(update, zh.RETURN_BAD_LINES + "\n" + "\n".join(bad or [message.text[:40]]))
+            return
+    async with d.db.transaction(update_id=update.update_id, at=d.now_iso()) as conn:
+        await cursors.put(
+            conn,
+            user_id=who.user_id,
+            report_id=report.id,
+            item=None,
+            stage="return_confirm",
+            pending=comments,
+            at=d.now_iso(),
+        )
+    lines = [(item_label(ctx, k), c) for k, c in comments.items()]
+    markup = InlineKeyboardMarkup(
+        [
+            [Button(zh.BTN_RETURN_CONFIRM, callback_data=office_data(report.id, "retgo"))],
+            [Button(zh.BTN_CANCEL, callback_data=office_data(report.id, "card"))],
+        ]
+    )
+    await show(update, zh.return_preview(lines), markup)
+
+
+async def press_office_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """The review card's buttons: start a return, confirm it, accept, compare the last two versions."""
+    d = deps(context)
+    who = await _office(update, d)
+    query = update.callback_query
+    assert query is not None
+    parts = (query.data or "").split(":")
+    if who is None:
+        return
+    if len(parts) != 4 or not parts[1].isdigit():
+        await refuse(update, zh.STALE_BUTTON)
+        return
+    report = await reports.get(d.db.read, int(parts[1]))
+    if report is None:
+        await refuse(update, zh.STALE_BUTTON)
+        return
+    action = parts[2]
+    ctx = await load_ctx(d.db.read, report, d.outlines)
+    card_button = InlineKeyboardMarkup([[Button(zh.BTN_CARD, callback_data=office_data(report.id, "card"))]])
+    try:
+        if action == "card":
+            await show(update, *await render_card(d, ctx))
+        elif action in ("retpts", "retall"):
+            if report.status != "submitted":
+                raise Refused("not_submitted" if report.status != "accepted" else "accepted_final")
+            stage = "return_points" if action == "retpts" else "return_all"
+            async with d.db.transaction(update_id=update.update_id, at=d.now_iso()) as conn:
+                await cursors.put(
+                    conn, user_id=who.user_id, report_id=report.id, item=None, stage=stage, at=d.now_iso()
+                )
+            await show(update, zh.RETURN_POINTS_PROMPT if action == "retpts" else zh.RETURN_ALL_PROMPT, card_button)
+        elif action == "retgo":
+            cursor = await cursors.get(d.db.read, who.user_id)
+            if cursor is None or cursor.report_id != report.id or cursor.stage != "return_confirm":
+                raise Refused("stale")
+            comments = json.loads(cursor.pending)
+            await return_for_revision(d.db, who, report.id, comments, at=d.now_iso(), update_id=update.update_id)
+            await cursors.reset_stage(d.db, who.user_id, at=d.now_iso())
+            await show(update, zh.returned_done(ctx.unit, len(comments)), card_button)
+            lines = [(item_label(ctx, k), c) for k, c in comments.items()]
+            first = next((i for i in ctx.laid.items if "*" in comments or i.key in comments), None)
+            start = InlineKeyboardMarkup(
+                [[Button(zh.BTN_START_REVISION, callback_data=walk_data(report.id, first.key, "go"))]] if first else []
+            )
+            await notify.tell(
+                context.bot,
+                await notify.coordinator_ids(d, report.institution_id),
+                zh.returned_to_coordinator(ctx.unit, ctx.certificate, lines),
+                start,
+            )
+        elif action == "acceptask":
+            if report.status != "submitted":
+                raise Refused("not_submitted" if report.status != "accepted" else "accepted_final")
+            markup = InlineKeyboardMarkup(
+                [
+                    [Button(zh.BTN_ACCEPT_CONFIRM, callback_data=office_data(report.id, "acceptgo"))],
+                    [Button(zh.BTN_CANCEL, callback_data=office_data(report.id, "card"))],
+                ]
+            )
+            await show(update, zh.ACCEPT_ASK, markup)
+        elif action == "acceptgo":
+            await accept(d.db, who, report.id, at=d.now_iso(), update_id=update.update_id)
+            await show(update, zh.accepted(ctx.unit), card_button)
+            await notify.tell(
+                context.bot,
+                await notify.coordinator_ids(d, report.institution_id),
+                zh.accepted_notice(ctx.unit, ctx.certificate),
+            )
+        elif action == "diff":
+            history = await versions.versions(d.db.read, report.id)
+            if len(history) < 2:
+                await show(update, zh.DIFF_NEED_TWO, card_button)
+                return
+            old, new = history[-2].version, history[-1].version
+            found = await diff(d.db.read, report.id, old, new)
+            changed = [
+                (item_label(ctx, key), _brief(ctx, key, before), _brief(ctx, key, after))
+                for key, before, after in found.changed
+            ]
+            text = zh.diff_text(
+                old, new, changed, [f["name"] for f in found.added_files], [f["name"] for f in found.removed_files]
+            )
+            await show(update, text[:4000], card_button)
+        else:
+            raise Refused("stale")
+    except Refused as refused:
+        await refuse(update, zh.REFUSALS[refused.code])
+    except AlreadyApplied:
+        return
+
+
+def _brief(ctx: Ctx, key: str, value: object) -> str:
+    item = ctx.laid.by_key.get(key)
+    if item is None or value is None:
+        return zh.NOT_ANSWERED
+    text = answer_text(ctx, item, value) or zh.NOT_ANSWERED
+    return zh.clip(text.replace("\n", " "), 120)
+
+
+HANDLERS: list[BaseHandler] = [  # type: ignore[type-arg]
+    CommandHandler("review", open_review, filters=filters.ChatType.PRIVATE),
+    CallbackQueryHandler(press_office_button, pattern=r"^o:"),
+]

@@ -1,0 +1,112 @@
+"""Those who read others' reports: a city bureau (its city's 中职) and a lead institution (its
+certificates' training organizations)."""
+
+from __future__ import annotations
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes
+
+from bot import access
+from bot.deps import Deps, deps
+from bot.reporting import Refused
+from handlers import notify
+from handlers.screen import refuse, show
+from messages import zh
+from storage import AlreadyApplied, audit, reports, roster, versions
+from storage.models import Person
+
+Button = InlineKeyboardButton
+
+
+async def city_rows(d: Deps, city: str) -> list[tuple[str, str, int | None]]:
+    """(name, status, report id) of every 中职 of the city, in 附件3 order."""
+    out = []
+    for inst in await roster.institutions(d.db.read, kind="中职"):
+        if inst.city != city:
+            continue
+        report = await reports.find(d.db.read, inst.id, None)
+        status = zh.STATUS_NAMES[report.status] if report and report.status != "draft" else zh.NOT_STARTED
+        if report is not None and report.status == "draft" and report.version == 0:
+            status = zh.STATUS_NAMES["draft"]
+        out.append((inst.name, status, report.id if report else None))
+    return out
+
+
+async def show_city(update: Update, d: Deps, who: Person) -> None:
+    assert who.city is not None
+    rows = await city_rows(d, who.city)
+    completed = await versions.city_completed(d.db.read, who.city)
+    buttons = [[Button(name[:24], callback_data=f"r:{rid}:sum:")] for name, _, rid in rows if rid is not None][:40]
+    buttons.append([Button(zh.BTN_CITY_COMPLETE, callback_data="c:complete")])
+    await show(
+        update, zh.city_overview(who.city, [(n, s) for n, s, _ in rows], completed), InlineKeyboardMarkup(buttons)
+    )
+
+
+async def complete_city_package(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Marks the city's 中职 package complete once every one of them has submitted; tells the office."""
+    d = deps(context)
+    assert update.effective_user is not None
+    who = await access.person(d.db, update.effective_user.id, admin_ids=d.settings.admin_ids)
+    if who is None or who.role != "city" or who.city is None:
+        await refuse(update, zh.NOT_ALLOWED)
+        return
+    rows = await city_rows(d, who.city)
+    waiting = [n for n, s, _ in rows if s not in (zh.STATUS_NAMES["submitted"], zh.STATUS_NAMES["accepted"])]
+    if waiting:
+        await refuse(update, zh.city_not_ready(waiting)[:190])
+        return
+    try:
+        async with d.db.transaction(update_id=update.update_id, at=d.now_iso()) as conn:
+            await versions.complete_city(conn, who.city, user_id=who.user_id, at=d.now_iso())
+            await audit.record(
+                conn, at=d.now_iso(), actor=f"tg:{who.user_id}", action="city.complete", subject=who.city
+            )
+    except AlreadyApplied:
+        return
+    await show(update, zh.city_completed(who.city))
+    await notify.tell(context.bot, await notify.office_ids(d), zh.office_city_completed(who.city))
+
+
+async def show_lead(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A lead institution's certificates and their organizations' report status."""
+    d = deps(context)
+    assert update.effective_user is not None
+    who = await access.person(d.db, update.effective_user.id, admin_ids=d.settings.admin_ids)
+    if who is None or who.role != "coordinator" or who.institution_id is None:
+        await refuse(update, zh.NOT_ALLOWED)
+        return
+    rows, buttons = [], []
+    for cert in await roster.certificates(d.db.read):
+        if cert.lead_id != who.institution_id or cert.org_id is None:
+            continue
+        org = await roster.institution(d.db.read, cert.org_id)
+        report = await reports.find(d.db.read, cert.org_id, cert.id)
+        status = zh.STATUS_NAMES[report.status] if report else zh.NOT_STARTED
+        rows.append((cert.name, org.name if org else "", status))
+        if report is not None:
+            buttons.append([Button(cert.name[:24], callback_data=f"r:{report.id}:sum:")])
+    await show(update, zh.lead_overview(rows), InlineKeyboardMarkup(buttons) if buttons else None)
+
+
+async def leads_any(d: Deps, institution_id: int) -> bool:
+    return any(c.lead_id == institution_id for c in await roster.certificates(d.db.read))
+
+
+async def press_reader_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """c:complete (city) and c:lead (lead institution)."""
+    data = update.callback_query.data if update.callback_query else ""
+    try:
+        if data == "c:complete":
+            await complete_city_package(update, context)
+        elif data == "c:lead":
+            await show_lead(update, context)
+        else:
+            raise Refused("stale")
+    except Refused:
+        await refuse(update, zh.STALE_BUTTON)
+
+
+HANDLERS: list[BaseHandler] = [  # type: ignore[type-arg]
+    CallbackQueryHandler(press_reader_button, pattern=r"^c:"),
+]

@@ -1,0 +1,186 @@
+"""Reading a report section by section, the summary before submitting, and submitting it."""
+
+from __future__ import annotations
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes
+
+from bot import access
+from bot.deps import Deps, deps
+from bot.lifecycle import Incomplete, may_read, review, submit
+from bot.reporting import Ctx, Refused, load_ctx, may_write
+from handlers import notify
+from handlers.office_review import render_card
+from handlers.render import answer_text, item_label, menu_data
+from handlers.screen import refuse, show
+from messages import zh
+from storage import AlreadyApplied, reports
+from storage.models import Person
+
+Button = InlineKeyboardButton
+
+
+def review_data(report_id: int, action: str, arg: str = "") -> str:
+    return f"r:{report_id}:{action}:{arg}"
+
+
+def page_lines(ctx: Ctx, section_no: int) -> list[str]:
+    lines = []
+    for item in ctx.laid.section_items(section_no):
+        value = ctx.value(item)
+        shown = answer_text(ctx, item, value) or zh.NOT_ANSWERED
+        if "\n" in shown:
+            shown = "\n" + shown
+        comment = ctx.comments.get(item.key) or ctx.comments.get("*")
+        lines.append(
+            zh.review_line(item_label(ctx, item.key), item.core, shown, ctx.evidence.get(item.key, 0), comment)
+        )
+    return lines
+
+
+def render_page(ctx: Ctx, section_no: int, home: str) -> tuple[str, InlineKeyboardMarkup]:
+    total = len(ctx.laid.sections)
+    section = ctx.laid.sections[section_no - 1]
+    text = zh.section_page(ctx.unit, ctx.certificate, section_no, total, section.title, page_lines(ctx, section_no))
+    if len(text) > 4000:  # a page of long narratives: Telegram caps a message at 4096 characters
+        text = text[:3990] + "…"
+    nav = []
+    if section_no > 1:
+        nav.append(Button(zh.BTN_PREV_PAGE, callback_data=review_data(ctx.report.id, "page", str(section_no - 1))))
+    if section_no < total:
+        nav.append(Button(zh.BTN_NEXT_PAGE, callback_data=review_data(ctx.report.id, "page", str(section_no + 1))))
+    return text, InlineKeyboardMarkup([nav, [Button(zh.BTN_SUMMARY, callback_data=home)]])
+
+
+def names(ctx: Ctx, keys: list[str]) -> list[str]:
+    out = []
+    for key in keys:
+        item = ctx.laid.by_key[key]
+        out.append(item_label(ctx, key) + (" ★" if item.core else ""))
+    return out
+
+
+def render_summary(ctx: Ctx, *, can_submit: bool) -> tuple[str, InlineKeyboardMarkup]:
+    found = review(ctx, ctx.evidence)
+    text = zh.review_summary(
+        ctx.unit,
+        ctx.certificate,
+        ctx.report.status,
+        ctx.report.version,
+        names(ctx, [i.key for i in found.missing]),
+        names(ctx, [i.key for i in found.missing_evidence]),
+        sum(ctx.evidence.values()),
+    )
+    rows = [[Button(zh.BTN_PAGES, callback_data=review_data(ctx.report.id, "page", "1"))]]
+    if can_submit and ctx.report.status in ("draft", "returned"):
+        rows.append([Button(zh.BTN_SUBMIT, callback_data=f"s:{ctx.report.id}:ask:")])
+    rows.append([Button(zh.BTN_MENU, callback_data=menu_data("home", ctx.report.id))])
+    return text, InlineKeyboardMarkup(rows)
+
+
+async def _readable(update: Update, d: Deps, report_id: int) -> tuple[Person, Ctx] | None:
+    assert update.effective_user is not None
+    who = await access.person(d.db, update.effective_user.id, admin_ids=d.settings.admin_ids)
+    if who is None:
+        await refuse(update, zh.NOT_BOUND)
+        return None
+    report = await reports.get(d.db.read, report_id)
+    if report is None or not await may_read(d.db.read, who, report):
+        await refuse(update, zh.NOT_ALLOWED)
+        return None
+    return who, await load_ctx(d.db.read, report, d.outlines)
+
+
+async def show_review(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Shows a report's summary or one section page to anyone allowed to read it."""
+    d = deps(context)
+    query = update.callback_query
+    assert query is not None
+    parts = (query.data or "").split(":")
+    if len(parts) != 4 or not parts[1].isdigit():
+        await refuse(update, zh.STALE_BUTTON)
+        return
+    _, rid, action, arg = parts
+    found = await _readable(update, d, int(rid))
+    if found is None:
+        return
+    who, ctx = found
+    if who.role == "office" and action == "sum":
+        await show(update, *await render_card(d, ctx))
+        return
+    home = review_data(ctx.report.id, "sum") if who.role != "office" else f"o:{ctx.report.id}:card:"
+    if action == "page" and arg.isdigit() and 1 <= int(arg) <= len(ctx.laid.sections):
+        await show(update, *render_page(ctx, int(arg), home))
+    elif action == "sum":
+        await show(update, *render_summary(ctx, can_submit=may_write(who, ctx.report)))
+    else:
+        await refuse(update, zh.STALE_BUTTON)
+
+
+async def submit_report(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Asks to confirm, then locks the report as a new version, sends the receipt and tells the office."""
+    d = deps(context)
+    query = update.callback_query
+    assert query is not None and update.effective_user is not None
+    parts = (query.data or "").split(":")
+    who = await access.person(d.db, update.effective_user.id, admin_ids=d.settings.admin_ids)
+    if who is None or len(parts) != 4 or not parts[1].isdigit():
+        await refuse(update, zh.STALE_BUTTON if who else zh.NOT_BOUND)
+        return
+    _, rid_text, action, _arg = parts
+    report = await reports.get(d.db.read, int(rid_text))
+    if report is None or not may_write(who, report):
+        await refuse(update, zh.NOT_ALLOWED)
+        return
+    ctx = await load_ctx(d.db.read, report, d.outlines)
+    back = InlineKeyboardMarkup([[Button(zh.BTN_SUMMARY, callback_data=review_data(report.id, "sum"))]])
+    if action == "ask":
+        found = review(ctx, ctx.evidence)
+        if report.status not in ("draft", "returned"):
+            await refuse(update, zh.REFUSALS["locked"])
+        elif not found.ready:
+            missing = names(ctx, [i.key for i in found.missing])
+            lacking = names(ctx, [i.key for i in found.missing_evidence])
+            await show(update, zh.submit_refused(missing, lacking), back)
+        else:
+            confirm = InlineKeyboardMarkup(
+                [
+                    [Button(zh.BTN_SUBMIT_CONFIRM, callback_data=f"s:{report.id}:go:")],
+                    [Button(zh.BTN_CANCEL, callback_data=review_data(report.id, "sum"))],
+                ]
+            )
+            await show(update, zh.SUBMIT_CONFIRM, confirm)
+        return
+    if action != "go":
+        await refuse(update, zh.STALE_BUTTON)
+        return
+    try:
+        updated, receipt = await submit(
+            d.db, d.outlines, who, report.id, year=d.settings.campaign_year, at=d.now_iso(), update_id=update.update_id
+        )
+    except AlreadyApplied:
+        return
+    except Refused as refused:
+        await refuse(update, zh.REFUSALS[refused.code])
+        return
+    except Incomplete as incomplete:
+        missing = names(ctx, [i.key for i in incomplete.review.missing])
+        lacking = names(ctx, [i.key for i in incomplete.review.missing_evidence])
+        await show(update, zh.submit_refused(missing, lacking), back)
+        return
+    local = d.clock.now().astimezone(d.settings.tz).strftime("%Y-%m-%d %H:%M")
+    text = zh.receipt(ctx.unit, ctx.certificate, receipt.number, receipt.version, local, receipt.checksum)
+    await show(update, text, InlineKeyboardMarkup([[Button(zh.BTN_MENU, callback_data=menu_data("home", updated.id))]]))
+    card = InlineKeyboardMarkup([[Button(zh.BTN_OPEN_CARD, callback_data=f"o:{updated.id}:card:")]])
+    await notify.tell(
+        context.bot,
+        await notify.office_ids(d),
+        zh.office_submitted(ctx.unit, ctx.certificate, receipt.version, receipt.number),
+        card,
+    )
+
+
+HANDLERS: list[BaseHandler] = [  # type: ignore[type-arg]
+    CallbackQueryHandler(show_review, pattern=r"^r:"),
+    CallbackQueryHandler(submit_report, pattern=r"^s:"),
+]
