@@ -107,9 +107,20 @@ async def submit(
             subject=f"report:{report.id}",
             detail={"version": number, "checksum": checksum, "receipt": receipt.number},
         )
-        updated = await reports.get(conn, report.id)
-        assert updated is not None
-        return updated, receipt
+        return await _reloaded(conn, report.id), receipt
+
+
+async def _existing(conn: aiosqlite.Connection, report_id: int) -> Report:
+    report = await reports.get(conn, report_id)
+    if report is None:
+        raise Refused("stale")
+    return report
+
+
+async def _reloaded(conn: aiosqlite.Connection, report_id: int) -> Report:
+    updated = await reports.get(conn, report_id)
+    assert updated is not None
+    return updated
 
 
 async def return_for_revision(
@@ -119,9 +130,7 @@ async def return_for_revision(
     if not comments:
         raise Refused("stale")
     async with db.transaction(update_id=update_id, at=at) as conn:
-        report = await reports.get(conn, report_id)
-        if report is None:
-            raise Refused("stale")
+        report = await _existing(conn, report_id)
         if report.status != "submitted":
             raise Refused("not_submitted" if report.status in ("draft", "returned") else "accepted_final")
         await versions.set_status(conn, report.id, status="returned", at=at, expect=("submitted",))
@@ -136,16 +145,12 @@ async def return_for_revision(
             subject=f"report:{report.id}",
             detail={"version": report.version, "comments": comments},
         )
-        updated = await reports.get(conn, report.id)
-        assert updated is not None
-        return updated
+        return await _reloaded(conn, report.id)
 
 
 async def accept(db: Database, office: Person, report_id: int, *, at: str, update_id: int | None) -> Report:
     async with db.transaction(update_id=update_id, at=at) as conn:
-        report = await reports.get(conn, report_id)
-        if report is None:
-            raise Refused("stale")
+        report = await _existing(conn, report_id)
         if not await versions.set_status(conn, report.id, status="accepted", at=at, expect=("submitted",)):
             raise Refused("not_submitted" if report.status != "accepted" else "accepted_final")
         await audit.record(
@@ -156,9 +161,7 @@ async def accept(db: Database, office: Person, report_id: int, *, at: str, updat
             subject=f"report:{report.id}",
             detail={"version": report.version},
         )
-        updated = await reports.get(conn, report.id)
-        assert updated is not None
-        return updated
+        return await _reloaded(conn, report.id)
 
 
 @dataclass
