@@ -7,7 +7,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from storage import Database, audit, people
+from storage import Database, audit, oversight, people
 from storage.models import Institution, Role
 
 
@@ -43,6 +43,7 @@ async def issue(
     now: datetime,
     days: int,
     count: int = 1,
+    scope: list[int] | None = None,
 ) -> list[Issued]:
     expires = now + timedelta(days=days)
     out = []
@@ -58,6 +59,7 @@ async def issue(
                 created_by=actor,
                 created_at=now.isoformat(),
                 expires_at=expires.isoformat(),
+                scope=scope,
             )
             out.append(Issued(code, role, institution, city, expires))
         await audit.record(
@@ -66,7 +68,7 @@ async def issue(
             actor=actor,
             action="invite.create",
             subject=institution.name if institution else (city or role),
-            detail={"role": role, "count": count, "days": days},
+            detail={"role": role, "count": count, "days": days, "scope": scope or []},
         )
     return out
 
@@ -101,6 +103,8 @@ async def redeem(
             chat_id=chat_id,
             at=now.isoformat(),
         )
+        for institution_id in inv.scope:
+            await oversight.assign(conn, user_id, institution_id, at=now.isoformat())
         await audit.record(
             conn,
             at=now.isoformat(),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from telegram.ext import Application
 
-from handlers import errors, evidence, fallback, gate, office, office_review, readers, review, start, walk
+from handlers import errors, evidence, fallback, gate, office, office_review, oversight, readers, review, start, walk
 
 
 def register(application: Application) -> None:  # type: ignore[type-arg]
@@ -21,6 +21,7 @@ def register(application: Application) -> None:  # type: ignore[type-arg]
             *evidence.HANDLERS,
             *review.HANDLERS,
             *readers.HANDLERS,
+            *oversight.HANDLERS,
         ],
         group=0,
     )

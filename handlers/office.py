@@ -32,7 +32,17 @@ async def create_invitations(update: Update, context: ContextTypes.DEFAULT_TYPE)
         await show(update, zh.INVITE_BAD_ROLE)
         return
     count = 1
-    if args and args[-1].isdigit() and (role in ("expert", "office") or len(args) > 1):
+    scope: list[int] = []
+    if role == "expert" and args:
+        # An expert's invitation names the institutions they will review: /invite expert 24 97
+        for ref in args:
+            found = await roster.find_institution(d.db.read, ref)
+            if found is None:
+                await show(update, zh.INVITE_NO_TARGET)
+                return
+            scope.append(found.id)
+        args = []
+    elif args and args[-1].isdigit() and (role == "office" or len(args) > 1):
         count = int(args.pop())
     if not 1 <= count <= 20:
         await show(update, zh.INVITE_BAD_COUNT)
@@ -65,6 +75,7 @@ async def create_invitations(update: Update, context: ContextTypes.DEFAULT_TYPE)
         now=d.clock.now(),
         days=d.settings.invitation_days,
         count=count,
+        scope=scope,
     )
     expires = issued[0].expires_at.astimezone(d.settings.tz).strftime("%Y-%m-%d %H:%M")
     target = institution.name if institution else (city or zh.ROLE_NAMES[role])

@@ -2,20 +2,25 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.error import BadRequest
 from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes
 
 from bot import access
 from bot.deps import Deps, deps
+from bot.evidence import blob_path
 from bot.lifecycle import Incomplete, may_read, review, submit
 from bot.reporting import Ctx, Refused, load_ctx, may_write
 from handlers import notify
 from handlers.office_review import render_card
 from handlers.render import answer_text, item_label, menu_data
-from handlers.screen import refuse, show
+from handlers.screen import refuse, show, with_retry
 from messages import zh
 from storage import AlreadyApplied, reports
-from storage.models import Person
+from storage import evidence as evidence_store
+from storage.models import Evidence, Person
 
 Button = InlineKeyboardButton
 
@@ -71,7 +76,12 @@ def render_summary(ctx: Ctx, *, can_submit: bool) -> tuple[str, InlineKeyboardMa
         names(ctx, [i.key for i in found.missing_evidence]),
         sum(ctx.evidence.values()),
     )
-    rows = [[Button(zh.BTN_PAGES, callback_data=review_data(ctx.report.id, "page", "1"))]]
+    rows = [
+        [
+            Button(zh.BTN_PAGES, callback_data=review_data(ctx.report.id, "page", "1")),
+            Button(zh.BTN_FILES, callback_data=review_data(ctx.report.id, "files")),
+        ]
+    ]
     if can_submit and ctx.report.status in ("draft", "returned"):
         rows.append([Button(zh.BTN_SUBMIT, callback_data=f"s:{ctx.report.id}:ask:")])
     rows.append([Button(zh.BTN_MENU, callback_data=menu_data("home", ctx.report.id))])
@@ -111,6 +121,27 @@ async def show_review(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     home = review_data(ctx.report.id, "sum") if who.role != "office" else f"o:{ctx.report.id}:card:"
     if action == "page" and arg.isdigit() and 1 <= int(arg) <= len(ctx.laid.sections):
         await show(update, *render_page(ctx, int(arg), home))
+    elif action == "files":
+        files = await evidence_store.of_report(d.db.read, ctx.report.id)
+        rows = [
+            [Button(f"📄 {n}. {f.name}"[:24], callback_data=review_data(ctx.report.id, "file", str(f.id)))]
+            for n, f in enumerate(files[:30], 1)
+        ]
+        rows.append([Button(zh.BTN_SUMMARY, callback_data=home)])
+        text = zh.evidence_list(
+            ctx.unit + (f" · {ctx.certificate}" if ctx.certificate else ""),
+            [(f.id, f.name, f.size) for f in files],
+            readonly=True,
+        )
+        await show(update, text, InlineKeyboardMarkup(rows))
+    elif action == "file" and arg.isdigit():
+        wanted = await evidence_store.get(d.db.read, int(arg))
+        if wanted is None or wanted.report_id != ctx.report.id:
+            await refuse(update, zh.STALE_BUTTON)
+            return
+        await query.answer()
+        chat_id = update.effective_chat.id if update.effective_chat else who.user_id
+        await send_evidence(context, chat_id, wanted, d.settings.evidence_dir)
     elif action == "sum":
         await show(update, *render_summary(ctx, can_submit=may_write(who, ctx.report)))
     else:
@@ -178,6 +209,19 @@ async def submit_report(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
         zh.office_submitted(ctx.unit, ctx.certificate, receipt.version, receipt.number),
         card,
     )
+
+
+async def send_evidence(context: ContextTypes.DEFAULT_TYPE, chat_id: int, found: Evidence, root: Path) -> None:
+    """Sends a copy: by Telegram's file_id when it still works, else from our own stored bytes."""
+    if found.tg_file_id:
+        try:
+            await with_retry(lambda: context.bot.send_document(chat_id, found.tg_file_id or "", filename=found.name))
+            return
+        except BadRequest:
+            pass  # file ids belong to one bot and may change; our copy is the record
+    with blob_path(root, found.sha256).open("rb") as fh:
+        data = fh.read()
+    await with_retry(lambda: context.bot.send_document(chat_id, data, filename=found.name))
 
 
 HANDLERS: list[BaseHandler] = [  # type: ignore[type-arg]

@@ -11,6 +11,7 @@ from bot.reporting import Ctx, Refused, Walk, load_ctx, may_write, reports_for
 from handlers import render
 from handlers.evidence import show_evidence_overview
 from handlers.office_review import take_office_text
+from handlers.oversight import show_expert_menu, take_expert_text
 from handlers.readers import leads_any, show_city
 from handlers.screen import refuse, show
 from messages import zh
@@ -82,6 +83,9 @@ async def open_menu(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if who.role == "city":
         await show_city(update, d, who)
         return
+    if who.role == "expert":
+        await show_expert_menu(update, d, who)
+        return
     if who.role not in ("coordinator", "org"):
         await show(update, zh.NOT_A_COORDINATOR_MENU + ("\n\n" + zh.HELP_OFFICE if who.role == "office" else ""))
         return
@@ -96,6 +100,9 @@ async def answer_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         return
     if who.role == "office":
         await take_office_text(update, context, who)
+        return
+    if who.role == "expert":
+        await take_expert_text(update, context, who)
         return
     if who.role not in ("coordinator", "org"):
         await refuse(update, zh.UNKNOWN_COMMAND)

@@ -55,6 +55,8 @@ HELP_OFFICE = (
     "  角色：coordinator 院校联络人（对象为附件3序号或名称）、org 培训评价组织、city 地市（对象为市名）、"
     "expert 专家、office 办公室"
     "\n/review [序号或名称] — 审核报告（退回、通过、比较版本）；不带参数列出待审核报告"
+    "\n/progress — 填报进度　/sample [种子] — 抽取抽查样本（/sample show 查看）"
+    "\n/assign 专家ID 序号… — 分配抽查对象　/experts — 专家名单　/grades — 评定结果"
 )
 
 
@@ -286,11 +288,14 @@ def evidence_saved(where: str, name: str, label: str, size: int, count: int) -> 
     )
 
 
-def evidence_list(where: str, files: list[tuple[int, str, int]]) -> str:
+def evidence_list(where: str, files: list[tuple[int, str, int]], *, readonly: bool = False) -> str:
+    if not files and readonly:
+        return f"{escape(where)}：暂无佐证材料。"
     if not files:
         return f"<b>{escape(where)}</b>暂无佐证材料。\n进入该项后直接发送文件或照片即可附加（单个不超过 20 MB）。"
     lines = "\n".join(f"{n}. {escape(name)}（{size_text(size)}）" for n, (_, name, size) in enumerate(files, 1))
-    return f"<b>{escape(where)}</b>的佐证材料（{len(files)} 份）：\n{lines}\n点编号可删除。"
+    action = "点文件可获取副本。" if readonly else "点编号可删除。"
+    return f"<b>{escape(where)}</b>的佐证材料（{len(files)} 份）：\n{lines}\n{action}"
 
 
 def evidence_delete_confirm(name: str) -> str:
@@ -484,3 +489,100 @@ def lead_overview(rows: list[tuple[str, str, str]]) -> str:
         return "贵校不是任何证书的牵头院校。"
     body = "\n".join(f"• {escape(cert)}（{escape(org)}）：{status}" for cert, org, status in rows)
     return f"📋 <b>贵校牵头的证书</b>：培训评价组织自查报告\n{body}"
+
+
+# --- 进度、抽查、专家评定 -------------------------------------------------------------------------------------
+PROGRESS_STATUS = {
+    "not_started": "未开始",
+    "in_progress": "填报中",
+    "submitted": "已提交",
+    "returned": "已退回",
+    "accepted": "已通过",
+}
+PROGRESS_SHORT = {"not_started": "未", "in_progress": "填", "submitted": "交", "returned": "退", "accepted": "过"}
+BTN_ORGS = "🏢 培训评价组织"
+BTN_BY_CITY = "🏙 按地市"
+
+
+def progress_table(title: str, groups: list[tuple[str, dict[str, int]]]) -> str:
+    head = "        " + " ".join(f"{PROGRESS_SHORT[s]:>3}" for s in PROGRESS_SHORT) + "  计"
+    rows = []
+    for name, counts in groups:
+        label = (name + "　" * 4)[:4]
+        cells = " ".join(f"{counts.get(s, 0):>4}" for s in PROGRESS_SHORT)
+        rows.append(f"{label}{cells} {sum(counts.values()):>4}")
+    legend = "未=未开始 填=填报中 交=已提交 退=已退回 过=已通过"
+    return f"📊 <b>{escape(title)}</b>\n<pre>{head}\n" + "\n".join(rows) + f"</pre>\n{legend}"
+
+
+def status_list(status: str, names: list[str]) -> str:
+    body = "\n".join(escape(n) for n in names[:150]) or "（无）"
+    more = f"\n……共 {len(names)} 个" if len(names) > 150 else ""
+    return f"<b>{PROGRESS_STATUS[status]}</b>（{len(names)}）：\n{body}{more}"
+
+
+def sample_drawn(sample_id: int, seed: str, strata: dict[str, dict[str, int]], names: list[str]) -> str:
+    lines = [f"🎲 <b>抽查样本 #{sample_id}</b>　种子：<code>{escape(seed)}</code>"]
+    for stratum, n in strata.items():
+        lines.append(f"• {escape(stratum)}：{n['drawn']}/{n['population']}")
+    lines.append("名单：" + "、".join(escape(n) for n in names))
+    lines.append("用同一种子再次抽取（/sample 种子）可复现同一结果。")
+    return "\n".join(lines)[:4000]
+
+
+NO_SAMPLE = "尚未抽取样本。发送 /sample 抽取，或 /sample 种子 以指定种子。"
+ASSIGN_USAGE = "用法：/assign 专家用户ID 附件3序号…，例如：/assign 123456 24 97"
+EXPERT_UNKNOWN = "找不到该专家。请先用 /invite expert 邀请并让其绑定，/experts 可查看专家 ID。"
+
+
+def assigned(name: str, units: list[str]) -> str:
+    return f"已为专家 {escape(name)} 分配：" + "、".join(escape(u) for u in units)
+
+
+def experts_list(rows: list[tuple[int, str, int]]) -> str:
+    if not rows:
+        return "尚无已绑定的专家。"
+    return "<b>专家</b>\n" + "\n".join(
+        f"• {escape(n) or '（未署名）'}　ID <code>{uid}</code>　分配 {k} 所" for uid, n, k in rows
+    )
+
+
+def grades_list(rows: list[tuple[str, str, str, str]]) -> str:
+    if not rows:
+        return "尚无评定结果。"
+    return (
+        "<b>评定结果</b>\n"
+        + "\n".join(
+            f"• {escape(u)}：<b>{g}</b>（{escape(e)}）{('— ' + escape(clip(c, 60))) if c else ''}"
+            for u, g, e, c in rows
+        )[:4000]
+    )
+
+
+def expert_menu(rows: list[tuple[str, str, str | None]]) -> str:
+    if not rows:
+        return "👩‍🏫 您尚未被分配抽查对象，请联系省办公室。"
+    body = "\n".join(f"• {escape(n)}：{s}" + (f" · 评定：{g}" if g else "") for n, s, g in rows)
+    return f"👩‍🏫 <b>您的抽查对象</b>\n{body}"
+
+
+def expert_card(unit: str, status: str, files: int, grade: str | None, comment: str | None) -> str:
+    lines = [f"🏫 {escape(unit)}", f"报告状态：{status} · 佐证材料 {files} 份"]
+    lines.append(f"当前评定：<b>{grade}</b>" + (f"（{escape(comment)}）" if comment else "") if grade else "尚未评定。")
+    lines.append("请选择评定等级：")
+    return "\n".join(lines)
+
+
+def grade_comment_prompt(grade: str) -> str:
+    need = "请发送评定意见（必填）。" if grade in ("整改", "取消试点资格") else "请发送评定意见；无意见请发送“无”。"
+    return f"评定等级：<b>{grade}</b>。{need}"
+
+
+GRADE_COMMENT_REQUIRED = "“整改”和“取消试点资格”须填写评定意见。"
+
+
+def graded(unit: str, grade: str) -> str:
+    return f"✅ 已记录：{escape(unit)} 评定为 <b>{grade}</b>。"
+
+
+BTN_FILES = "📎 佐证材料"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 Kind = Literal["本科", "高职", "中职", "培训评价组织"]
@@ -57,6 +57,7 @@ class Invitation:
     city: str | None
     expires_at: str
     used_at: str | None
+    scope: list[int] = field(default_factory=list)  # an expert's assigned institutions
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,6 +1,8 @@
-"""Expert assignments (and, later, samples and grades)."""
+"""Expert assignments, spot-check samples and grades."""
 
 from __future__ import annotations
+
+import json
 
 import aiosqlite
 
@@ -24,3 +26,59 @@ async def assigned_to(conn: aiosqlite.Connection, user_id: int) -> list[int]:
         "SELECT institution_id FROM expert_assignments WHERE user_id = ? ORDER BY institution_id", (user_id,)
     ) as cur:
         return [int(r[0]) for r in await cur.fetchall()]
+
+
+async def record_sample(
+    conn: aiosqlite.Connection,
+    *,
+    seed: str,
+    fraction: float,
+    drawn_by: str,
+    at: str,
+    strata: dict[str, dict[str, int]],
+    members: list[tuple[int, str]],
+) -> int:
+    cur = await conn.execute(
+        "INSERT INTO samples (seed, fraction, drawn_by, drawn_at, strata) VALUES (?, ?, ?, ?, ?)",
+        (seed, fraction, drawn_by, at, json.dumps(strata, ensure_ascii=False)),
+    )
+    sample_id = int(cur.lastrowid or 0)
+    await conn.executemany(
+        "INSERT INTO sample_members (sample_id, institution_id, stratum) VALUES (?, ?, ?)",
+        [(sample_id, inst, stratum) for inst, stratum in members],
+    )
+    return sample_id
+
+
+async def latest_sample(conn: aiosqlite.Connection) -> tuple[int, str, str, str, str] | None:
+    """(id, seed, drawn_by, drawn_at, strata JSON) of the newest draw."""
+    async with conn.execute("SELECT id, seed, drawn_by, drawn_at, strata FROM samples ORDER BY id DESC LIMIT 1") as cur:
+        row = await cur.fetchone()
+    return (int(row[0]), str(row[1]), str(row[2]), str(row[3]), str(row[4])) if row else None
+
+
+async def sample_members(conn: aiosqlite.Connection, sample_id: int) -> list[tuple[int, str]]:
+    async with conn.execute(
+        "SELECT institution_id, stratum FROM sample_members WHERE sample_id = ? ORDER BY stratum, institution_id",
+        (sample_id,),
+    ) as cur:
+        return [(int(i), str(s)) for i, s in await cur.fetchall()]
+
+
+async def put_grade(
+    conn: aiosqlite.Connection, *, user_id: int, institution_id: int, grade: str, comment: str, at: str
+) -> None:
+    await conn.execute(
+        "INSERT INTO grades (user_id, institution_id, grade, comment, graded_at) VALUES (?, ?, ?, ?, ?) "
+        "ON CONFLICT (user_id, institution_id) DO UPDATE SET grade = excluded.grade, comment = excluded.comment, "
+        "graded_at = excluded.graded_at",
+        (user_id, institution_id, grade, comment, at),
+    )
+
+
+async def grades(conn: aiosqlite.Connection) -> list[tuple[int, int, str, str, str]]:
+    """(expert user id, institution id, grade, comment, graded_at), all of them."""
+    async with conn.execute(
+        "SELECT user_id, institution_id, grade, comment, graded_at FROM grades ORDER BY institution_id, user_id"
+    ) as cur:
+        return [(int(a), int(b), str(c), str(d), str(e)) for a, b, c, d, e in await cur.fetchall()]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import aiosqlite
 
 from storage.models import Invitation, Person, Role
@@ -55,22 +57,26 @@ async def create_invitation(
     created_by: str,
     created_at: str,
     expires_at: str,
+    scope: list[int] | None = None,
 ) -> int:
     cur = await conn.execute(
-        "INSERT INTO invitations (code_hash, role, institution_id, city, created_by, created_at, expires_at) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?)",
-        (code_hash, role, institution_id, city, created_by, created_at, expires_at),
+        "INSERT INTO invitations (code_hash, role, institution_id, city, created_by, created_at, expires_at, scope) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (code_hash, role, institution_id, city, created_by, created_at, expires_at, json.dumps(scope or [])),
     )
     return int(cur.lastrowid or 0)
 
 
 async def invitation_by_hash(conn: aiosqlite.Connection, code_hash: str) -> Invitation | None:
     async with conn.execute(
-        "SELECT id, role, institution_id, city, expires_at, used_at FROM invitations WHERE code_hash = ?",
+        "SELECT id, role, institution_id, city, expires_at, used_at, scope FROM invitations WHERE code_hash = ?",
         (code_hash,),
     ) as cur:
         row = await cur.fetchone()
-    return Invitation(*row) if row else None
+    if row is None:
+        return None
+    inv_id, role, institution_id, city, expires_at, used_at, scope = row
+    return Invitation(inv_id, role, institution_id, city, expires_at, used_at, [int(i) for i in json.loads(scope)])
 
 
 async def mark_invitation_used(conn: aiosqlite.Connection, invitation_id: int, *, user_id: int, at: str) -> bool:

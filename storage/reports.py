@@ -71,3 +71,16 @@ async def delete_answer(conn: aiosqlite.Connection, *, report_id: int, item: str
 async def all_reports(conn: aiosqlite.Connection) -> list[Report]:
     async with conn.execute(_REPORT + " ORDER BY institution_id, IFNULL(certificate_id, 0)") as cur:
         return [Report(*row) for row in await cur.fetchall()]
+
+
+async def answer_counts(conn: aiosqlite.Connection) -> dict[int, int]:
+    async with conn.execute("SELECT report_id, COUNT(*) FROM answers GROUP BY report_id") as cur:
+        return {int(r): int(n) for r, n in await cur.fetchall()}
+
+
+async def all_answers(conn: aiosqlite.Connection) -> dict[int, dict[str, Any]]:
+    out: dict[int, dict[str, Any]] = {}
+    async with conn.execute("SELECT report_id, item, value FROM answers") as cur:
+        async for report_id, item, value in cur:
+            out.setdefault(int(report_id), {})[str(item)] = json.loads(value)
+    return out
