@@ -41,6 +41,15 @@ def _parser() -> argparse.ArgumentParser:
     show.add_argument("which", choices=("institution", "training_org"))
     show.add_argument("--json", action="store_true")
 
+    e = sub.add_parser("export", help="the office workbook, the evidence bundle and the Word self-reports")
+    e.add_argument("--out", type=Path, required=True, help="workbook path (.xlsx); the bundle goes beside it as .zip")
+    e.add_argument("--no-bundle", action="store_true")
+    e.add_argument("--docx", type=Path, default=None, help="folder for one Word self-report per report")
+    e.add_argument("--city", default=None, help="only this city's 中职 (a city bureau's package)")
+
+    s = sub.add_parser("sample", help="draw a reproducible spot-check sample")
+    s.add_argument("--seed", default=None)
+
     b = sub.add_parser("backup", help="consistent copy of the database while the bot runs")
     b.add_argument("file", type=Path)
     return p
@@ -151,6 +160,47 @@ def _roster(args: argparse.Namespace) -> Callable[[Database], Awaitable[int]]:
     return work
 
 
+def _export(args: argparse.Namespace, settings: Settings) -> Callable[[Database], Awaitable[int]]:
+    async def work(db: Database) -> int:
+        from bot.export.run import export
+        from bot.outlines import load_outlines
+
+        result = await export(
+            db,
+            load_outlines(year=settings.campaign_year),
+            year=settings.campaign_year,
+            evidence_root=settings.evidence_dir,
+            out=args.out,
+            city=args.city.removesuffix("市") if args.city else None,
+            with_bundle=not args.no_bundle,
+            docx_dir=args.docx,
+        )
+        print(f"workbook {result.workbook} ({result.sheets} sheets)")
+        if result.bundle:
+            print(f"evidence bundle {result.bundle} ({result.files} files)")
+        if result.documents:
+            print(f"{len(result.documents)} Word self-reports in {args.docx}")
+        return 0
+
+    return work
+
+
+def _sample(args: argparse.Namespace) -> Callable[[Database], Awaitable[int]]:
+    async def work(db: Database) -> int:
+        from bot.oversight import draw_sample
+
+        sample_id, result = await draw_sample(db, seed=args.seed, actor="cli", at=Clock().now().isoformat())
+        print(f"sample #{sample_id} seed {result.seed}")
+        for stratum, n in result.strata.items():
+            print(f"  {stratum}: {n['drawn']}/{n['population']}")
+        names = {i.id: i.name for i in await roster_store.institutions(db.read)}
+        for c in result.picked:
+            print(f"{c.stratum}\t{names.get(c.id, c.id)}")
+        return 0
+
+    return work
+
+
 def _backup(args: argparse.Namespace) -> Callable[[Database], Awaitable[int]]:
     async def work(db: Database) -> int:
         await db.backup_to(args.file)
@@ -184,6 +234,10 @@ def main(argv: list[str] | None = None) -> int:
         work = _roster(args)
     elif args.command == "invite":
         work = _invite(args, settings)
+    elif args.command == "export":
+        work = _export(args, settings)
+    elif args.command == "sample":
+        work = _sample(args)
     else:
         work = _backup(args)
     return asyncio.run(_with_db(settings, work))

@@ -4,7 +4,20 @@ from __future__ import annotations
 
 from telegram.ext import Application
 
-from handlers import errors, evidence, fallback, gate, office, office_review, oversight, readers, review, start, walk
+from handlers import (
+    errors,
+    evidence,
+    exports,
+    fallback,
+    gate,
+    office,
+    office_review,
+    oversight,
+    readers,
+    review,
+    start,
+    walk,
+)
 
 
 def register(application: Application) -> None:  # type: ignore[type-arg]
@@ -22,6 +35,7 @@ def register(application: Application) -> None:  # type: ignore[type-arg]
             *review.HANDLERS,
             *readers.HANDLERS,
             *oversight.HANDLERS,
+            *exports.HANDLERS,
         ],
         group=0,
     )

@@ -10,6 +10,7 @@ from bot import access
 from bot.deps import Deps, deps
 from bot.reporting import Refused
 from handlers import notify
+from handlers.exports import schedule_city_export
 from handlers.screen import refuse, show
 from messages import zh
 from storage import AlreadyApplied, audit, reports, roster, versions
@@ -38,6 +39,7 @@ async def show_city(update: Update, d: Deps, who: Person) -> None:
     completed = await versions.city_completed(d.db.read, who.city)
     buttons = [[Button(name[:24], callback_data=f"r:{rid}:sum:")] for name, _, rid in rows if rid is not None][:40]
     buttons.append([Button(zh.BTN_CITY_COMPLETE, callback_data="c:complete")])
+    buttons.append([Button(zh.BTN_CITY_EXPORT, callback_data="c:export")])
     await show(
         update, zh.city_overview(who.city, [(n, s) for n, s, _ in rows], completed), InlineKeyboardMarkup(buttons)
     )
@@ -89,6 +91,19 @@ async def show_lead(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await show(update, zh.lead_overview(rows), InlineKeyboardMarkup(buttons) if buttons else None)
 
 
+async def export_city(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """The city's 中职 package: workbook and evidence bundle, built off the handler."""
+    d = deps(context)
+    assert update.effective_user is not None
+    who = await access.person(d.db, update.effective_user.id, admin_ids=d.settings.admin_ids)
+    if who is None or who.role != "city" or who.city is None:
+        await refuse(update, zh.NOT_ALLOWED)
+        return
+    if update.callback_query is not None:
+        await update.callback_query.answer()
+    schedule_city_export(context, update, d, who.city)
+
+
 async def leads_any(d: Deps, institution_id: int) -> bool:
     return any(c.lead_id == institution_id for c in await roster.certificates(d.db.read))
 
@@ -101,6 +116,8 @@ async def press_reader_button(update: Update, context: ContextTypes.DEFAULT_TYPE
             await complete_city_package(update, context)
         elif data == "c:lead":
             await show_lead(update, context)
+        elif data == "c:export":
+            await export_city(update, context)
         else:
             raise Refused("stale")
     except Refused:

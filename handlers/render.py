@@ -233,7 +233,10 @@ def render_menu(ctx: Ctx, *, several: bool) -> tuple[str, InlineKeyboardMarkup]:
             Button(zh.BTN_EVIDENCE, callback_data=menu_data("evid", rid)),
             Button(zh.BTN_REVIEW, callback_data=f"r:{rid}:sum:"),
         ],
-        [Button(zh.BTN_HELP, callback_data=menu_data("help", rid))],
+        [
+            Button(zh.BTN_DOWNLOAD, callback_data=menu_data("dl", rid)),
+            Button(zh.BTN_HELP, callback_data=menu_data("help", rid)),
+        ],
     ]
     if ctx.report.status == "returned" and ctx.comments:
         first = next((i for i in ctx.laid.items if "*" in ctx.comments or i.key in ctx.comments), None)

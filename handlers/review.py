@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
@@ -14,6 +15,7 @@ from bot.evidence import blob_path
 from bot.lifecycle import Incomplete, may_read, review, submit
 from bot.reporting import Ctx, Refused, load_ctx, may_write
 from handlers import notify
+from handlers.exports import schedule_own_report
 from handlers.office_review import render_card
 from handlers.render import answer_text, item_label, menu_data
 from handlers.screen import refuse, show, with_retry
@@ -202,6 +204,8 @@ async def submit_report(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     local = d.clock.now().astimezone(d.settings.tz).strftime("%Y-%m-%d %H:%M")
     text = zh.receipt(ctx.unit, ctx.certificate, receipt.number, receipt.version, local, receipt.checksum)
     await show(update, text, InlineKeyboardMarkup([[Button(zh.BTN_MENU, callback_data=menu_data("home", updated.id))]]))
+    # The document they must print, seal and e-mail comes right after the receipt.
+    schedule_own_report(context, update, d, updated.id)
     card = InlineKeyboardMarkup([[Button(zh.BTN_OPEN_CARD, callback_data=f"o:{updated.id}:card:")]])
     await notify.tell(
         context.bot,
@@ -219,8 +223,7 @@ async def send_evidence(context: ContextTypes.DEFAULT_TYPE, chat_id: int, found:
             return
         except BadRequest:
             pass  # file ids belong to one bot and may change; our copy is the record
-    with blob_path(root, found.sha256).open("rb") as fh:
-        data = fh.read()
+    data = await asyncio.to_thread(blob_path(root, found.sha256).read_bytes)
     await with_retry(lambda: context.bot.send_document(chat_id, data, filename=found.name))
 
 

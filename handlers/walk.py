@@ -10,6 +10,7 @@ from bot.deps import Deps, deps
 from bot.reporting import Ctx, Refused, Walk, load_ctx, may_write, reports_for
 from handlers import render
 from handlers.evidence import show_evidence_overview
+from handlers.exports import download_own_report
 from handlers.office_review import take_office_text
 from handlers.oversight import show_expert_menu, take_expert_text
 from handlers.readers import leads_any, show_city
@@ -182,6 +183,8 @@ async def press_menu_button(update: Update, context: ContextTypes.DEFAULT_TYPE) 
         await show(update, *render.render_progress(ctx))
     elif action == "evid":
         await show_evidence_overview(update, context, ctx.report.id)
+    elif action == "dl":
+        await download_own_report(update, context, ctx.report.id)
     elif action == "help":
         back = InlineKeyboardMarkup(
             [[InlineKeyboardButton(zh.BTN_MENU, callback_data=render.menu_data("home", ctx.report.id))]]

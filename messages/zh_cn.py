@@ -57,6 +57,7 @@ HELP_OFFICE = (
     "\n/review [序号或名称] — 审核报告（退回、通过、比较版本）；不带参数列出待审核报告"
     "\n/progress — 填报进度　/sample [种子] — 抽取抽查样本（/sample show 查看）"
     "\n/assign 专家ID 序号… — 分配抽查对象　/experts — 专家名单　/grades — 评定结果"
+    "\n/export — 导出汇总工作簿与佐证材料包"
 )
 
 
@@ -586,3 +587,57 @@ def graded(unit: str, grade: str) -> str:
 
 
 BTN_FILES = "📎 佐证材料"
+
+
+# --- 导出 -----------------------------------------------------------------------------------------------------
+SHEET_SUMMARY, SHEET_ORG_SUMMARY, SHEET_CROSS = "汇总", "培训评价组织汇总", "交叉核对"
+SHEET_EVIDENCE, SHEET_SAMPLE, SHEET_GRADES = "佐证材料", "抽查样本", "专家评定"
+HEAD_SUMMARY = ("序号", "类型", "名称", "所在市", "状态", "提交时间", "版本", "总报考率", "考核率", "合格率")
+HEAD_ORG_SUMMARY = ("培训评价组织", "证书", "状态", "提交时间", "版本", "报考率", "考核率", "合格率")
+HEAD_TAIL = ("佐证材料数", "标记")
+HEAD_UNIT = ("指标", "监测点", "填报内容", "佐证材料")
+HEAD_CROSS = ("证书", "比较项", "院校填报合计", "填报院校数", "培训评价组织填报", "差额", "是否一致")
+HEAD_EVIDENCE = ("文件", "机构", "部分", "监测点", "大小（字节）", "SHA-256", "包内路径")
+HEAD_SAMPLE = ("名称", "层")
+HEAD_GRADES = ("机构", "专家", "评定", "意见", "时间")
+CONSISTENT, INCONSISTENT = "一致", "不一致"
+EXPORT_YES, EXPORT_NO = "是", "否"
+CERT_COLUMN, LEVEL_COLUMN = "证书", "级别"
+
+
+def export_title(label: str, year: int) -> str:
+    return f"{label} “1+X”证书制度试点工作自检自查报告（{year} 年度）"
+
+
+def export_meta(status: str, version: int, submitted: str | None) -> str:
+    return f"状态：{status}　版本：第 {version} 版　提交时间：{submitted or '—'}"
+
+
+def sample_meta(sample_id: int, seed: str, by: str, at: str) -> str:
+    return f"样本 #{sample_id}　种子 {seed}　抽取人 {by}　时间 {at}"
+
+
+def export_total(label: str, rate: str) -> str:
+    return f"合计{label} {rate}"
+
+
+# Word self-report
+DOC_NARRATIVE_EMPTY = "（未填写）"
+DOC_EVIDENCE_TITLE = "佐证材料清单"
+DOC_EVIDENCE_HEAD = ("序号", "监测点", "文件名", "大小", "SHA-256（前16位）")
+DOC_POINTS_HEAD = ("监测点", "填报内容")
+DOC_SEAL = "单位（盖章）：______________________　　负责人签字：______________"
+DOC_DATE = "日期：________年____月____日"
+DOC_NOTE = "注：相关佐证材料另附。★ 代表核心监测点。"
+CN_NUMERALS = "一二三四五六七八九十"
+
+
+# Progress messages for exports run in the background
+EXPORT_STARTED = "⏳ 正在生成导出文件，完成后自动发送……"
+EXPORT_DONE = "✅ 导出完成：工作簿 {sheets} 个工作表，佐证材料 {files} 份。"
+EXPORT_TOO_BIG = "佐证材料包 {size} 超过 Telegram 可发送的 50 MB，已保存在服务器：{path}"
+EXPORT_FAILED = "❗ 导出失败，已通知管理员。"
+BTN_DOWNLOAD = "📄 下载我的报告"
+BTN_CITY_EXPORT = "📤 导出本市材料"
+SCALE_LABEL = "试点规模"
+TOTAL_LABEL = "合计"

@@ -1,0 +1,80 @@
+"""Builds a whole province in a fresh database: 189 institutions with every point answered and evidence
+on the points that expect it, plus training organizations, all submitted. Shared by the benchmarks."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+from bot.evidence import write_blob
+from bot.outlines import Outlines
+from bot.reporting import load_ctx
+from bot.roster import load_seed
+from storage import Database, reports, versions
+from storage import evidence as evidence_store
+from storage import roster as store
+from storage.roster import CertificateRow, PilotRow, RosterRow
+from tests.helpers import sample_answer
+
+
+async def build_province(db: Database, outlines: Outlines, evidence_root: Path, *, organizations: int = 50) -> int:
+    await load_seed(db, at="2020-11-01T00:00:00+00:00")
+    rng = random.Random(2020)
+    schools = [i for i in await store.institutions(db.read) if i.kind != "培训评价组织"]
+    certs = [
+        CertificateRow(f"证书{n:02d}", f"培训评价组织{n:02d}", rng.choice(schools).name) for n in range(organizations)
+    ]
+    pilots = [PilotRow(s.name, c.name, rng.randint(20, 300)) for s in schools for c in rng.sample(certs, k=3)]
+    async with db.transaction() as conn:
+        await store.upsert_institutions(conn, [RosterRow(None, "培训评价组织", c.org_name or "", None) for c in certs])
+        await store.replace_certificates(conn, certs, pilots)
+    report_ids = []
+    async with db.transaction() as conn:
+        for inst in schools:
+            report_ids.append(
+                (
+                    await reports.ensure(
+                        conn, institution_id=inst.id, certificate_id=None, outline="institution", at="t"
+                    )
+                ).id
+            )
+        for cert in await store.certificates(conn):
+            assert cert.org_id is not None
+            report_ids.append(
+                (
+                    await reports.ensure(
+                        conn, institution_id=cert.org_id, certificate_id=cert.id, outline="training_org", at="t"
+                    )
+                ).id
+            )
+    files = 0
+    for rid in report_ids:
+        report = await reports.get(db.read, rid)
+        assert report is not None
+        ctx = await load_ctx(db.read, report, outlines)
+        async with db.transaction() as conn:
+            for item in ctx.laid.items:
+                await reports.put_answer(
+                    conn, report_id=rid, item=item.key, value=sample_answer(ctx, item), user_id=0, at="t"
+                )
+                if item.point is not None and item.point.evidence:
+                    data = b"%PDF-1.4 " + f"{rid}:{item.key}".encode() * 200
+                    digest = write_blob(evidence_root, data)
+                    await evidence_store.add(
+                        conn,
+                        report_id=rid,
+                        item=item.key,
+                        name=f"{item.key}.pdf",
+                        kind="pdf",
+                        mime="application/pdf",
+                        size=len(data),
+                        sha256=digest,
+                        uploaded_by=0,
+                        at="t",
+                        tg_file_id=None,
+                    )
+                    files += 1
+            await versions.set_status(
+                conn, rid, status="submitted", at="2020-12-14T08:00:00+00:00", expect=("draft",), bump=True
+            )
+    return files

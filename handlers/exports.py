@@ -1,0 +1,122 @@
+"""Exports requested in chat. They run as tasks off the handler; the requester sees progress, then files."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from pathlib import Path
+
+from telegram import Bot, Update
+from telegram.error import TelegramError
+from telegram.ext import BaseHandler, CommandHandler, ContextTypes, filters
+
+from bot import access
+from bot.deps import Deps, deps
+from bot.export.run import export, stamp
+from bot.reporting import load_ctx, may_write
+from handlers.screen import refuse, with_retry
+from messages import zh
+from storage import reports
+
+log = logging.getLogger("xcheck.exports")
+UPLOAD_LIMIT = 50 * 1024 * 1024  # the Bot API's upload cap for a bot
+
+
+async def _send_file(bot: Bot, chat_id: int, path: Path) -> None:
+    data = await asyncio.to_thread(path.read_bytes)
+    await with_retry(lambda: bot.send_document(chat_id, data, filename=path.name))
+
+
+async def deliver(
+    bot: Bot,
+    d: Deps,
+    chat_id: int,
+    *,
+    city: str | None = None,
+    report_id: int | None = None,
+    bundle: bool = True,
+    word: bool = False,
+) -> None:
+    """Builds the export and sends it; a progress message is edited as it goes."""
+    progress = await with_retry(lambda: bot.send_message(chat_id, zh.EXPORT_STARTED))
+    folder = d.settings.exports_dir / stamp(d.clock.now()) / f"{chat_id}"
+    try:
+        name = "自查汇总" if report_id is None else "自查报告"
+        if city is not None:
+            name = f"{city}市中职自查汇总"
+        result = await export(
+            d.db,
+            d.outlines,
+            year=d.settings.campaign_year,
+            evidence_root=d.settings.evidence_dir,
+            out=folder / f"{name}.xlsx",
+            city=city,
+            report_id=report_id,
+            with_bundle=bundle,
+            docx_dir=folder if word else None,
+        )
+        for path in result.documents:
+            await _send_file(bot, chat_id, path)
+        await _send_file(bot, chat_id, result.workbook)
+        if result.bundle is not None and result.files:
+            size = result.bundle.stat().st_size
+            if size <= UPLOAD_LIMIT:
+                await _send_file(bot, chat_id, result.bundle)
+            else:
+                await with_retry(
+                    lambda: bot.send_message(
+                        chat_id, zh.EXPORT_TOO_BIG.format(size=zh.size_text(size), path=result.bundle)
+                    )
+                )
+        text = zh.EXPORT_DONE.format(sheets=result.sheets, files=result.files)
+        await with_retry(lambda: progress.edit_text(text))
+    except TelegramError:
+        log.warning("export for chat %s could not be delivered", chat_id, exc_info=True)
+    except Exception:
+        log.exception("export for chat %s failed", chat_id)
+        with contextlib.suppress(TelegramError):
+            await progress.edit_text(zh.EXPORT_FAILED)
+
+
+async def start_export(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/export: the office workbook with every report, and the evidence bundle."""
+    d = deps(context)
+    assert update.effective_user is not None and update.effective_chat is not None
+    who = await access.person(d.db, update.effective_user.id, admin_ids=d.settings.admin_ids)
+    if not access.is_office(who):
+        await refuse(update, zh.NOT_ALLOWED)
+        return
+    context.application.create_task(deliver(context.bot, d, update.effective_chat.id), update=update)
+
+
+def schedule_own_report(context: ContextTypes.DEFAULT_TYPE, update: Update, d: Deps, report_id: int) -> None:
+    """A coordinator's own report: the Word self-report and a workbook of it."""
+    assert update.effective_chat is not None
+    context.application.create_task(
+        deliver(context.bot, d, update.effective_chat.id, report_id=report_id, bundle=False, word=True), update=update
+    )
+
+
+async def download_own_report(update: Update, context: ContextTypes.DEFAULT_TYPE, report_id: int) -> None:
+    d = deps(context)
+    assert update.effective_user is not None
+    who = await access.person(d.db, update.effective_user.id, admin_ids=d.settings.admin_ids)
+    report = await reports.get(d.db.read, report_id)
+    if who is None or report is None or not may_write(who, report):
+        await refuse(update, zh.NOT_ALLOWED)
+        return
+    if update.callback_query is not None:
+        await update.callback_query.answer()
+    await load_ctx(d.db.read, report, d.outlines)
+    schedule_own_report(context, update, d, report.id)
+
+
+def schedule_city_export(context: ContextTypes.DEFAULT_TYPE, update: Update, d: Deps, city: str) -> None:
+    assert update.effective_chat is not None
+    context.application.create_task(deliver(context.bot, d, update.effective_chat.id, city=city), update=update)
+
+
+HANDLERS: list[BaseHandler] = [  # type: ignore[type-arg]
+    CommandHandler("export", start_export, filters=filters.ChatType.PRIVATE),
+]
