@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 from telegram import BotCommand, Update
-from telegram.ext import Application, ApplicationBuilder, Defaults
+from telegram.ext import Application, ApplicationBuilder, CallbackContext, Defaults
 
 import handlers
+from bot import broadcast, reminders
 from bot.clock import Clock
 from bot.config import Settings
 from bot.deps import DEPS_KEY, Deps, deps_of
+from bot.evidence import clean_temp
 from bot.http import AiohttpRequest
 from bot.outlines import load_outlines
 from bot.processor import PerUserUpdateProcessor
+from bot.throttle import Throttle
 from messages import zh
 from storage import Database, meta
 
@@ -30,7 +34,25 @@ async def _post_init(application: Application) -> None:  # type: ignore[type-arg
     async with d.db.transaction() as conn:
         await meta.put(conn, "bot_username", me.username or "")
     await application.bot.set_my_commands([BotCommand(c, desc) for c, desc in zh.COMMANDS])
+    clean_temp(d.settings.evidence_dir)
+    # Broadcasts cut short by a crash carry on; interrupted sends are marked unknown, never repeated.
+    await broadcast.resume(application.bot, d)
+    assert application.job_queue is not None
+    # Reminders are derived from stored deadlines and the reminder log on every tick; the job itself
+    # holds nothing, so losing it on a restart loses nothing. The first tick catches up after downtime.
+    application.job_queue.run_repeating(_remind, interval=60, first=1, name="xcheck.reminders")
     log.info("xcheck ready as @%s, database %s", me.username, d.settings.db_path)
+
+
+async def _remind(context: CallbackContext) -> None:  # type: ignore[type-arg]
+    await reminders.tick(context.bot, deps_of(context.application))
+
+
+async def _post_stop(application: Application) -> None:  # type: ignore[type-arg]
+    tasks = list(deps_of(application).tasks)
+    for task in tasks:
+        task.cancel()
+    await asyncio.gather(*tasks, return_exceptions=True)
 
 
 async def _post_shutdown(application: Application) -> None:  # type: ignore[type-arg]
@@ -49,14 +71,17 @@ def build_application(settings: Settings, *, clock: Clock | None = None) -> Appl
         .concurrent_updates(PerUserUpdateProcessor(settings.concurrent_updates))
         .defaults(Defaults(parse_mode="HTML", disable_notification=False))
         .post_init(_post_init)
+        .post_stop(_post_stop)
         .post_shutdown(_post_shutdown)
     )
     application = builder.build()
+    clock = clock or Clock()
     application.bot_data[DEPS_KEY] = Deps(
         settings=settings,
         db=Database(settings.db_path),
-        clock=clock or Clock(),
+        clock=clock,
         outlines=load_outlines(year=settings.campaign_year),
+        throttle=Throttle(settings.broadcast_rate, clock),
     )
     handlers.register(application)
     return application

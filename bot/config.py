@@ -30,8 +30,14 @@ class Settings(BaseSettings):
     max_text_length: int = Field(default=2000, ge=100, le=4000)
     # The Bot API lets bots download 20 MB; a self-hosted server in --local mode lifts it.
     max_upload_mb: int = Field(default=20, ge=1, le=2000)
+    # Reminders: days before the deadline, days after it, and the local time they go out.
+    reminder_days: Annotated[tuple[int, ...], NoDecode] = (7, 3, 1)
+    reminder_after_days: Annotated[tuple[int, ...], NoDecode] = (1,)
+    reminder_time: str = Field(default="09:00", pattern=r"^([01]\d|2[0-3]):[0-5]\d$")
+    # Bulk messages per second; Telegram allows about 30 in total, the rest is left for replies.
+    broadcast_rate: float = Field(default=20.0, gt=0, le=30)
 
-    @field_validator("admin_ids", mode="before")
+    @field_validator("admin_ids", "reminder_days", "reminder_after_days", mode="before")
     @classmethod
     def _split_ids(cls, value: object) -> object:
         if isinstance(value, str):

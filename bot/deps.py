@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import asyncio
+from dataclasses import dataclass, field
 
 from telegram.ext import Application, CallbackContext
 
 from bot.clock import Clock
 from bot.config import Settings
 from bot.outlines import Outlines
+from bot.throttle import Throttle
 from storage import Database
 
 
@@ -18,7 +20,10 @@ class Deps:
     db: Database
     clock: Clock
     outlines: Outlines
+    throttle: Throttle
     bot_username: str | None = None
+    # Background work (broadcast senders) owned by the app, cancelled on shutdown.
+    tasks: set[asyncio.Task[None]] = field(default_factory=set)
 
     def now_iso(self) -> str:
         return self.clock.now().isoformat()

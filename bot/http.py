@@ -15,6 +15,10 @@ from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
 
 
+class TransportError(NetworkError):
+    """The connection failed before Telegram answered: the request may or may not have been applied."""
+
+
 class AiohttpRequest(BaseRequest):
     __slots__ = ("_connect_timeout", "_limit", "_read_timeout", "_session", "_write_timeout")
 
@@ -88,4 +92,4 @@ class AiohttpRequest(BaseRequest):
         except asyncio.TimeoutError as exc:  # noqa: UP041 - aiohttp may raise the alias on older Pythons
             raise TimedOut from exc
         except aiohttp.ClientError as exc:
-            raise NetworkError(f"aiohttp.{exc.__class__.__name__}: {exc}") from exc
+            raise TransportError(f"aiohttp.{exc.__class__.__name__}: {exc}") from exc

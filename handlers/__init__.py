@@ -5,6 +5,7 @@ from __future__ import annotations
 from telegram.ext import Application
 
 from handlers import (
+    campaign,
     errors,
     evidence,
     exports,
@@ -36,6 +37,7 @@ def register(application: Application) -> None:  # type: ignore[type-arg]
             *readers.HANDLERS,
             *oversight.HANDLERS,
             *exports.HANDLERS,
+            *campaign.HANDLERS,
         ],
         group=0,
     )

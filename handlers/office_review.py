@@ -13,6 +13,7 @@ from bot.deps import Deps, deps
 from bot.lifecycle import accept, diff, return_for_revision, review
 from bot.reporting import Ctx, Refused, load_ctx
 from handlers import notify
+from handlers.campaign import take_broadcast_text
 from handlers.render import answer_text, item_label, walk_data
 from handlers.screen import refuse, show
 from messages import zh
@@ -120,6 +121,9 @@ async def take_office_text(update: Update, context: ContextTypes.DEFAULT_TYPE, w
     message = update.effective_message
     assert message is not None and message.text is not None
     cursor = await cursors.get(d.db.read, who.user_id)
+    if cursor is not None and cursor.stage == "bc_text":
+        await take_broadcast_text(update, d, who, message.text)
+        return
     report = await reports.get(d.db.read, cursor.report_id) if cursor and cursor.report_id else None
     if cursor is None or report is None or cursor.stage not in ("return_points", "return_all"):
         await refuse(update, zh.HELP_OFFICE.strip())

@@ -238,6 +238,8 @@ def render_menu(ctx: Ctx, *, several: bool) -> tuple[str, InlineKeyboardMarkup]:
             Button(zh.BTN_HELP, callback_data=menu_data("help", rid)),
         ],
     ]
+    if ctx.report.outline == "institution":
+        rows.insert(3, [Button(zh.BTN_QUEST, callback_data=menu_data("quest", rid))])
     if ctx.report.status == "returned" and ctx.comments:
         first = next((i for i in ctx.laid.items if "*" in ctx.comments or i.key in ctx.comments), None)
         if first is not None:

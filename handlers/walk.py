@@ -9,6 +9,7 @@ from bot import access
 from bot.deps import Deps, deps
 from bot.reporting import Ctx, Refused, Walk, load_ctx, may_write, reports_for
 from handlers import render
+from handlers.campaign import ask_questionnaire_row, show_questionnaire, take_questionnaire_text
 from handlers.evidence import show_evidence_overview
 from handlers.exports import download_own_report
 from handlers.office_review import take_office_text
@@ -113,6 +114,9 @@ async def answer_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     if cursor is None or cursor.report_id is None:
         await _menu_for(update, d, who, None)
         return
+    if cursor.stage == "quest":
+        await take_questionnaire_text(update, d, who, update.effective_message.text)
+        return
     walk = _walk(d, who, update)
     await _show_view(update, d, walk, walk.text(update.effective_message.text))
 
@@ -185,6 +189,10 @@ async def press_menu_button(update: Update, context: ContextTypes.DEFAULT_TYPE) 
         await show_evidence_overview(update, context, ctx.report.id)
     elif action == "dl":
         await download_own_report(update, context, ctx.report.id)
+    elif action == "quest" and who.role == "coordinator":
+        await show_questionnaire(update, d, who, ctx.report.id)
+    elif action == "questfill" and who.role == "coordinator":
+        await ask_questionnaire_row(update, d, who, ctx.report.id, 0)
     elif action == "help":
         back = InlineKeyboardMarkup(
             [[InlineKeyboardButton(zh.BTN_MENU, callback_data=render.menu_data("home", ctx.report.id))]]

@@ -58,6 +58,8 @@ HELP_OFFICE = (
     "\n/progress — 填报进度　/sample [种子] — 抽取抽查样本（/sample show 查看）"
     "\n/assign 专家ID 序号… — 分配抽查对象　/experts — 专家名单　/grades — 评定结果"
     "\n/export — 导出汇总工作簿与佐证材料包"
+    "\n/deadline [report|questionnaire 日期] — 截止日期　/broadcast — 群发通知"
+    "\n/questionnaire teacher|student 链接 — 设置问卷；/questionnaire send 通知各院校　/quotas — 问卷未达标院校"
 )
 
 
@@ -641,3 +643,164 @@ BTN_DOWNLOAD = "📄 下载我的报告"
 BTN_CITY_EXPORT = "📤 导出本市材料"
 SCALE_LABEL = "试点规模"
 TOTAL_LABEL = "合计"
+
+
+# --- 截止日期、提醒、广播、问卷 -------------------------------------------------------------------------------
+DEADLINE_KINDS = {"report": "自查报告", "questionnaire": "问卷调查"}
+DEADLINE_USAGE = "用法：/deadline report|questionnaire 2020-12-15（或 12-15、12月15日）"
+DEADLINE_BAD = "日期格式不对。请写作 2020-12-15、12-15 或 12月15日。"
+
+
+def deadline_set(kind: str, due: str) -> str:
+    return f"已将{DEADLINE_KINDS[kind]}截止日期设为 {escape(due)}（当日 24:00 前）。提醒将按此日期发送。"
+
+
+def deadlines_text(rows: list[tuple[str, str]]) -> str:
+    return "<b>截止日期</b>\n" + "\n".join(f"• {DEADLINE_KINDS[k]}：{escape(d)}" for k, d in rows)
+
+
+def days_left(days: int) -> str:
+    if days > 0:
+        return f"距截止还有 {days} 天"
+    if days == 0:
+        return "今天截止"
+    return f"已超过截止日期 {-days} 天，请尽快完成"
+
+
+def report_gap(unit: str, done_sections: int, total_sections: int, missing_evidence: int, status: str) -> str:
+    parts = [f"已完成 {done_sections}/{total_sections} 部分"]
+    if missing_evidence:
+        parts.append(f"{missing_evidence} 个核心监测点缺少佐证材料")
+    if status == "returned":
+        parts.append("有退回修改的项目待处理")
+    return f"{escape(unit)}：" + "，".join(parts)
+
+
+def quota_gap(students_short: int, teachers_short: int, uncovered: list[str]) -> str:
+    parts = []
+    if students_short:
+        parts.append(f"学生还差 {students_short} 人")
+    if teachers_short:
+        parts.append(f"教师还差 {teachers_short} 人")
+    if uncovered:
+        parts.append("未覆盖证书：" + "、".join(escape(n) for n in uncovered[:5]))
+    return "问卷：" + "，".join(parts) if parts else ""
+
+
+def reminder(kind: str, lines: list[str], when: str, due: str) -> str:
+    body = "\n".join(f"• {line}" for line in lines)
+    return f"⏰ <b>{DEADLINE_KINDS[kind]}提醒</b>（截止 {escape(due)}，{when}）\n{body}\n发送 /menu 继续填报。"
+
+
+def reminder_city(city: str, names: list[str], when: str) -> str:
+    return f"⏰ <b>{escape(city)}市中职自查材料</b>（{when}）\n尚未提交（{len(names)} 所）：" + "、".join(
+        escape(n) for n in names[:60]
+    )
+
+
+def reminder_lead(rows: list[str], when: str) -> str:
+    return f"⏰ <b>牵头证书提醒</b>（{when}）\n以下培训评价组织尚未提交自查报告，请督促：\n" + "\n".join(
+        f"• {escape(r)}" for r in rows
+    )
+
+
+def digest(
+    day: str, schools: dict[str, tuple[int, int]], counts: dict[str, int], orgs: tuple[int, int], when: str
+) -> str:
+    kinds = "、".join(f"{k} {a}/{b}" for k, (a, b) in schools.items())
+    statuses = "，".join(f"{PROGRESS_STATUS[s]} {n}" for s, n in counts.items())
+    return (
+        f"📊 <b>每日进度</b>（{escape(day)}，{when}）\n院校已提交：{kinds}\n{statuses}\n"
+        f"培训评价组织（按证书）已提交：{orgs[0]}/{orgs[1]}"
+    )
+
+
+BROADCAST_ASK_TEXT = "请发送广播内容（不超过 2000 字）。发送 /cancel 取消。"
+BROADCAST_PICK = "请选择接收对象："
+BROADCAST_NOBODY = "该范围内没有已绑定的接收人，请换一个范围。"
+AUDIENCE_NAMES = {
+    "all": "全部联络人",
+    "kind": "{arg}",
+    "city": "{arg}市",
+    "pending": "尚未提交的单位",
+    "returned": "被退回修改的单位",
+    "cert": "证书：{arg}",
+    "schools": "全部试点院校",
+}
+BTN_AUD_CITIES, BTN_AUD_CERTS = "🏙 按地市…", "📜 按证书…"
+BTN_SEND = "📣 确认发送"
+
+
+def audience_label(audience: str, arg: str) -> str:
+    return AUDIENCE_NAMES.get(audience, audience).format(arg=arg)
+
+
+def broadcast_preview(label: str, n: int, text: str) -> str:
+    return f"将发送给 <b>{escape(label)}</b> 共 <b>{n}</b> 人。预览：\n——————\n{escape(text)}"
+
+
+def broadcast_report(
+    bid: int, label: str, total: int, by_status: dict[str, int], done: bool, problems: list[tuple[str, str]]
+) -> str:
+    state = "✅ 已完成" if done else "⏳ 发送中"
+    line = (
+        f"已发送 {by_status.get('sent', 0)}/{total} · 失败 {by_status.get('failed', 0)} · "
+        f"无法送达 {by_status.get('unreachable', 0)} · 状态未知 {by_status.get('unknown', 0)}"
+    )
+    text = f"📣 <b>广播 #{bid}</b>（{escape(label)}）{state}\n{line}"
+    if problems:
+        names = {"failed": "失败", "unreachable": "无法送达（已屏蔽机器人）", "unknown": "状态未知（未重发，请核实）"}
+        text += "\n" + "\n".join(f"• {escape(who)}：{names.get(s, s)}" for who, s in problems[:60])
+    return text[:4000]
+
+
+QUEST_USAGE = "用法：/questionnaire teacher|student 链接；/questionnaire send 通知各院校；/quotas 查看未达标院校"
+QUEST_BAD_URL = "请提供以 http:// 或 https:// 开头的问卷链接。"
+QUEST_KIND = {"teacher": "教师问卷", "student": "学生问卷"}
+
+
+def quest_link_set(kind: str, url: str) -> str:
+    return f"已设置{QUEST_KIND[kind]}：{escape(url)}\n发送 /questionnaire send 通知所有院校联络人。"
+
+
+def quest_notice(links: dict[str, str], due: str) -> str:
+    lines = [f"• {QUEST_KIND[k]}：{escape(u)}" for k, u in links.items() if u]
+    return (
+        f"🧾 <b>“1+X”证书制度试点工作问卷调查</b>（{escape(due)} 前完成）\n"
+        + "\n".join(lines)
+        + "\n要求：参与学生不少于证书平台备案人数的 1% 且不少于 10 人，教师不少于 10 人，覆盖本校全部试点证书。"
+        "\n完成后请在 /menu → 🧾 问卷调查 中填报参与人数。"
+    )
+
+
+BTN_QUEST = "🧾 问卷调查"
+
+
+def quest_screen(
+    links: dict[str, str], rows: list[tuple[str, tuple[int, int, int] | None]], gap: str, met: bool
+) -> str:
+    head = "\n".join(f"{QUEST_KIND[k]}：{escape(u)}" for k, u in links.items() if u) or "问卷链接尚未发布。"
+    body = (
+        "\n".join(
+            f"• {escape(name)}：" + (f"教师 {c[0]}，学生 {c[1]}，备案 {c[2]}" if c else "未填报") for name, c in rows
+        )
+        or "（名册中没有贵校的试点证书）"
+    )
+    status = "✅ 已达到问卷要求。" if met else f"❗ {gap}"
+    return f"🧾 <b>问卷调查</b>\n{head}\n{body}\n{status}\n点“填报人数”按证书填写。"
+
+
+BTN_QUEST_FILL = "✏️ 填报人数"
+
+
+def quest_ask(name: str, index: int, total: int) -> str:
+    return (
+        f"证书：<b>{escape(name)}</b>　第 {index}/{total} 个\n"
+        "请依次发送 参与教师数、参与学生数、该证书平台备案学生数，用空格分隔，例如：12 30 800"
+    )
+
+
+def quotas_short(rows: list[tuple[str, str]]) -> str:
+    if not rows:
+        return "✅ 已填报的院校均达到问卷要求（未填报的院校见 /progress）。"
+    return f"<b>问卷未达标</b>（{len(rows)} 所）\n" + "\n".join(f"• {escape(n)}：{g}" for n, g in rows)[:3900]

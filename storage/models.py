@@ -125,3 +125,27 @@ class Revision:
     returned_by: int
     returned_at: str
     closed_at: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Broadcast:
+    id: int
+    text: str
+    audience: str
+    audience_arg: str
+    created_by: int
+    created_at: str
+    status: str
+    report_chat: int | None
+    report_msg: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class OutboxRow:
+    id: int
+    broadcast_id: int
+    user_id: int
+    label: str
+    status: str
+    attempts: int
+    error: str

@@ -20,7 +20,8 @@ from storage.models import Role
 from storage.roster import CertificateRow, PilotRow, RosterRow
 from tests.standin import Shown, StandIn
 
-T0 = datetime(2020, 11, 20, 1, 0, tzinfo=UTC)
+# 08:00 in Anhui: before the day's reminder time, so no digest goes out unless a test moves the clock.
+T0 = datetime(2020, 11, 20, 0, 0, tzinfo=UTC)
 
 
 def make_settings(tmp_path: Path, standin: StandIn, **overrides: Any) -> Settings:

@@ -1,0 +1,240 @@
+"""Reminders derived from stored deadlines and a log of what was sent, never from in-memory jobs.
+
+Each deadline has slots (by default 7, 3 and 1 days before and 1 day after, at 09:00 local time). On every
+tick the newest slot that has fallen due is the one that applies: a slot missed while the bot was down is
+sent once when it is back, an older one it superseded is not. Each recipient's reminder is claimed in the
+log before it is sent, so no reminder ever goes out twice.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from telegram import Bot
+
+from bot.delivery import send_once
+from bot.deps import Deps
+from bot.lifecycle import review
+from bot.progress import units
+from bot.questionnaire import Quota, check
+from bot.reporting import load_ctx
+from messages import zh
+from storage import campaign, people, reports, roster
+from storage.models import Person
+
+OPEN = ("draft", "returned")
+
+
+@dataclass(frozen=True, slots=True)
+class Slot:
+    kind: str
+    offset: int  # days relative to the due date: negative before, positive after
+    fire_at: datetime
+
+    @property
+    def name(self) -> str:
+        return f"{self.kind}:{self.offset:+d}"
+
+
+@dataclass(frozen=True, slots=True)
+class Reminder:
+    key: str
+    user_id: int
+    slot: str
+    text: str
+
+
+def parse_due(text: str, *, year: int) -> date | None:
+    """2020-12-15, 12-15 or 12月15日."""
+    cleaned = text.strip().replace("月", "-").replace("日", "").replace("/", "-").replace(".", "-")
+    parts = [p for p in cleaned.split("-") if p]
+    try:
+        if len(parts) == 3:
+            return date(int(parts[0]), int(parts[1]), int(parts[2]))
+        if len(parts) == 2:
+            return date(year, int(parts[0]), int(parts[1]))
+    except ValueError:
+        return None
+    return None
+
+
+async def due_dates(d: Deps) -> dict[str, date]:
+    stored = await campaign.deadlines(d.db.read)
+    out = {kind: date.fromisoformat(value) for kind, value in stored.items()}
+    out.setdefault("report", d.settings.deadline)
+    out.setdefault("questionnaire", out["report"])
+    return out
+
+
+def slots(kind: str, due: date, d: Deps) -> list[Slot]:
+    hour, minute = (int(x) for x in d.settings.reminder_time.split(":"))
+    at = time(hour, minute, tzinfo=d.settings.tz)
+    offsets = [-n for n in d.settings.reminder_days] + list(d.settings.reminder_after_days)
+    return sorted(
+        (Slot(kind, off, datetime.combine(due + timedelta(days=off), at)) for off in offsets), key=lambda s: s.fire_at
+    )
+
+
+def current_slot(kind: str, due: date, d: Deps, now: datetime) -> Slot | None:
+    fallen = [s for s in slots(kind, due, d) if s.fire_at <= now]
+    return fallen[-1] if fallen else None
+
+
+def _when(due: date, now: datetime, d: Deps) -> str:
+    return zh.days_left((due - now.astimezone(d.settings.tz).date()).days)
+
+
+async def _quota(d: Deps, institution_id: int, counts: dict[int, dict[int, tuple[int, int, int]]]) -> Quota | None:
+    pilots = await roster.pilots_of(d.db.read, institution_id)
+    if not pilots:
+        return None
+    return check([(p.certificate_id, p.certificate_name) for p in pilots], counts.get(institution_id, {}))
+
+
+async def _coordinator_lines(d: Deps, who: Person) -> list[str]:
+    """What is left in each of this person's open reports."""
+    assert who.institution_id is not None
+    lines = []
+    mine = await reports.of_institution(d.db.read, who.institution_id)
+    expected = 1 if who.role == "coordinator" else len(await roster.certificates_of_org(d.db.read, who.institution_id))
+    for report in mine:
+        if report.status not in OPEN:
+            continue
+        ctx = await load_ctx(d.db.read, report, d.outlines)
+        found = review(ctx, ctx.evidence)
+        sections = ctx.state.sections()
+        unit = ctx.unit + (f" · {ctx.certificate}" if ctx.certificate else "")
+        lines.append(
+            zh.report_gap(
+                unit,
+                sum(s.done == s.total for s in sections),
+                len(sections),
+                len(found.missing_evidence),
+                report.status,
+            )
+        )
+    if len(mine) < expected:  # never opened: nothing done yet
+        inst = await roster.institution(d.db.read, who.institution_id)
+        total = len(d.outlines.get("institution" if who.role == "coordinator" else "training_org").sections)
+        lines.append(zh.report_gap(inst.name if inst else "", 0, total, 0, "draft"))
+    return lines
+
+
+async def pending(d: Deps, now: datetime) -> list[Reminder]:
+    """Every reminder that applies now and was not claimed before."""
+    dues = await due_dates(d)
+    claimed = {key for key, _, _ in await campaign.reminders_sent(d.db.read)}
+    out: list[Reminder] = []
+    counts = await campaign.counts(d.db.read)
+    coordinators = await people.with_role(d.db.read, "coordinator") + await people.with_role(d.db.read, "org")
+
+    report_slot = current_slot("report", dues["report"], d, now)
+    if report_slot is not None:
+        when = _when(dues["report"], now, d)
+        due = f"{dues['report'].month}月{dues['report'].day}日"
+        for who in coordinators:
+            key = f"{report_slot.name}:{who.user_id}"
+            if key in claimed or who.institution_id is None:
+                continue
+            lines = await _coordinator_lines(d, who)
+            if not lines:
+                continue
+            if who.role == "coordinator":
+                quota = await _quota(d, who.institution_id, counts)
+                if quota is not None and not quota.met:
+                    lines.append(zh.quota_gap(quota.students_short, quota.teachers_short, quota.uncovered))
+            out.append(Reminder(key, who.user_id, report_slot.name, zh.reminder("report", lines, when, due)))
+        all_units = await units(d.db)
+        for who in await people.with_role(d.db.read, "city"):
+            key = f"{report_slot.name}:city:{who.user_id}"
+            names = [
+                u.institution.name
+                for u in all_units
+                if u.institution.kind == "中职"
+                and u.institution.city == who.city
+                and u.status not in ("submitted", "accepted")
+            ]
+            if key not in claimed and names and who.city:
+                out.append(Reminder(key, who.user_id, report_slot.name, zh.reminder_city(who.city, names, when)))
+        certs = await roster.certificates(d.db.read)
+        for who in coordinators:
+            if who.role != "coordinator" or who.institution_id is None:
+                continue
+            key = f"{report_slot.name}:lead:{who.user_id}"
+            led = {c.name for c in certs if c.lead_id == who.institution_id}
+            rows = [
+                f"{u.institution.name} · {u.certificate}"
+                for u in all_units
+                if u.institution.kind == "培训评价组织"
+                and u.certificate in led
+                and u.status not in ("submitted", "accepted")
+            ]
+            if key not in claimed and rows:
+                out.append(Reminder(key, who.user_id, report_slot.name, zh.reminder_lead(rows, when)))
+
+    quest_slot = current_slot("questionnaire", dues["questionnaire"], d, now)
+    if quest_slot is not None:
+        when = _when(dues["questionnaire"], now, d)
+        due = f"{dues['questionnaire'].month}月{dues['questionnaire'].day}日"
+        for who in coordinators:
+            key = f"{quest_slot.name}:{who.user_id}"
+            if key in claimed or who.role != "coordinator" or who.institution_id is None:
+                continue
+            report = await reports.find(d.db.read, who.institution_id, None)
+            if report is None or report.status in OPEN:
+                continue  # their report reminder already carries the questionnaire gap
+            quota = await _quota(d, who.institution_id, counts)
+            if quota is not None and not quota.met:
+                gap = zh.quota_gap(quota.students_short, quota.teachers_short, quota.uncovered)
+                out.append(Reminder(key, who.user_id, quest_slot.name, zh.reminder("questionnaire", [gap], when, due)))
+
+    out += await _digest(d, now, claimed, dues["report"])
+    return out
+
+
+async def _digest(d: Deps, now: datetime, claimed: set[str], due: date) -> list[Reminder]:
+    """The office's daily digest, at the reminder time of each day (only on that day)."""
+    local = now.astimezone(d.settings.tz)
+    hour, minute = (int(x) for x in d.settings.reminder_time.split(":"))
+    if (local.hour, local.minute) < (hour, minute):
+        return []
+    rows = await units(d.db)
+    schools = [u for u in rows if u.institution.kind != "培训评价组织"]
+    orgs = [u for u in rows if u.institution.kind == "培训评价组织"]
+    done = ("submitted", "accepted")
+    by_kind = {
+        k: (
+            sum(1 for u in schools if u.institution.kind == k and u.status in done),
+            sum(1 for u in schools if u.institution.kind == k),
+        )
+        for k in ("本科", "高职", "中职")
+    }
+    counts = {s: sum(1 for u in schools if u.status == s) for s in ("not_started", "in_progress", "returned")}
+    text = zh.digest(
+        f"{local.month}月{local.day}日",
+        by_kind,
+        counts,
+        (sum(1 for u in orgs if u.status in done), len(orgs)),
+        _when(due, now, d),
+    )
+    ids = set(d.settings.admin_ids) | {p.user_id for p in await people.with_role(d.db.read, "office")}
+    slot = f"digest:{local.date().isoformat()}"
+    return [Reminder(f"{slot}:{uid}", uid, slot, text) for uid in sorted(ids) if f"{slot}:{uid}" not in claimed]
+
+
+async def tick(bot: Bot, d: Deps) -> int:
+    """Sends what is due; returns how many went out."""
+    sent = 0
+    for reminder in await pending(d, d.clock.now()):
+        async with d.db.transaction() as conn:
+            if not await campaign.claim_reminder(
+                conn, reminder.key, user_id=reminder.user_id, slot=reminder.slot, at=d.now_iso()
+            ):
+                continue
+        outcome, _detail = await send_once(bot, d.throttle, reminder.user_id, reminder.text)
+        status = {"sent": "sent", "unknown": "unknown"}.get(outcome, "failed")
+        async with d.db.transaction() as conn:
+            await campaign.finish_reminder(conn, reminder.key, status, at=d.now_iso())
+        sent += outcome == "sent"
+    return sent

@@ -1,0 +1,335 @@
+"""Deadlines, broadcasts and the questionnaire, in chat."""
+
+from __future__ import annotations
+
+import json
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes, filters
+
+from bot import access, broadcast
+from bot.answers import Invalid, parse_text, parse_whole_numbers
+from bot.deps import Deps, deps
+from bot.questionnaire import check
+from bot.reminders import due_dates, parse_due
+from bot.roster import ANHUI_CITIES
+from handlers.render import menu_data
+from handlers.screen import refuse, show
+from messages import zh
+from storage import AlreadyApplied, audit, campaign, cursors, roster
+from storage.models import Person
+
+Button = InlineKeyboardButton
+
+
+async def _office(update: Update, d: Deps) -> Person | None:
+    assert update.effective_user is not None
+    who = await access.person(d.db, update.effective_user.id, admin_ids=d.settings.admin_ids)
+    if not access.is_office(who):
+        await refuse(update, zh.NOT_ALLOWED)
+        return None
+    return who
+
+
+# --- deadlines -------------------------------------------------------------------------------------------
+async def set_deadline(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/deadline [report|questionnaire DATE]: shows or sets a deadline (a stored row reminders follow)."""
+    d = deps(context)
+    who = await _office(update, d)
+    if who is None:
+        return
+    args = list(context.args or [])
+    if not args:
+        dues = await due_dates(d)
+        await show(update, zh.deadlines_text([(k, v.isoformat()) for k, v in dues.items()]) + "\n" + zh.DEADLINE_USAGE)
+        return
+    if len(args) != 2 or args[0] not in zh.DEADLINE_KINDS:
+        await show(update, zh.DEADLINE_USAGE)
+        return
+    due = parse_due(args[1], year=d.settings.campaign_year)
+    if due is None:
+        await show(update, zh.DEADLINE_BAD)
+        return
+    async with d.db.transaction() as conn:
+        await campaign.set_deadline(conn, args[0], due.isoformat(), by=f"tg:{who.user_id}", at=d.now_iso())
+        await audit.record(
+            conn,
+            at=d.now_iso(),
+            actor=f"tg:{who.user_id}",
+            action="deadline.set",
+            subject=args[0],
+            detail={"due_on": due.isoformat()},
+        )
+    await show(update, zh.deadline_set(args[0], due.isoformat()))
+
+
+# --- broadcasts ------------------------------------------------------------------------------------------
+async def start_broadcast(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/broadcast: asks for the text; the audience and a preview come next."""
+    d = deps(context)
+    who = await _office(update, d)
+    if who is None:
+        return
+    async with d.db.transaction() as conn:
+        await cursors.put(conn, user_id=who.user_id, report_id=None, item=None, stage="bc_text", at=d.now_iso())
+    await show(update, zh.BROADCAST_ASK_TEXT)
+
+
+def _audiences() -> InlineKeyboardMarkup:
+    rows = [
+        [
+            Button(zh.audience_label("all", ""), callback_data="b:aud:all:"),
+            Button(zh.audience_label("pending", ""), callback_data="b:aud:pending:"),
+        ],
+        [Button(k, callback_data=f"b:aud:kind:{k}") for k in ("本科", "高职", "中职", "培训评价组织")],
+        [Button(zh.audience_label("returned", ""), callback_data="b:aud:returned:")],
+        [Button(zh.BTN_AUD_CITIES, callback_data="b:cities::"), Button(zh.BTN_AUD_CERTS, callback_data="b:certs::")],
+        [Button(zh.BTN_CANCEL, callback_data="b:cancel::")],
+    ]
+    return InlineKeyboardMarkup(rows)
+
+
+async def take_broadcast_text(update: Update, d: Deps, who: Person, text: str) -> None:
+    try:
+        body = parse_text(text, limit=d.settings.max_text_length)
+    except Invalid as invalid:
+        await refuse(update, zh.invalid(invalid.code, invalid.params))
+        return
+    async with d.db.transaction() as conn:
+        await cursors.put(
+            conn,
+            user_id=who.user_id,
+            report_id=None,
+            item=None,
+            stage="bc_audience",
+            pending={"text": body},
+            at=d.now_iso(),
+        )
+    await show(update, zh.BROADCAST_PICK, _audiences())
+
+
+async def press_broadcast_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Audience choice, preview with the number of recipients, confirmation; sending runs in the background."""
+    d = deps(context)
+    who = await _office(update, d)
+    if who is None:
+        return
+    query = update.callback_query
+    assert query is not None
+    parts = ((query.data or "") + ":::").split(":")
+    action, audience, arg = parts[1], parts[2], parts[3]
+    cursor = await cursors.get(d.db.read, who.user_id)
+    pending = json.loads(cursor.pending) if cursor else {}
+    if cursor is None or cursor.stage not in ("bc_audience", "bc_confirm") or "text" not in pending:
+        await refuse(update, zh.STALE_BUTTON)
+        return
+    if action == "cancel":
+        await cursors.reset_stage(d.db, who.user_id, at=d.now_iso())
+        await show(update, zh.CANCELLED)
+    elif action == "cities":
+        rows = [[Button(c, callback_data=f"b:aud:city:{c}") for c in ANHUI_CITIES[i : i + 4]] for i in range(0, 16, 4)]
+        await show(update, zh.BROADCAST_PICK, InlineKeyboardMarkup(rows))
+    elif action == "certs":
+        certs = await roster.certificates(d.db.read)
+        rows = [[Button(c.name[:24], callback_data=f"b:aud:cert:{c.id}")] for c in certs[:40]]
+        await show(
+            update,
+            zh.BROADCAST_PICK,
+            InlineKeyboardMarkup(rows or [[Button(zh.BTN_CANCEL, callback_data="b:cancel::")]]),
+        )
+    elif action == "aud":
+        if audience == "cert":
+            cert = await roster.certificate(d.db.read, int(arg)) if arg.isdigit() else None
+            arg = cert.name if cert else ""
+        try:
+            people_ = await broadcast.recipients(d, audience, arg)
+        except ValueError:
+            await refuse(update, zh.STALE_BUTTON)
+            return
+        if not people_:
+            await refuse(update, zh.BROADCAST_NOBODY)
+            return
+        async with d.db.transaction() as conn:
+            await cursors.put(
+                conn,
+                user_id=who.user_id,
+                report_id=None,
+                item=None,
+                stage="bc_confirm",
+                pending={**pending, "audience": audience, "arg": arg},
+                at=d.now_iso(),
+            )
+        markup = InlineKeyboardMarkup(
+            [[Button(zh.BTN_SEND, callback_data="b:go::")], [Button(zh.BTN_CANCEL, callback_data="b:cancel::")]]
+        )
+        await show(
+            update, zh.broadcast_preview(zh.audience_label(audience, arg), len(people_), pending["text"])[:4000], markup
+        )
+    elif action == "go" and cursor.stage == "bc_confirm":
+        people_ = await broadcast.recipients(d, pending["audience"], pending["arg"])
+        try:
+            async with d.db.transaction(update_id=update.update_id, at=d.now_iso()) as conn:
+                bid = await campaign.create_broadcast(
+                    conn,
+                    text=pending["text"],
+                    audience=pending["audience"],
+                    arg=pending["arg"],
+                    by=who.user_id,
+                    at=d.now_iso(),
+                    recipients=people_,
+                )
+                await cursors.put(conn, user_id=who.user_id, report_id=None, item=None, stage="ask", at=d.now_iso())
+                await audit.record(
+                    conn,
+                    at=d.now_iso(),
+                    actor=f"tg:{who.user_id}",
+                    action="broadcast.create",
+                    subject=str(bid),
+                    detail={"audience": pending["audience"], "n": len(people_)},
+                )
+        except AlreadyApplied:
+            return
+        text, _ = await broadcast.report_text(d, bid)
+        await show(update, text)
+        if query.message is not None:
+            async with d.db.transaction() as conn:
+                await campaign.set_report_message(conn, bid, query.message.chat.id, query.message.message_id)
+        broadcast.start(context.bot, d, bid)
+    else:
+        await refuse(update, zh.STALE_BUTTON)
+
+
+# --- questionnaire ---------------------------------------------------------------------------------------
+async def set_questionnaire(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/questionnaire teacher|student URL, or /questionnaire send: the links, and telling every school."""
+    d = deps(context)
+    who = await _office(update, d)
+    if who is None:
+        return
+    args = list(context.args or [])
+    if args == ["send"]:
+        links = {k: u for k, (u, _img) in (await campaign.links(d.db.read)).items()}
+        people_ = await broadcast.recipients(d, "schools", "")
+        due = (await due_dates(d))["questionnaire"]
+        text = zh.quest_notice(links, f"{due.month}月{due.day}日")
+        async with d.db.transaction() as conn:
+            bid = await campaign.create_broadcast(
+                conn, text=text, audience="schools", arg="", by=who.user_id, at=d.now_iso(), recipients=people_
+            )
+        report, _ = await broadcast.report_text(d, bid)
+        sent = await context.bot.send_message(who.user_id, report)
+        async with d.db.transaction() as conn:
+            await campaign.set_report_message(conn, bid, sent.chat.id, sent.message_id)
+        broadcast.start(context.bot, d, bid)
+        return
+    if len(args) != 2 or args[0] not in zh.QUEST_KIND:
+        await show(update, zh.QUEST_USAGE)
+        return
+    if not args[1].startswith(("http://", "https://")) or len(args[1]) > 500:
+        await show(update, zh.QUEST_BAD_URL)
+        return
+    async with d.db.transaction() as conn:
+        await campaign.set_link(conn, args[0], url=args[1], at=d.now_iso())
+    await show(update, zh.quest_link_set(args[0], args[1]))
+
+
+async def list_quota_gaps(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/quotas: institutions that reported numbers and still fall short, with what they lack."""
+    d = deps(context)
+    if await _office(update, d) is None:
+        return
+    counts = await campaign.counts(d.db.read)
+    rows = []
+    for inst in await roster.institutions(d.db.read):
+        if inst.id not in counts:
+            continue
+        pilots = await roster.pilots_of(d.db.read, inst.id)
+        quota = check([(p.certificate_id, p.certificate_name) for p in pilots], counts[inst.id])
+        if not quota.met:
+            rows.append((inst.name, zh.quota_gap(quota.students_short, quota.teachers_short, quota.uncovered)))
+    await show(update, zh.quotas_short(rows))
+
+
+async def show_questionnaire(update: Update, d: Deps, who: Person, report_id: int) -> None:
+    assert who.institution_id is not None
+    pilots = await roster.pilots_of(d.db.read, who.institution_id)
+    counts = (await campaign.counts(d.db.read)).get(who.institution_id, {})
+    quota = check([(p.certificate_id, p.certificate_name) for p in pilots], counts)
+    links = {k: u for k, (u, _img) in (await campaign.links(d.db.read)).items()}
+    text = zh.quest_screen(
+        links,
+        [(p.certificate_name, counts.get(p.certificate_id)) for p in pilots],
+        zh.quota_gap(quota.students_short, quota.teachers_short, quota.uncovered),
+        quota.met,
+    )
+    rows = [[Button(zh.BTN_MENU, callback_data=menu_data("home", report_id))]]
+    if pilots:
+        rows.insert(0, [Button(zh.BTN_QUEST_FILL, callback_data=menu_data("questfill", report_id))])
+    await show(update, text, InlineKeyboardMarkup(rows))
+
+
+async def ask_questionnaire_row(update: Update, d: Deps, who: Person, report_id: int, row: int) -> None:
+    assert who.institution_id is not None
+    pilots = await roster.pilots_of(d.db.read, who.institution_id)
+    async with d.db.transaction() as conn:
+        await cursors.put(
+            conn, user_id=who.user_id, report_id=report_id, item=None, row=row, stage="quest", at=d.now_iso()
+        )
+    p = pilots[row]
+    await show(update, zh.quest_ask(p.certificate_name, row + 1, len(pilots)))
+
+
+async def take_questionnaire_text(update: Update, d: Deps, who: Person, text: str) -> None:
+    """Stores one certificate's teacher, student and registered counts, then asks the next or shows the quota."""
+    cursor = await cursors.get(d.db.read, who.user_id)
+    assert cursor is not None and who.institution_id is not None
+    pilots = await roster.pilots_of(d.db.read, who.institution_id)
+    if cursor.row >= len(pilots):
+        await refuse(update, zh.STALE_BUTTON)
+        return
+    try:
+        teachers, students, registered = parse_whole_numbers(text, count=3, maximum=1_000_000)
+    except Invalid as invalid:
+        await refuse(
+            update,
+            zh.invalid(invalid.code, invalid.params)
+            + "\n"
+            + zh.quest_ask(pilots[cursor.row].certificate_name, cursor.row + 1, len(pilots)),
+        )
+        return
+    try:
+        async with d.db.transaction(update_id=update.update_id, at=d.now_iso()) as conn:
+            await campaign.put_counts(
+                conn,
+                institution_id=who.institution_id,
+                certificate_id=pilots[cursor.row].certificate_id,
+                teachers=teachers,
+                students=students,
+                registered=registered,
+                user_id=who.user_id,
+                at=d.now_iso(),
+            )
+            await audit.record(
+                conn,
+                at=d.now_iso(),
+                actor=f"tg:{who.user_id}",
+                action="questionnaire.counts",
+                subject=str(who.institution_id),
+                detail={"certificate": pilots[cursor.row].certificate_id, "counts": [teachers, students, registered]},
+            )
+    except AlreadyApplied:
+        return
+    if cursor.row + 1 < len(pilots):
+        await ask_questionnaire_row(update, d, who, cursor.report_id or 0, cursor.row + 1)
+        return
+    await cursors.reset_stage(d.db, who.user_id, at=d.now_iso())
+    await show_questionnaire(update, d, who, cursor.report_id or 0)
+
+
+HANDLERS: list[BaseHandler] = [  # type: ignore[type-arg]
+    CommandHandler("deadline", set_deadline, filters=filters.ChatType.PRIVATE),
+    CommandHandler("broadcast", start_broadcast, filters=filters.ChatType.PRIVATE),
+    CommandHandler("questionnaire", set_questionnaire, filters=filters.ChatType.PRIVATE),
+    CommandHandler("quotas", list_quota_gaps, filters=filters.ChatType.PRIVATE),
+    CallbackQueryHandler(press_broadcast_button, pattern=r"^b:"),
+]
