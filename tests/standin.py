@@ -67,6 +67,7 @@ class Fault:
     retry_after: int | None
     times: int
     drop: bool = False  # close the connection without an answer
+    match: str | None = None  # only calls whose text contains this
 
 
 class StandIn:
@@ -131,14 +132,17 @@ class StandIn:
         *,
         retry_after: int | None = None,
         times: int = 1,
+        match: str | None = None,
     ) -> None:
-        self._faults.append(Fault(method, code, description or f"Error {code}", retry_after, times))
+        self._faults.append(Fault(method, code, description or f"Error {code}", retry_after, times, match=match))
 
-    def drop(self, method: str | None, *, times: int = 1) -> None:
-        self._faults.append(Fault(method, 0, "", None, times, drop=True))
+    def drop(self, method: str | None, *, times: int = 1, match: str | None = None) -> None:
+        self._faults.append(Fault(method, 0, "", None, times, drop=True, match=match))
 
-    def _take_fault(self, method: str) -> Fault | None:
+    def _take_fault(self, method: str, text: str = "") -> Fault | None:
         for fault in self._faults:
+            if fault.match is not None and fault.match not in text:
+                continue
             if fault.method in (None, method) and fault.times > 0:
                 fault.times -= 1
                 if fault.times == 0:
@@ -290,7 +294,7 @@ class StandIn:
                     await asyncio.sleep(delay)
             finally:
                 self.in_flight -= 1
-        fault = self._take_fault(method)
+        fault = self._take_fault(method, str(params.get("text", "")))
         if fault is not None:
             if fault.drop:
                 assert request.transport is not None
