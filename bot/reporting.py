@@ -17,8 +17,7 @@ from bot.outlines.loader import Item, LaidOut, Outlines
 from bot.outlines.models import Choice, Number, Numbers, YesNo
 from bot.rules import Finding, RateLine, Row, check_row, rates, rows_for
 from bot.walk import State, needs_followup
-from storage import Database, audit, cursors, reports, roster, versions
-from storage import evidence as evidence_store
+from storage import Database, cursors, reports, roster
 from storage.models import Cursor, Person, Report
 
 SHORT_TEXT_LIMIT = 200
@@ -111,21 +110,11 @@ def may_write(who: Person, report: Report) -> bool:
 
 
 async def load_ctx(conn: aiosqlite.Connection, report: Report, outlines: Outlines) -> Ctx:
-    inst = await roster.institution(conn, report.institution_id)
-    pilots = await roster.pilots_of(conn, report.institution_id)
-    cert = await roster.certificate(conn, report.certificate_id) if report.certificate_id else None
-    rows = [Row(f"c{p.certificate_id}", p.certificate_name, p.scale) for p in pilots]
+    found = await reports.context(conn, report)
     laid = outlines.get(report.outline)
-    answers = await reports.answers(conn, report.id)
-    revision = await versions.open_revision(conn, report.id) if report.status == "returned" else None
+    rows = [Row(f"c{cert_id}", name, scale) for cert_id, name, scale in found.pilots]
     return Ctx(
-        report,
-        laid,
-        State(laid, answers, rows),
-        inst.name if inst else "",
-        cert.name if cert else None,
-        revision.comments if revision else {},
-        await evidence_store.counts(conn, report.id),
+        report, laid, State(laid, found.answers, rows), found.unit, found.certificate, found.comments, found.evidence
     )
 
 
@@ -176,16 +165,9 @@ class Walk:
         )
 
     async def _put(self, conn: aiosqlite.Connection, ctx: Ctx, item: Item, value: object) -> None:
+        # A trigger writes the audit entry in the same statement, so no answer escapes the audit log.
         await reports.put_answer(
             conn, report_id=ctx.report.id, item=item.key, value=value, user_id=self.who.user_id, at=self.at
-        )
-        await audit.record(
-            conn,
-            at=self.at,
-            actor=f"tg:{self.who.user_id}",
-            action="answer.put",
-            subject=f"report:{ctx.report.id}:{item.key}",
-            detail=value,
         )
         ctx.state.answers[item.key] = value
 

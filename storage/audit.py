@@ -29,5 +29,4 @@ async def entries(
     if subject is not None:
         sql += " AND subject = ?"
         args.append(subject)
-    async with conn.execute(sql + " ORDER BY id", args) as cur:
-        return [AuditEntry(*row) for row in await cur.fetchall()]
+    return [AuditEntry(*row) for row in await conn.execute_fetchall(sql + " ORDER BY id", args)]

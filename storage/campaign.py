@@ -5,6 +5,7 @@ from __future__ import annotations
 import aiosqlite
 
 from storage.models import Broadcast, OutboxRow
+from storage.rows import first as _first
 
 
 # --- deadlines -------------------------------------------------------------------------------------------
@@ -17,8 +18,7 @@ async def set_deadline(conn: aiosqlite.Connection, kind: str, due_on: str, *, by
 
 
 async def deadlines(conn: aiosqlite.Connection) -> dict[str, str]:
-    async with conn.execute("SELECT kind, due_on FROM deadlines") as cur:
-        return {str(k): str(d) for k, d in await cur.fetchall()}
+    return {str(k): str(d) for k, d in await conn.execute_fetchall("SELECT kind, due_on FROM deadlines")}
 
 
 # --- reminders -------------------------------------------------------------------------------------------
@@ -37,8 +37,7 @@ async def finish_reminder(conn: aiosqlite.Connection, key: str, status: str, *, 
 
 async def reminders_sent(conn: aiosqlite.Connection, slot: str | None = None) -> list[tuple[str, int, str]]:
     sql = "SELECT key, user_id, status FROM reminder_log" + (" WHERE slot = ?" if slot else "") + " ORDER BY key"
-    async with conn.execute(sql, (slot,) if slot else ()) as cur:
-        return [(str(k), int(u), str(s)) for k, u, s in await cur.fetchall()]
+    return [(str(k), int(u), str(s)) for k, u, s in await conn.execute_fetchall(sql, (slot,) if slot else ())]
 
 
 async def orphaned_reminders(conn: aiosqlite.Connection, *, at: str) -> int:
@@ -78,14 +77,14 @@ async def create_broadcast(
 
 
 async def broadcast(conn: aiosqlite.Connection, broadcast_id: int) -> Broadcast | None:
-    async with conn.execute(_BROADCAST + " WHERE id = ?", (broadcast_id,)) as cur:
-        row = await cur.fetchone()
+    row = _first(await conn.execute_fetchall(_BROADCAST + " WHERE id = ?", (broadcast_id,)))
     return Broadcast(*row) if row else None
 
 
 async def running_broadcasts(conn: aiosqlite.Connection) -> list[Broadcast]:
-    async with conn.execute(_BROADCAST + " WHERE status = 'running' ORDER BY id") as cur:
-        return [Broadcast(*row) for row in await cur.fetchall()]
+    return [
+        Broadcast(*row) for row in await conn.execute_fetchall(_BROADCAST + " WHERE status = 'running' ORDER BY id")
+    ]
 
 
 async def set_report_message(conn: aiosqlite.Connection, broadcast_id: int, chat_id: int, message_id: int) -> None:
@@ -99,10 +98,12 @@ async def finish_broadcast(conn: aiosqlite.Connection, broadcast_id: int) -> Non
 
 
 async def next_pending(conn: aiosqlite.Connection, broadcast_id: int, limit: int) -> list[OutboxRow]:
-    async with conn.execute(
-        _OUTBOX + " WHERE broadcast_id = ? AND status = 'pending' ORDER BY id LIMIT ?", (broadcast_id, limit)
-    ) as cur:
-        return [OutboxRow(*row) for row in await cur.fetchall()]
+    return [
+        OutboxRow(*row)
+        for row in await conn.execute_fetchall(
+            _OUTBOX + " WHERE broadcast_id = ? AND status = 'pending' ORDER BY id LIMIT ?", (broadcast_id, limit)
+        )
+    ]
 
 
 async def mark(
@@ -116,8 +117,10 @@ async def mark(
 
 
 async def outbox_rows(conn: aiosqlite.Connection, broadcast_id: int) -> list[OutboxRow]:
-    async with conn.execute(_OUTBOX + " WHERE broadcast_id = ? ORDER BY id", (broadcast_id,)) as cur:
-        return [OutboxRow(*row) for row in await cur.fetchall()]
+    return [
+        OutboxRow(*row)
+        for row in await conn.execute_fetchall(_OUTBOX + " WHERE broadcast_id = ? ORDER BY id", (broadcast_id,))
+    ]
 
 
 async def orphaned_outbox(conn: aiosqlite.Connection, *, at: str) -> int:
@@ -142,8 +145,10 @@ async def set_link(
 
 
 async def links(conn: aiosqlite.Connection) -> dict[str, tuple[str, str]]:
-    async with conn.execute("SELECT kind, url, image FROM questionnaire_links") as cur:
-        return {str(k): (str(u), str(i)) for k, u, i in await cur.fetchall()}
+    return {
+        str(k): (str(u), str(i))
+        for k, u, i in await conn.execute_fetchall("SELECT kind, url, image FROM questionnaire_links")
+    }
 
 
 async def put_counts(
@@ -169,9 +174,8 @@ async def put_counts(
 async def counts(conn: aiosqlite.Connection) -> dict[int, dict[int, tuple[int, int, int]]]:
     """{institution: {certificate: (teachers, students, registered)}}"""
     out: dict[int, dict[int, tuple[int, int, int]]] = {}
-    async with conn.execute(
+    for inst, cert, t, s, r in await conn.execute_fetchall(
         "SELECT institution_id, certificate_id, teachers, students, registered FROM questionnaire_counts"
-    ) as cur:
-        for inst, cert, t, s, r in await cur.fetchall():
-            out.setdefault(int(inst), {})[int(cert)] = (int(t), int(s), int(r))
+    ):
+        out.setdefault(int(inst), {})[int(cert)] = (int(t), int(s), int(r))
     return out

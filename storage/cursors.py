@@ -8,13 +8,13 @@ import aiosqlite
 
 from storage.db import Database
 from storage.models import Cursor
+from storage.rows import first as _first
 
 _CURSOR = "SELECT user_id, report_id, item, row, stage, pending FROM cursors"
 
 
 async def get(conn: aiosqlite.Connection, user_id: int) -> Cursor | None:
-    async with conn.execute(_CURSOR + " WHERE user_id = ?", (user_id,)) as cur:
-        row = await cur.fetchone()
+    row = _first(await conn.execute_fetchall(_CURSOR + " WHERE user_id = ?", (user_id,)))
     return Cursor(*row) if row else None
 
 

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import aiosqlite
 
+from storage.rows import first as _first
+
 
 class AlreadyApplied(Exception):
     """This Telegram update was applied before (Telegram re-delivers unconfirmed updates)."""
@@ -37,6 +39,9 @@ class Database:
         self._writer: aiosqlite.Connection | None = None
         self._reader: aiosqlite.Connection | None = None
         self._write_lock = asyncio.Lock()
+        # Telegram re-delivers only updates fetched before a crash: ids up to the highest applied when we
+        # started. Newer ids cannot have been applied, so they need no look-up.
+        self.replay_horizon = 0
 
     async def connect(self) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -44,6 +49,8 @@ class Database:
         await self._writer.execute("PRAGMA journal_mode = WAL")
         await self.migrate()
         self._reader = await self._open()
+        rows = await self._reader.execute_fetchall("SELECT IFNULL(MAX(update_id), 0) FROM processed_updates")
+        self.replay_horizon = int(next(iter(rows))[0])
 
     async def _open(self) -> aiosqlite.Connection:
         conn = await aiosqlite.connect(self.path, isolation_level=None)
@@ -62,8 +69,7 @@ class Database:
 
     async def migrate(self) -> int:
         conn = self.writer
-        async with conn.execute("PRAGMA user_version") as cur:
-            row = await cur.fetchone()
+        row = _first(await conn.execute_fetchall("PRAGMA user_version"))
         current = int(row[0]) if row else 0
         for version, sql in _migrations():
             if version <= current:
@@ -74,8 +80,7 @@ class Database:
         return current
 
     async def schema_version(self) -> int:
-        async with self.read.execute("PRAGMA user_version") as cur:
-            row = await cur.fetchone()
+        row = _first(await self.read.execute_fetchall("PRAGMA user_version"))
         return int(row[0]) if row else 0
 
     @property
@@ -113,8 +118,11 @@ class Database:
                 await conn.execute("COMMIT")
 
     async def was_applied(self, update_id: int) -> bool:
-        async with self.read.execute("SELECT 1 FROM processed_updates WHERE update_id = ?", (update_id,)) as cur:
-            return await cur.fetchone() is not None
+        if update_id > self.replay_horizon:
+            return False
+        return bool(
+            await self.read.execute_fetchall("SELECT 1 FROM processed_updates WHERE update_id = ?", (update_id,))
+        )
 
     async def backup_to(self, target: Path) -> None:
         """A consistent copy through SQLite's online backup, safe while the bot runs."""

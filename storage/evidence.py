@@ -5,6 +5,7 @@ from __future__ import annotations
 import aiosqlite
 
 from storage.models import Evidence
+from storage.rows import first as _first
 
 _EVIDENCE = (
     "SELECT id, report_id, item, name, kind, mime, size, sha256, uploaded_by, uploaded_at, tg_file_id FROM evidence"
@@ -39,13 +40,11 @@ async def of_report(conn: aiosqlite.Connection, report_id: int, item: str | None
     if item is not None:
         sql += " AND item = ?"
         args += (item,)
-    async with conn.execute(sql + " ORDER BY id", args) as cur:
-        return [Evidence(*row) for row in await cur.fetchall()]
+    return [Evidence(*row) for row in await conn.execute_fetchall(sql + " ORDER BY id", args)]
 
 
 async def get(conn: aiosqlite.Connection, evidence_id: int) -> Evidence | None:
-    async with conn.execute(_EVIDENCE + " WHERE id = ? AND removed_at IS NULL", (evidence_id,)) as cur:
-        row = await cur.fetchone()
+    row = _first(await conn.execute_fetchall(_EVIDENCE + " WHERE id = ? AND removed_at IS NULL", (evidence_id,)))
     return Evidence(*row) if row else None
 
 
@@ -57,12 +56,16 @@ async def remove(conn: aiosqlite.Connection, evidence_id: int, *, at: str) -> bo
 
 
 async def counts(conn: aiosqlite.Connection, report_id: int) -> dict[str, int]:
-    async with conn.execute(
-        "SELECT item, COUNT(*) FROM evidence WHERE report_id = ? AND removed_at IS NULL GROUP BY item", (report_id,)
-    ) as cur:
-        return {str(item): int(n) for item, n in await cur.fetchall()}
+    return {
+        str(item): int(n)
+        for item, n in await conn.execute_fetchall(
+            "SELECT item, COUNT(*) FROM evidence WHERE report_id = ? AND removed_at IS NULL GROUP BY item", (report_id,)
+        )
+    }
 
 
 async def all_current(conn: aiosqlite.Connection) -> list[Evidence]:
-    async with conn.execute(_EVIDENCE + " WHERE removed_at IS NULL ORDER BY report_id, item, id") as cur:
-        return [Evidence(*row) for row in await cur.fetchall()]
+    return [
+        Evidence(*row)
+        for row in await conn.execute_fetchall(_EVIDENCE + " WHERE removed_at IS NULL ORDER BY report_id, item, id")
+    ]

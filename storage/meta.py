@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import aiosqlite
 
+from storage.rows import first as _first
+
 
 async def get(conn: aiosqlite.Connection, key: str) -> str | None:
-    async with conn.execute("SELECT value FROM meta WHERE key = ?", (key,)) as cur:
-        row = await cur.fetchone()
+    row = _first(await conn.execute_fetchall("SELECT value FROM meta WHERE key = ?", (key,)))
     return str(row[0]) if row else None
 
 

@@ -6,12 +6,15 @@ import json
 
 import aiosqlite
 
+from storage.rows import first as _first
+
 
 async def is_assigned(conn: aiosqlite.Connection, user_id: int, institution_id: int) -> bool:
-    async with conn.execute(
-        "SELECT 1 FROM expert_assignments WHERE user_id = ? AND institution_id = ?", (user_id, institution_id)
-    ) as cur:
-        return await cur.fetchone() is not None
+    return bool(
+        await conn.execute_fetchall(
+            "SELECT 1 FROM expert_assignments WHERE user_id = ? AND institution_id = ?", (user_id, institution_id)
+        )
+    )
 
 
 async def assign(conn: aiosqlite.Connection, user_id: int, institution_id: int, *, at: str) -> None:
@@ -22,10 +25,12 @@ async def assign(conn: aiosqlite.Connection, user_id: int, institution_id: int, 
 
 
 async def assigned_to(conn: aiosqlite.Connection, user_id: int) -> list[int]:
-    async with conn.execute(
-        "SELECT institution_id FROM expert_assignments WHERE user_id = ? ORDER BY institution_id", (user_id,)
-    ) as cur:
-        return [int(r[0]) for r in await cur.fetchall()]
+    return [
+        int(r[0])
+        for r in await conn.execute_fetchall(
+            "SELECT institution_id FROM expert_assignments WHERE user_id = ? ORDER BY institution_id", (user_id,)
+        )
+    ]
 
 
 async def record_sample(
@@ -52,17 +57,20 @@ async def record_sample(
 
 async def latest_sample(conn: aiosqlite.Connection) -> tuple[int, str, str, str, str] | None:
     """(id, seed, drawn_by, drawn_at, strata JSON) of the newest draw."""
-    async with conn.execute("SELECT id, seed, drawn_by, drawn_at, strata FROM samples ORDER BY id DESC LIMIT 1") as cur:
-        row = await cur.fetchone()
+    row = _first(
+        await conn.execute_fetchall("SELECT id, seed, drawn_by, drawn_at, strata FROM samples ORDER BY id DESC LIMIT 1")
+    )
     return (int(row[0]), str(row[1]), str(row[2]), str(row[3]), str(row[4])) if row else None
 
 
 async def sample_members(conn: aiosqlite.Connection, sample_id: int) -> list[tuple[int, str]]:
-    async with conn.execute(
-        "SELECT institution_id, stratum FROM sample_members WHERE sample_id = ? ORDER BY stratum, institution_id",
-        (sample_id,),
-    ) as cur:
-        return [(int(i), str(s)) for i, s in await cur.fetchall()]
+    return [
+        (int(i), str(s))
+        for i, s in await conn.execute_fetchall(
+            "SELECT institution_id, stratum FROM sample_members WHERE sample_id = ? ORDER BY stratum, institution_id",
+            (sample_id,),
+        )
+    ]
 
 
 async def put_grade(
@@ -78,7 +86,9 @@ async def put_grade(
 
 async def grades(conn: aiosqlite.Connection) -> list[tuple[int, int, str, str, str]]:
     """(expert user id, institution id, grade, comment, graded_at), all of them."""
-    async with conn.execute(
-        "SELECT user_id, institution_id, grade, comment, graded_at FROM grades ORDER BY institution_id, user_id"
-    ) as cur:
-        return [(int(a), int(b), str(c), str(d), str(e)) for a, b, c, d, e in await cur.fetchall()]
+    return [
+        (int(a), int(b), str(c), str(d), str(e))
+        for a, b, c, d, e in await conn.execute_fetchall(
+            "SELECT user_id, institution_id, grade, comment, graded_at FROM grades ORDER BY institution_id, user_id"
+        )
+    ]

@@ -7,13 +7,13 @@ import json
 import aiosqlite
 
 from storage.models import Invitation, Person, Role
+from storage.rows import first as _first
 
 _PERSON = "SELECT user_id, name, role, institution_id, city, chat_id FROM people"
 
 
 async def get(conn: aiosqlite.Connection, user_id: int) -> Person | None:
-    async with conn.execute(_PERSON + " WHERE user_id = ?", (user_id,)) as cur:
-        row = await cur.fetchone()
+    row = _first(await conn.execute_fetchall(_PERSON + " WHERE user_id = ?", (user_id,)))
     return Person(*row) if row else None
 
 
@@ -38,13 +38,16 @@ async def bind(
 
 
 async def with_role(conn: aiosqlite.Connection, role: Role) -> list[Person]:
-    async with conn.execute(_PERSON + " WHERE role = ? ORDER BY user_id", (role,)) as cur:
-        return [Person(*row) for row in await cur.fetchall()]
+    return [Person(*row) for row in await conn.execute_fetchall(_PERSON + " WHERE role = ? ORDER BY user_id", (role,))]
 
 
 async def of_institution(conn: aiosqlite.Connection, institution_id: int) -> list[Person]:
-    async with conn.execute(_PERSON + " WHERE institution_id = ? ORDER BY user_id", (institution_id,)) as cur:
-        return [Person(*row) for row in await cur.fetchall()]
+    return [
+        Person(*row)
+        for row in await conn.execute_fetchall(
+            _PERSON + " WHERE institution_id = ? ORDER BY user_id", (institution_id,)
+        )
+    ]
 
 
 async def create_invitation(
@@ -68,11 +71,12 @@ async def create_invitation(
 
 
 async def invitation_by_hash(conn: aiosqlite.Connection, code_hash: str) -> Invitation | None:
-    async with conn.execute(
-        "SELECT id, role, institution_id, city, expires_at, used_at, scope FROM invitations WHERE code_hash = ?",
-        (code_hash,),
-    ) as cur:
-        row = await cur.fetchone()
+    row = _first(
+        await conn.execute_fetchall(
+            "SELECT id, role, institution_id, city, expires_at, used_at, scope FROM invitations WHERE code_hash = ?",
+            (code_hash,),
+        )
+    )
     if row is None:
         return None
     inv_id, role, institution_id, city, expires_at, used_at, scope = row

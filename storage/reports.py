@@ -3,27 +3,29 @@
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from typing import Any
 
 import aiosqlite
 
 from storage.models import Report
+from storage.rows import first as _first
 
 _REPORT = "SELECT id, institution_id, certificate_id, outline, status, version, submitted_at FROM reports"
 
 
 async def get(conn: aiosqlite.Connection, report_id: int) -> Report | None:
-    async with conn.execute(_REPORT + " WHERE id = ?", (report_id,)) as cur:
-        row = await cur.fetchone()
+    row = _first(await conn.execute_fetchall(_REPORT + " WHERE id = ?", (report_id,)))
     return Report(*row) if row else None
 
 
 async def find(conn: aiosqlite.Connection, institution_id: int, certificate_id: int | None) -> Report | None:
-    async with conn.execute(
-        _REPORT + " WHERE institution_id = ? AND IFNULL(certificate_id, 0) = ?",
-        (institution_id, certificate_id or 0),
-    ) as cur:
-        row = await cur.fetchone()
+    row = _first(
+        await conn.execute_fetchall(
+            _REPORT + " WHERE institution_id = ? AND IFNULL(certificate_id, 0) = ?",
+            (institution_id, certificate_id or 0),
+        )
+    )
     return Report(*row) if row else None
 
 
@@ -41,15 +43,21 @@ async def ensure(
 
 
 async def of_institution(conn: aiosqlite.Connection, institution_id: int) -> list[Report]:
-    async with conn.execute(
-        _REPORT + " WHERE institution_id = ? ORDER BY IFNULL(certificate_id, 0)", (institution_id,)
-    ) as cur:
-        return [Report(*row) for row in await cur.fetchall()]
+    return [
+        Report(*row)
+        for row in await conn.execute_fetchall(
+            _REPORT + " WHERE institution_id = ? ORDER BY IFNULL(certificate_id, 0)", (institution_id,)
+        )
+    ]
 
 
 async def answers(conn: aiosqlite.Connection, report_id: int) -> dict[str, Any]:
-    async with conn.execute("SELECT item, value FROM answers WHERE report_id = ?", (report_id,)) as cur:
-        return {str(item): json.loads(value) for item, value in await cur.fetchall()}
+    return {
+        str(item): json.loads(value)
+        for item, value in await conn.execute_fetchall(
+            "SELECT item, value FROM answers WHERE report_id = ?", (report_id,)
+        )
+    }
 
 
 async def put_answer(
@@ -60,8 +68,7 @@ async def put_answer(
         "ON CONFLICT (report_id, item) DO UPDATE SET value = excluded.value, answered_by = excluded.answered_by, "
         "answered_at = excluded.answered_at",
         (report_id, item, json.dumps(value, ensure_ascii=False), user_id, at),
-    )
-    await conn.execute("UPDATE reports SET updated_at = ? WHERE id = ?", (at, report_id))
+    )  # triggers write the audit entry and touch reports.updated_at
 
 
 async def delete_answer(conn: aiosqlite.Connection, *, report_id: int, item: str) -> None:
@@ -69,18 +76,67 @@ async def delete_answer(conn: aiosqlite.Connection, *, report_id: int, item: str
 
 
 async def all_reports(conn: aiosqlite.Connection) -> list[Report]:
-    async with conn.execute(_REPORT + " ORDER BY institution_id, IFNULL(certificate_id, 0)") as cur:
-        return [Report(*row) for row in await cur.fetchall()]
+    return [
+        Report(*row)
+        for row in await conn.execute_fetchall(_REPORT + " ORDER BY institution_id, IFNULL(certificate_id, 0)")
+    ]
 
 
 async def answer_counts(conn: aiosqlite.Connection) -> dict[int, int]:
-    async with conn.execute("SELECT report_id, COUNT(*) FROM answers GROUP BY report_id") as cur:
-        return {int(r): int(n) for r, n in await cur.fetchall()}
+    return {
+        int(r): int(n)
+        for r, n in await conn.execute_fetchall("SELECT report_id, COUNT(*) FROM answers GROUP BY report_id")
+    }
 
 
 async def all_answers(conn: aiosqlite.Connection) -> dict[int, dict[str, Any]]:
     out: dict[int, dict[str, Any]] = {}
-    async with conn.execute("SELECT report_id, item, value FROM answers") as cur:
-        async for report_id, item, value in cur:
-            out.setdefault(int(report_id), {})[str(item)] = json.loads(value)
+    for report_id, item, value in await conn.execute_fetchall("SELECT report_id, item, value FROM answers"):
+        out.setdefault(int(report_id), {})[str(item)] = json.loads(value)
     return out
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    """Everything the walk needs about one report, read in a single round trip."""
+
+    unit: str
+    certificate: str | None
+    pilots: list[tuple[int, str, int]]  # certificate id, name, 试点规模
+    answers: dict[str, Any]
+    evidence: dict[str, int]
+    comments: dict[str, str]
+
+
+async def context(conn: aiosqlite.Connection, report: Report) -> Context:
+    rows = await conn.execute_fetchall(
+        "SELECT 'i', name, NULL FROM institutions WHERE id = ? "
+        "UNION ALL SELECT 'c', name, NULL FROM certificates WHERE id = ? "
+        "UNION ALL SELECT 'p', p.certificate_id, json_array(c.name, p.scale) FROM pilots p "
+        "  JOIN certificates c ON c.id = p.certificate_id WHERE p.institution_id = ? "
+        "UNION ALL SELECT 'a', item, value FROM answers WHERE report_id = ? "
+        "UNION ALL SELECT 'e', item, COUNT(*) FROM evidence WHERE report_id = ? AND removed_at IS NULL GROUP BY item "
+        "UNION ALL SELECT 'r', comments, NULL FROM revisions WHERE report_id = ? AND closed_at IS NULL",
+        (report.institution_id, report.certificate_id or 0, report.institution_id, report.id, report.id, report.id),
+    )
+    unit, cert = "", None
+    pilots: list[tuple[int, str, int]] = []
+    answers: dict[str, Any] = {}
+    evidence: dict[str, int] = {}
+    comments: dict[str, str] = {}
+    for kind, key, value in rows:
+        if kind == "i":
+            unit = str(key)
+        elif kind == "c":
+            cert = str(key)
+        elif kind == "p":
+            name, scale = json.loads(value)
+            pilots.append((int(key), str(name), int(scale)))
+        elif kind == "a":
+            answers[str(key)] = json.loads(value)
+        elif kind == "e":
+            evidence[str(key)] = int(value)
+        elif report.status == "returned":
+            comments = json.loads(key)
+    pilots.sort()
+    return Context(unit, cert, pilots, answers, evidence, comments)

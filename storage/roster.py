@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import aiosqlite
 
 from storage.models import Certificate, Institution, Kind, Pilot
+from storage.rows import first as _first
 
 _INST = "SELECT id, seq, kind, name, city FROM institutions"
 
@@ -37,8 +38,9 @@ class PilotRow:
 
 
 async def count(conn: aiosqlite.Connection) -> dict[str, int]:
-    async with conn.execute("SELECT kind, COUNT(*) FROM institutions GROUP BY kind") as cur:
-        return {str(k): int(n) for k, n in await cur.fetchall()}
+    return {
+        str(k): int(n) for k, n in await conn.execute_fetchall("SELECT kind, COUNT(*) FROM institutions GROUP BY kind")
+    }
 
 
 async def upsert_institutions(conn: aiosqlite.Connection, rows: Iterable[RosterRow]) -> int:
@@ -66,8 +68,7 @@ async def replace_certificates(
             (c.name, ids.get(c.org_name or ""), ids.get(c.lead_name or "")),
         )
     await conn.execute("DELETE FROM pilots")
-    async with conn.execute("SELECT name, id FROM certificates") as cur:
-        cert_ids = {str(n): int(i) for n, i in await cur.fetchall()}
+    cert_ids = {str(n): int(i) for n, i in await conn.execute_fetchall("SELECT name, id FROM certificates")}
     await conn.executemany(
         "INSERT INTO pilots (institution_id, certificate_id, scale) VALUES (?, ?, ?)",
         [(ids[p.institution_name], cert_ids[p.certificate_name], p.scale) for p in pilots],
@@ -75,19 +76,16 @@ async def replace_certificates(
 
 
 async def institution_ids(conn: aiosqlite.Connection) -> dict[str, int]:
-    async with conn.execute("SELECT name, id FROM institutions") as cur:
-        return {str(n): int(i) for n, i in await cur.fetchall()}
+    return {str(n): int(i) for n, i in await conn.execute_fetchall("SELECT name, id FROM institutions")}
 
 
 async def institutions(conn: aiosqlite.Connection, *, kind: Kind | None = None) -> list[Institution]:
     sql = _INST + (" WHERE kind = ?" if kind else "") + " ORDER BY seq IS NULL, seq, name"
-    async with conn.execute(sql, (kind,) if kind else ()) as cur:
-        return [Institution(*row) for row in await cur.fetchall()]
+    return [Institution(*row) for row in await conn.execute_fetchall(sql, (kind,) if kind else ())]
 
 
 async def institution(conn: aiosqlite.Connection, institution_id: int) -> Institution | None:
-    async with conn.execute(_INST + " WHERE id = ?", (institution_id,)) as cur:
-        row = await cur.fetchone()
+    row = _first(await conn.execute_fetchall(_INST + " WHERE id = ?", (institution_id,)))
     return Institution(*row) if row else None
 
 
@@ -100,43 +98,51 @@ async def find_institution(conn: aiosqlite.Connection, ref: str) -> Institution 
         sql, arg = _INST + " WHERE id = ?", int(ref[1:])
     else:
         sql, arg = _INST + " WHERE name = ?", ref  # type: ignore[assignment]
-    async with conn.execute(sql, (arg,)) as cur:
-        row = await cur.fetchone()
+    row = _first(await conn.execute_fetchall(sql, (arg,)))
     return Institution(*row) if row else None
 
 
 async def certificates(conn: aiosqlite.Connection) -> list[Certificate]:
-    async with conn.execute("SELECT id, name, org_id, lead_id FROM certificates ORDER BY id") as cur:
-        return [Certificate(*row) for row in await cur.fetchall()]
+    return [
+        Certificate(*row)
+        for row in await conn.execute_fetchall("SELECT id, name, org_id, lead_id FROM certificates ORDER BY id")
+    ]
 
 
 async def certificate(conn: aiosqlite.Connection, certificate_id: int) -> Certificate | None:
-    async with conn.execute(
-        "SELECT id, name, org_id, lead_id FROM certificates WHERE id = ?", (certificate_id,)
-    ) as cur:
-        row = await cur.fetchone()
+    row = _first(
+        await conn.execute_fetchall(
+            "SELECT id, name, org_id, lead_id FROM certificates WHERE id = ?", (certificate_id,)
+        )
+    )
     return Certificate(*row) if row else None
 
 
 async def certificates_of_org(conn: aiosqlite.Connection, org_id: int) -> list[Certificate]:
-    async with conn.execute(
-        "SELECT id, name, org_id, lead_id FROM certificates WHERE org_id = ? ORDER BY id", (org_id,)
-    ) as cur:
-        return [Certificate(*row) for row in await cur.fetchall()]
+    return [
+        Certificate(*row)
+        for row in await conn.execute_fetchall(
+            "SELECT id, name, org_id, lead_id FROM certificates WHERE org_id = ? ORDER BY id", (org_id,)
+        )
+    ]
 
 
 async def pilots_of(conn: aiosqlite.Connection, institution_id: int) -> list[Pilot]:
-    async with conn.execute(
-        "SELECT p.institution_id, p.certificate_id, c.name, p.scale FROM pilots p "
-        "JOIN certificates c ON c.id = p.certificate_id WHERE p.institution_id = ? ORDER BY c.id",
-        (institution_id,),
-    ) as cur:
-        return [Pilot(*row) for row in await cur.fetchall()]
+    return [
+        Pilot(*row)
+        for row in await conn.execute_fetchall(
+            "SELECT p.institution_id, p.certificate_id, c.name, p.scale FROM pilots p "
+            "JOIN certificates c ON c.id = p.certificate_id WHERE p.institution_id = ? ORDER BY c.id",
+            (institution_id,),
+        )
+    ]
 
 
 async def all_pilots(conn: aiosqlite.Connection) -> list[Pilot]:
-    async with conn.execute(
-        "SELECT p.institution_id, p.certificate_id, c.name, p.scale FROM pilots p "
-        "JOIN certificates c ON c.id = p.certificate_id ORDER BY p.institution_id, c.id"
-    ) as cur:
-        return [Pilot(*row) for row in await cur.fetchall()]
+    return [
+        Pilot(*row)
+        for row in await conn.execute_fetchall(
+            "SELECT p.institution_id, p.certificate_id, c.name, p.scale FROM pilots p "
+            "JOIN certificates c ON c.id = p.certificate_id ORDER BY p.institution_id, c.id"
+        )
+    ]

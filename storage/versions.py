@@ -7,6 +7,7 @@ import json
 import aiosqlite
 
 from storage.models import Revision, Version
+from storage.rows import first as _first
 
 _VERSION = "SELECT report_id, version, submitted_at, submitted_by, content, checksum FROM report_versions"
 _REVISION = "SELECT id, report_id, version, comments, returned_by, returned_at, closed_at FROM revisions"
@@ -29,14 +30,15 @@ async def add_version(
 
 
 async def version(conn: aiosqlite.Connection, report_id: int, number: int) -> Version | None:
-    async with conn.execute(_VERSION + " WHERE report_id = ? AND version = ?", (report_id, number)) as cur:
-        row = await cur.fetchone()
+    row = _first(await conn.execute_fetchall(_VERSION + " WHERE report_id = ? AND version = ?", (report_id, number)))
     return Version(*row) if row else None
 
 
 async def versions(conn: aiosqlite.Connection, report_id: int) -> list[Version]:
-    async with conn.execute(_VERSION + " WHERE report_id = ? ORDER BY version", (report_id,)) as cur:
-        return [Version(*row) for row in await cur.fetchall()]
+    return [
+        Version(*row)
+        for row in await conn.execute_fetchall(_VERSION + " WHERE report_id = ? ORDER BY version", (report_id,))
+    ]
 
 
 async def set_status(
@@ -61,10 +63,11 @@ async def set_status(
 
 
 async def open_revision(conn: aiosqlite.Connection, report_id: int) -> Revision | None:
-    async with conn.execute(
-        _REVISION + " WHERE report_id = ? AND closed_at IS NULL ORDER BY id DESC", (report_id,)
-    ) as cur:
-        row = await cur.fetchone()
+    row = _first(
+        await conn.execute_fetchall(
+            _REVISION + " WHERE report_id = ? AND closed_at IS NULL ORDER BY id DESC", (report_id,)
+        )
+    )
     return _revision(row) if row else None
 
 
@@ -82,8 +85,10 @@ async def close_revisions(conn: aiosqlite.Connection, report_id: int, *, at: str
 
 
 async def revisions(conn: aiosqlite.Connection, report_id: int) -> list[Revision]:
-    async with conn.execute(_REVISION + " WHERE report_id = ? ORDER BY id", (report_id,)) as cur:
-        return [_revision(row) for row in await cur.fetchall()]
+    return [
+        _revision(row)
+        for row in await conn.execute_fetchall(_REVISION + " WHERE report_id = ? ORDER BY id", (report_id,))
+    ]
 
 
 async def complete_city(conn: aiosqlite.Connection, city: str, *, user_id: int, at: str) -> None:
@@ -95,6 +100,5 @@ async def complete_city(conn: aiosqlite.Connection, city: str, *, user_id: int, 
 
 
 async def city_completed(conn: aiosqlite.Connection, city: str) -> str | None:
-    async with conn.execute("SELECT completed_at FROM city_packages WHERE city = ?", (city,)) as cur:
-        row = await cur.fetchone()
+    row = _first(await conn.execute_fetchall("SELECT completed_at FROM city_packages WHERE city = ?", (city,)))
     return str(row[0]) if row else None

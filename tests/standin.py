@@ -13,7 +13,7 @@ import itertools
 import json
 import random
 import time
-from collections import defaultdict
+from collections import defaultdict, deque
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -84,7 +84,8 @@ class StandIn:
         self._random = random.Random(7)
         self.flood_cap: int | None = None  # messages per second over all chats
         self.blocked: set[int] = set()  # users who blocked the bot: 403 on send
-        self._flood_window: list[float] = []
+        self._flood_window: deque[float] = deque()
+        self.flood_refusals = 0
         self._faults: list[Fault] = []
         self._ids = itertools.count(1)
         self._update_ids = itertools.count(1)
@@ -93,6 +94,8 @@ class StandIn:
         self.events: dict[int, list[Shown]] = defaultdict(list)  # what each chat saw, in order
         self._files: dict[str, tuple[bytes, str, int]] = {}
         self._changed = asyncio.Condition()
+        self._chat_waiters: dict[int, list[tuple[int, asyncio.Future[Shown]]]] = defaultdict(list)
+        self.shown_at: dict[int, list[float]] = defaultdict(list)  # when each event reached each chat
         self._new_update = asyncio.Event()
         self._closing = False
         self._runner: web.AppRunner | None = None
@@ -239,9 +242,29 @@ class StandIn:
         await asyncio.wait_for(_wait(), timeout)
 
     async def next_shown(self, chat_id: int, after: int, timeout: float = 10.0) -> Shown:
-        """The first thing chat_id was shown after it had seen `after` things."""
-        await self.wait_for(lambda: len(self.events[chat_id]) > after, timeout)
-        return self.events[chat_id][after]
+        """The first thing chat_id was shown after it had seen `after` things. Each chat has its own
+        waiters, so hundreds of simulated users waiting at once cost nothing per API call."""
+        if len(self.events[chat_id]) > after:
+            return self.events[chat_id][after]
+        future: asyncio.Future[Shown] = asyncio.get_running_loop().create_future()
+        self._chat_waiters[chat_id].append((after, future))
+        return await asyncio.wait_for(future, timeout)
+
+    def _record(self, shown: Shown) -> None:
+        events = self.events[shown.chat_id]
+        events.append(shown)
+        self.shown_at[shown.chat_id].append(time.monotonic())
+        waiting = self._chat_waiters.get(shown.chat_id)
+        if waiting:
+            still = []
+            for after, future in waiting:
+                if future.done():
+                    continue
+                if len(events) > after:
+                    future.set_result(events[after])
+                else:
+                    still.append((after, future))
+            self._chat_waiters[shown.chat_id] = still
 
     def calls_to(self, method: str) -> list[Call]:
         return [c for c in self.calls if c.method == method]
@@ -306,8 +329,10 @@ class StandIn:
             return self._error(403, "Forbidden: bot was blocked by the user")
         if self.flood_cap is not None and method.startswith("send"):
             now = time.monotonic()
-            self._flood_window = [t for t in self._flood_window if now - t < 1.0]
+            while self._flood_window and now - self._flood_window[0] >= 1.0:
+                self._flood_window.popleft()
             if len(self._flood_window) >= self.flood_cap:
+                self.flood_refusals += 1
                 return self._error(429, "Too Many Requests: retry after 1", retry_after=1)
             self._flood_window.append(now)
         handler = getattr(self, f"_m_{method}", None)
@@ -386,7 +411,7 @@ class StandIn:
         text = params.get("text", params.get("caption", ""))
         shown = Shown(message_id, chat_id, text, params.get("reply_markup"), document)
         self._messages[(chat_id, message_id)] = shown
-        self.events[chat_id].append(shown)
+        self._record(shown)
         return self._message_json(shown)
 
     def _message_json(self, shown: Shown) -> dict[str, Any]:
@@ -418,7 +443,7 @@ class StandIn:
             return self._error(400, "Bad Request: message is not modified")
         new = Shown(old.message_id, old.chat_id, params.get("text", ""), params.get("reply_markup"))
         self._messages[key] = new
-        self.events[new.chat_id].append(new)
+        self._record(new)
         return self._message_json(new)
 
     def _m_editMessageReplyMarkup(self, params: dict[str, Any], files: Any) -> Any:
@@ -428,7 +453,7 @@ class StandIn:
             return self._error(400, "Bad Request: message to edit not found")
         new = Shown(old.message_id, old.chat_id, old.text, params.get("reply_markup"))
         self._messages[key] = new
-        self.events[new.chat_id].append(new)
+        self._record(new)
         return self._message_json(new)
 
     def _m_sendDocument(self, params: dict[str, Any], files: dict[str, tuple[str, bytes]]) -> Any:

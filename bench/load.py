@@ -1,0 +1,246 @@
+"""Load harness: the stand-in in this process, the bot in its own process, simulated users here."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import re
+import signal
+import statistics
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bot.outlines import load_outlines
+from bot.roster import load_seed
+from storage import Database, people, roster
+from storage.roster import CertificateRow, PilotRow, RosterRow
+from tests.standin import Shown, StandIn
+
+CLK_TCK = os.sysconf("SC_CLK_TCK")
+
+
+class BotProcess:
+    def __init__(self, module: str, standin: StandIn, data_dir: Path, **env: str) -> None:
+        self.module = module
+        self.env = {
+            **{k: v for k, v in os.environ.items() if not k.startswith("XCHECK_")},
+            "XCHECK_BOT_TOKEN": standin.token,
+            "XCHECK_DATA_DIR": str(data_dir),
+            "XCHECK_API_BASE_URL": standin.base_url,
+            "XCHECK_API_FILE_URL": standin.file_url,
+            "XCHECK_ADMIN_IDS": "1",
+            # Far ahead, so no reminder or digest falls due during a run on the real clock.
+            "XCHECK_DEADLINE": "2099-12-15",
+            **env,
+        }
+        self.proc: asyncio.subprocess.Process | None = None
+        self.started = 0.0
+
+    async def start(self) -> None:
+        self.started = time.monotonic()
+        self.proc = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            self.module,
+            "run" if self.module == "bot" else "",
+            env=self.env,
+            stdout=asyncio.subprocess.DEVNULL,
+            stderr=asyncio.subprocess.DEVNULL,
+        )
+
+    def _stat(self) -> tuple[float, int, int]:
+        assert self.proc is not None
+        with open(f"/proc/{self.proc.pid}/stat") as fh:
+            fields = fh.read().rsplit(")", 1)[1].split()
+        cpu = (int(fields[11]) + int(fields[12])) / CLK_TCK
+        status = Path(f"/proc/{self.proc.pid}/status").read_text()
+        rss = int(re.search(r"VmRSS:\s+(\d+)", status).group(1))  # type: ignore[union-attr]
+        hwm = int(re.search(r"VmHWM:\s+(\d+)", status).group(1))  # type: ignore[union-attr]
+        return cpu, rss, hwm
+
+    def cpu_seconds(self) -> float:
+        return self._stat()[0]
+
+    def rss_mb(self) -> float:
+        return self._stat()[1] / 1024
+
+    def peak_mb(self) -> float:
+        return self._stat()[2] / 1024
+
+    async def stop(self, sig: int = signal.SIGTERM) -> None:
+        if self.proc is None or self.proc.returncode is not None:
+            return
+        self.proc.send_signal(sig)
+        try:
+            await asyncio.wait_for(self.proc.wait(), 30)
+        except TimeoutError:
+            self.proc.kill()
+            await self.proc.wait()
+
+
+async def provision(data_dir: Path, users: int, *, bystanders: int = 0) -> tuple[list[int], list[int]]:
+    """A seeded database with `users` coordinators bound one per reporting unit (the 189 institutions, then
+    organizations), each institution piloting two certificates; plus `bystanders` extra coordinators who
+    only receive broadcasts. Returns (walkers, bystanders) user ids."""
+    db = Database(data_dir / "xcheck.sqlite3")
+    await db.connect()
+    await load_seed(db, at="t")
+    schools = [i for i in await roster.institutions(db.read) if i.kind != "培训评价组织"]
+    orgs_needed = max(0, users - len(schools))
+    certs = [
+        CertificateRow(f"证书{n:03d}", f"培训评价组织{n:03d}", schools[n % len(schools)].name)
+        for n in range(max(orgs_needed, 20))
+    ]
+    pilots = [
+        PilotRow(s.name, certs[(k * 7 + j) % len(certs)].name, 100 + (k % 150))
+        for k, s in enumerate(schools)
+        for j in range(2)
+    ]
+    async with db.transaction() as conn:
+        await roster.upsert_institutions(conn, [RosterRow(None, "培训评价组织", c.org_name or "", None) for c in certs])
+        await roster.replace_certificates(conn, certs, pilots)
+    units = [i.id for i in schools] + [i.id for i in await roster.institutions(db.read, kind="培训评价组织")][
+        :orgs_needed
+    ]
+    walkers, extra = [], []
+    async with db.transaction() as conn:
+        for n, inst_id in enumerate(units[:users]):
+            uid = 10_000 + n
+            role = "coordinator" if n < len(schools) else "org"
+            await people.bind(
+                conn, user_id=uid, name=f"联络人{n}", role=role, institution_id=inst_id, city=None, chat_id=uid, at="t"
+            )
+            walkers.append(uid)
+        for n in range(bystanders):
+            uid = 50_000 + n
+            await people.bind(
+                conn,
+                user_id=uid,
+                name=f"旁观{n}",
+                role="coordinator",
+                institution_id=schools[n % len(schools)].id,
+                city=None,
+                chat_id=uid,
+                at="t",
+            )
+            extra.append(uid)
+    await db.close()
+    return walkers, extra
+
+
+@dataclass
+class Stats:
+    latencies: list[float] = field(default_factory=list)
+    updates: int = 0
+    out_of_order: int = 0
+    first: float = 0.0
+    last: float = 0.0
+
+    def pct(self, p: float) -> float:
+        if not self.latencies:
+            return float("nan")
+        ordered = sorted(self.latencies)
+        return ordered[min(len(ordered) - 1, int(p / 100 * len(ordered)))]
+
+    @property
+    def rate(self) -> float:
+        return self.updates / (self.last - self.first) if self.last > self.first else 0.0
+
+
+async def _step(standin: StandIn, uid: int, stats: Stats, send: object) -> Shown:
+    n = len(standin.events[uid])
+    start = time.monotonic()
+    send()  # type: ignore[operator]
+    shown = await standin.next_shown(uid, n, timeout=120)
+    stats.latencies.append(standin.shown_at[uid][n] - start)
+    stats.updates += 1
+    stats.last = max(stats.last, standin.shown_at[uid][n])
+    return shown
+
+
+def decide(shown: Shown) -> tuple[str, str] | None:
+    """What a coordinator does on this screen: ("text", ...) or ("press", data); None when finished."""
+    text = shown.text
+    labels = {label: data for label, data in shown.buttons}
+    if "全部项目均已填写" in text or ("还有" in text and "项未完成" in text):
+        return None
+    if "仍要保存" in text:
+        return "press", labels["仍然保存"]
+    if "请核对" in text:
+        return "press", labels["✅ 确认无误"]
+    if "您选择了" in text:
+        return "text", "已按要求落实，详见佐证材料。"
+    if "是" in labels:
+        return "press", labels["是"]
+    choice = next((data for label, data in shown.buttons if label.startswith("1. ")), None)
+    if choice:
+        return "press", choice
+    point = re.search(r"监测点 (\d+)", text)
+    base = 300 - 8 * int(point.group(1)) if point else 100
+    if "请依次发送" in text:
+        count = text.split("请依次发送")[1].split("，用空格")[0].count("、") + 1
+        return "text", " ".join(str(base - i) for i in range(count))
+    if "0–100" in text:
+        return "text", "80"
+    if "整数" in text:
+        return "text", str(base)
+    if "请发送文字" in text:
+        return "text", "本部分已按提纲开展工作，取得阶段性成效。"
+    return None
+
+
+async def walk(standin: StandIn, uid: int, stats: Stats) -> None:
+    """One coordinator: the menu and help in a burst (their replies must come back in that order), then the
+    whole outline, answering each screen as soon as it arrives."""
+    n = len(standin.events[uid])
+    start = time.monotonic()
+    standin.send_text(uid, "/menu")
+    standin.send_text(uid, "/help")
+    first = await standin.next_shown(uid, n, timeout=120)
+    second = await standin.next_shown(uid, n + 1, timeout=120)
+    for k in (n, n + 1):
+        stats.latencies.append(standin.shown_at[uid][k] - start)
+    stats.updates += 2
+    if "自查报告" not in first.text or "/cancel" not in second.text:
+        stats.out_of_order += 1
+    shown = await _step(standin, uid, stats, lambda: standin.press(uid, first, first.button("继续填报")))
+    while (action := decide(shown)) is not None:
+        kind, value = action
+        if kind == "press":
+            shown = await _step(standin, uid, stats, lambda s=shown, v=value: standin.press(uid, s, v))
+        else:
+            shown = await _step(standin, uid, stats, lambda v=value: standin.send_text(uid, v))
+
+
+async def bare_walk(standin: StandIn, uid: int, stats: Stats, steps: int) -> None:
+    """The floor's user: the same mix of texts and button presses, one at a time."""
+    shown = await _step(standin, uid, stats, lambda: standin.send_text(uid, "/menu"))
+    for k in range(steps):
+        if k % 2 == 0:
+            shown = await _step(standin, uid, stats, lambda s=shown: standin.press(uid, s, "y"))
+        else:
+            shown = await _step(standin, uid, stats, lambda: standin.send_text(uid, "120"))
+
+
+async def wait_ready(standin: StandIn, limit: float = 60) -> None:
+    await standin.wait_for(
+        lambda: bool(standin.calls_to("setMyCommands")) or bool(standin.calls_to("getUpdates")), timeout=limit
+    )
+    await asyncio.sleep(0.3)  # let the first long poll settle
+
+
+def outlines_item_count() -> int:
+    return len(load_outlines(year=2020).institution.items)
+
+
+def summary(stats: Stats) -> dict[str, float]:
+    return {
+        "updates": stats.updates,
+        "rate": stats.rate,
+        "p50": stats.pct(50),
+        "p95": stats.pct(95),
+        "p99": stats.pct(99),
+        "mean": statistics.fmean(stats.latencies) if stats.latencies else float("nan"),
+    }
