@@ -149,14 +149,27 @@ class Stats:
         return self.updates / (self.last - self.first) if self.last > self.first else 0.0
 
 
+# Notices a simulated user receives that are not replies to what they did (a broadcast): skipped.
+NOTICES: set[str] = set()
+
+
+async def _reply(standin: StandIn, uid: int, n: int) -> tuple[Shown, int]:
+    """The first event at or after position n that is a reply, and its position."""
+    while True:
+        shown = await standin.next_shown(uid, n, timeout=120)
+        if shown.text not in NOTICES:
+            return shown, n
+        n += 1
+
+
 async def _step(standin: StandIn, uid: int, stats: Stats, send: object) -> Shown:
     n = len(standin.events[uid])
     start = time.monotonic()
     send()  # type: ignore[operator]
-    shown = await standin.next_shown(uid, n, timeout=120)
-    stats.latencies.append(standin.shown_at[uid][n] - start)
+    shown, at = await _reply(standin, uid, n)
+    stats.latencies.append(standin.shown_at[uid][at] - start)
     stats.updates += 1
-    stats.last = max(stats.last, standin.shown_at[uid][n])
+    stats.last = max(stats.last, standin.shown_at[uid][at])
     return shown
 
 
@@ -198,9 +211,9 @@ async def walk(standin: StandIn, uid: int, stats: Stats) -> None:
     start = time.monotonic()
     standin.send_text(uid, "/menu")
     standin.send_text(uid, "/help")
-    first = await standin.next_shown(uid, n, timeout=120)
-    second = await standin.next_shown(uid, n + 1, timeout=120)
-    for k in (n, n + 1):
+    first, at = await _reply(standin, uid, n)
+    second, at2 = await _reply(standin, uid, at + 1)
+    for k in (at, at2):
         stats.latencies.append(standin.shown_at[uid][k] - start)
     stats.updates += 2
     if "自查报告" not in first.text or "/cancel" not in second.text:

@@ -17,7 +17,7 @@ from collections import Counter
 from importlib import metadata
 from pathlib import Path
 
-from bench.load import BotProcess, Stats, bare_walk, provision, summary, wait_ready, walk
+from bench.load import NOTICES, BotProcess, Stats, bare_walk, provision, summary, wait_ready, walk
 from storage import Database, campaign
 from tests.standin import StandIn
 
@@ -29,7 +29,8 @@ async def _run_walkers(module: str, users: int, latency: float, *, bare_steps: i
     await standin.start()
     with tempfile.TemporaryDirectory() as tmp:
         walkers, _ = await provision(Path(tmp), users)
-        bot = BotProcess(module, standin, Path(tmp))
+        # These scenarios run without a flood cap at the stand-in, so the bot's gate is lifted too.
+        bot = BotProcess(module, standin, Path(tmp), XCHECK_FLOOD_LIMIT="1000")
         await bot.start()
         try:
             await wait_ready(standin)
@@ -92,6 +93,7 @@ async def flood(recipients: int, walkers_n: int, cap: int, rate: float) -> dict[
             n = len(standin.events[office])
             standin.send_text(office, "/broadcast")
             await standin.next_shown(office, n, timeout=60)
+            NOTICES.add("请各单位于12月15日前完成自查报告提交。")
             standin.send_text(office, "请各单位于12月15日前完成自查报告提交。")
             pick = await standin.next_shown(office, n + 1, timeout=60)
             standin.press(office, pick, pick.button("全部联络人"))

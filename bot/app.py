@@ -14,10 +14,10 @@ from bot.clock import Clock
 from bot.config import Settings
 from bot.deps import DEPS_KEY, Deps, deps_of
 from bot.evidence import clean_temp
+from bot.floodgate import FloodGate
 from bot.http import AiohttpRequest
 from bot.outlines import load_outlines
 from bot.processor import PerUserUpdateProcessor
-from bot.throttle import Throttle
 from messages import zh
 from storage import Database, meta
 
@@ -61,6 +61,8 @@ async def _post_shutdown(application: Application) -> None:  # type: ignore[type
 
 def build_application(settings: Settings, *, clock: Clock | None = None) -> Application:  # type: ignore[type-arg]
     """An Application wired to our request class, update processor, database and handlers."""
+    clock = clock or Clock()
+    gate = FloodGate(cap=settings.flood_limit, bulk_rate=settings.broadcast_rate, clock=clock)
     builder = (
         ApplicationBuilder()
         .token(settings.bot_token.get_secret_value())
@@ -70,18 +72,18 @@ def build_application(settings: Settings, *, clock: Clock | None = None) -> Appl
         .get_updates_request(AiohttpRequest(connection_pool_size=2, read_timeout=60.0))
         .concurrent_updates(PerUserUpdateProcessor(settings.concurrent_updates))
         .defaults(Defaults(parse_mode="HTML", disable_notification=False))
+        .rate_limiter(gate)
         .post_init(_post_init)
         .post_stop(_post_stop)
         .post_shutdown(_post_shutdown)
     )
     application = builder.build()
-    clock = clock or Clock()
     application.bot_data[DEPS_KEY] = Deps(
         settings=settings,
         db=Database(settings.db_path),
         clock=clock,
         outlines=load_outlines(year=settings.campaign_year),
-        throttle=Throttle(settings.broadcast_rate, clock),
+        gate=gate,
     )
     handlers.register(application)
     return application

@@ -2,7 +2,7 @@
 
 The sender writes 'sending' before each API call and the outcome after it. After a crash a row left in
 'sending' is marked 'unknown' and never sent again; 'pending' rows are sent when the bot is back. A 429
-pauses the throttle for retry_after; a user who blocked the bot becomes 'unreachable'.
+pauses the flood gate for retry_after; a user who blocked the bot becomes 'unreachable'.
 """
 
 from __future__ import annotations
@@ -96,7 +96,7 @@ async def run(bot: Bot, d: Deps, broadcast_id: int) -> None:
         for row in batch:
             async with d.db.transaction() as conn:
                 await campaign.mark(conn, row.id, "sending", at=d.now_iso(), attempt=True)
-            outcome, detail = await send_once(bot, d.throttle, row.user_id, found.text)
+            outcome, detail = await send_once(bot, row.user_id, found.text)
             if outcome == "retry":
                 outcome = "failed" if row.attempts + 1 >= MAX_ATTEMPTS else "pending"
             async with d.db.transaction() as conn:

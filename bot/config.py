@@ -36,6 +36,8 @@ class Settings(BaseSettings):
     reminder_time: str = Field(default="09:00", pattern=r"^([01]\d|2[0-3]):[0-5]\d$")
     # Bulk messages per second; Telegram allows about 30 in total, the rest is left for replies.
     broadcast_rate: float = Field(default=20.0, gt=0, le=30)
+    # All messages per second: a little under Telegram's ~30, so the bot itself never meets a 429.
+    flood_limit: float = Field(default=29.0, gt=1, le=1000)
 
     @field_validator("admin_ids", "reminder_days", "reminder_after_days", mode="before")
     @classmethod

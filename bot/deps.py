@@ -9,8 +9,8 @@ from telegram.ext import Application, CallbackContext
 
 from bot.clock import Clock
 from bot.config import Settings
+from bot.floodgate import FloodGate
 from bot.outlines import Outlines
-from bot.throttle import Throttle
 from storage import Database
 
 
@@ -20,7 +20,7 @@ class Deps:
     db: Database
     clock: Clock
     outlines: Outlines
-    throttle: Throttle
+    gate: FloodGate
     bot_username: str | None = None
     # Background work (broadcast senders) owned by the app, cancelled on shutdown.
     tasks: set[asyncio.Task[None]] = field(default_factory=set)

@@ -232,7 +232,7 @@ async def tick(bot: Bot, d: Deps) -> int:
                 conn, reminder.key, user_id=reminder.user_id, slot=reminder.slot, at=d.now_iso()
             ):
                 continue
-        outcome, _detail = await send_once(bot, d.throttle, reminder.user_id, reminder.text)
+        outcome, _detail = await send_once(bot, reminder.user_id, reminder.text)
         status = {"sent": "sent", "unknown": "unknown"}.get(outcome, "failed")
         async with d.db.transaction() as conn:
             await campaign.finish_reminder(conn, reminder.key, status, at=d.now_iso())
