@@ -33,6 +33,7 @@ class BotProcess:
             "XCHECK_ADMIN_IDS": "1",
             # Far ahead, so no reminder or digest falls due during a run on the real clock.
             "XCHECK_DEADLINE": "2099-12-15",
+            "XCHECK_DAILY_DIGEST": "false",
             **env,
         }
         self.proc: asyncio.subprocess.Process | None = None
@@ -238,9 +239,7 @@ async def bare_walk(standin: StandIn, uid: int, stats: Stats, steps: int) -> Non
 
 
 async def wait_ready(standin: StandIn, limit: float = 60) -> None:
-    await standin.wait_for(
-        lambda: bool(standin.calls_to("setMyCommands")) or bool(standin.calls_to("getUpdates")), timeout=limit
-    )
+    await standin.wait_for(lambda: standin.polls > 0, timeout=limit)
     await asyncio.sleep(0.3)  # let the first long poll settle
 
 

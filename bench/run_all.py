@@ -145,7 +145,7 @@ async def startup() -> dict[str, float]:
         start = time.monotonic()
         await bot.start()
         try:
-            await standin.wait_for(lambda: bool(standin.calls_to("getUpdates")), timeout=60)
+            await standin.wait_for(lambda: standin.polls > 0, timeout=60)
             ready = time.monotonic() - start
             await asyncio.sleep(2)
             rss = bot.rss_mb()

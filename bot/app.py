@@ -16,6 +16,7 @@ from bot.deps import DEPS_KEY, Deps, deps_of
 from bot.evidence import clean_temp
 from bot.floodgate import FloodGate
 from bot.http import AiohttpRequest
+from bot.inbox import Inbox, InboxRequest
 from bot.outlines import load_outlines
 from bot.processor import PerUserUpdateProcessor
 from messages import zh
@@ -35,6 +36,9 @@ async def _post_init(application: Application) -> None:  # type: ignore[type-arg
         await meta.put(conn, "bot_username", me.username or "")
     await application.bot.set_my_commands([BotCommand(c, desc) for c, desc in zh.COMMANDS])
     clean_temp(d.settings.evidence_dir)
+    replayed = await d.inbox.start(application)
+    if replayed:
+        log.info("replaying %d update(s) a crash left unhandled", replayed)
     # Broadcasts cut short by a crash carry on; interrupted sends are marked unknown, never repeated.
     await broadcast.resume(application.bot, d)
     assert application.job_queue is not None
@@ -49,10 +53,12 @@ async def _remind(context: CallbackContext) -> None:  # type: ignore[type-arg]
 
 
 async def _post_stop(application: Application) -> None:  # type: ignore[type-arg]
-    tasks = list(deps_of(application).tasks)
+    d = deps_of(application)
+    tasks = list(d.tasks)
     for task in tasks:
         task.cancel()
     await asyncio.gather(*tasks, return_exceptions=True)
+    await d.inbox.stop()
 
 
 async def _post_shutdown(application: Application) -> None:  # type: ignore[type-arg]
@@ -62,15 +68,23 @@ async def _post_shutdown(application: Application) -> None:  # type: ignore[type
 def build_application(settings: Settings, *, clock: Clock | None = None) -> Application:  # type: ignore[type-arg]
     """An Application wired to our request class, update processor, database and handlers."""
     clock = clock or Clock()
+    db = Database(settings.db_path)
+    inbox = Inbox(db)
     gate = FloodGate(cap=settings.flood_limit, bulk_rate=settings.broadcast_rate, clock=clock)
     builder = (
         ApplicationBuilder()
         .token(settings.bot_token.get_secret_value())
         .base_url(settings.api_base_url)
         .base_file_url(settings.api_file_url)
-        .request(AiohttpRequest(connection_pool_size=max(64, settings.concurrent_updates)))
-        .get_updates_request(AiohttpRequest(connection_pool_size=2, read_timeout=60.0))
-        .concurrent_updates(PerUserUpdateProcessor(settings.concurrent_updates))
+        .request(
+            AiohttpRequest(
+                connection_pool_size=max(64, settings.concurrent_updates),
+                read_timeout=settings.api_timeout,
+                connect_timeout=settings.api_timeout,
+            )
+        )
+        .get_updates_request(InboxRequest(db, connection_pool_size=2, read_timeout=60.0))
+        .concurrent_updates(PerUserUpdateProcessor(settings.concurrent_updates, on_done=inbox.handled))
         .defaults(Defaults(parse_mode="HTML", disable_notification=False))
         .rate_limiter(gate)
         .post_init(_post_init)
@@ -80,7 +94,8 @@ def build_application(settings: Settings, *, clock: Clock | None = None) -> Appl
     application = builder.build()
     application.bot_data[DEPS_KEY] = Deps(
         settings=settings,
-        db=Database(settings.db_path),
+        db=db,
+        inbox=inbox,
         clock=clock,
         outlines=load_outlines(year=settings.campaign_year),
         gate=gate,

@@ -27,12 +27,15 @@ class Settings(BaseSettings):
     invitation_days: int = Field(default=14, ge=1, le=365)
     # Updates of different users processed at once; one user's updates always run in order.
     concurrent_updates: int = Field(default=256, ge=1, le=4096)
+    # Seconds to wait for a Bot API answer (long polling adds its own).
+    api_timeout: float = Field(default=10.0, gt=0, le=120)
     max_text_length: int = Field(default=2000, ge=100, le=4000)
     # The Bot API lets bots download 20 MB; a self-hosted server in --local mode lifts it.
     max_upload_mb: int = Field(default=20, ge=1, le=2000)
     # Reminders: days before the deadline, days after it, and the local time they go out.
     reminder_days: Annotated[tuple[int, ...], NoDecode] = (7, 3, 1)
     reminder_after_days: Annotated[tuple[int, ...], NoDecode] = (1,)
+    daily_digest: bool = True  # the office's progress digest at the reminder time each day
     reminder_time: str = Field(default="09:00", pattern=r"^([01]\d|2[0-3]):[0-5]\d$")
     # Bulk messages per second; Telegram allows about 30 in total, the rest is left for replies.
     broadcast_rate: float = Field(default=20.0, gt=0, le=30)

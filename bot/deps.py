@@ -10,6 +10,7 @@ from telegram.ext import Application, CallbackContext
 from bot.clock import Clock
 from bot.config import Settings
 from bot.floodgate import FloodGate
+from bot.inbox import Inbox
 from bot.outlines import Outlines
 from storage import Database
 
@@ -21,6 +22,7 @@ class Deps:
     clock: Clock
     outlines: Outlines
     gate: FloodGate
+    inbox: Inbox
     bot_username: str | None = None
     # Background work (broadcast senders) owned by the app, cancelled on shutdown.
     tasks: set[asyncio.Task[None]] = field(default_factory=set)

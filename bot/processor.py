@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from telegram import Update
@@ -27,10 +27,11 @@ class PerUserUpdateProcessor(BaseUpdateProcessor):
     other users' run alongside. The semaphore PTB wraps around us is sized so it never queues; the real
     bound on concurrent work is our own, taken after the user's lock so a busy user cannot hold slots."""
 
-    __slots__ = ("_limit", "_locks", "_waiting")
+    __slots__ = ("_limit", "_locks", "_on_done", "_waiting")
 
-    def __init__(self, max_concurrent_updates: int) -> None:
+    def __init__(self, max_concurrent_updates: int, on_done: Callable[[int], None] | None = None) -> None:
         super().__init__(max_concurrent_updates=1_000_000)
+        self._on_done = on_done
         self._limit = asyncio.BoundedSemaphore(max_concurrent_updates)
         self._locks: dict[int | str, asyncio.Lock] = {}
         self._waiting: dict[int | str, int] = {}
@@ -48,6 +49,8 @@ class PerUserUpdateProcessor(BaseUpdateProcessor):
         try:
             async with lock, self._limit:
                 await coroutine
+            if self._on_done is not None and isinstance(update, Update):
+                self._on_done(update.update_id)
         finally:
             # Drop the lock once nobody holds or waits for it, so memory stays flat with many users.
             self._waiting[key] -= 1

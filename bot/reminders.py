@@ -197,7 +197,7 @@ async def _digest(d: Deps, now: datetime, claimed: set[str], due: date) -> list[
     """The office's daily digest, at the reminder time of each day (only on that day)."""
     local = now.astimezone(d.settings.tz)
     hour, minute = (int(x) for x in d.settings.reminder_time.split(":"))
-    if (local.hour, local.minute) < (hour, minute):
+    if not d.settings.daily_digest or (local.hour, local.minute) < (hour, minute):
         return []
     rows = await units(d.db)
     schools = [u for u in rows if u.institution.kind != "培训评价组织"]

@@ -14,7 +14,8 @@ async def drop_unwanted_updates(update: Update, context: ContextTypes.DEFAULT_TY
     chat = update.effective_chat
     if chat is not None and chat.type != ChatType.PRIVATE:
         raise ApplicationHandlerStop
-    if await deps(context).db.was_applied(update.update_id):
+    d = deps(context)
+    if not d.inbox.first_sight(update.update_id) or await d.db.was_applied(update.update_id):
         raise ApplicationHandlerStop
 
 

@@ -84,6 +84,16 @@ class StandIn:
         self._random = random.Random(7)
         self.flood_cap: int | None = None  # messages per second over all chats
         self.blocked: set[int] = set()  # users who blocked the bot: 403 on send
+        # As if the bot died before its next getUpdates: offsets are not taken as confirmations, so
+        # every update is delivered again to the next process.
+        self.hold_confirmations = False
+        self.polls = 0
+        self.download_delay = 0.0
+        # Random faults on every call but getUpdates: probability, and which kinds to draw from.
+        self.chaos = 0.0
+        self.chaos_kinds: tuple[str, ...] = ("500", "502", "drop", "429", "slow")
+        self.chaos_slow = 2.0
+        self.chaos_seen: list[str] = []
         self._flood_window: deque[float] = deque()
         self.flood_refusals = 0
         self._faults: list[Fault] = []
@@ -317,6 +327,19 @@ class StandIn:
                     await asyncio.sleep(delay)
             finally:
                 self.in_flight -= 1
+        if self.chaos and method != "getUpdates" and self._random.random() < self.chaos:
+            kind = self._random.choice(self.chaos_kinds)
+            self.chaos_seen.append(f"{method}:{kind}")
+            if kind == "drop":
+                assert request.transport is not None
+                request.transport.close()
+                return web.Response(status=500)
+            if kind == "slow":
+                await asyncio.sleep(self.chaos_slow)  # past the bot's timeout; the call still takes effect
+            elif kind == "429":
+                return self._error(429, "Too Many Requests: retry after 1", retry_after=1)
+            else:
+                return self._error(int(kind), "Internal Server Error" if kind == "500" else "Bad Gateway")
         fault = self._take_fault(method, str(params.get("text", "")))
         if fault is not None:
             if fault.drop:
@@ -358,6 +381,8 @@ class StandIn:
             request.transport.close()
             return web.Response(status=500)
         path = request.match_info["path"]
+        if self.download_delay:
+            await asyncio.sleep(self.download_delay)
         for content, file_path, _size in self._files.values():
             if file_path == path:
                 return web.Response(body=content)
@@ -388,10 +413,13 @@ class StandIn:
         return True
 
     async def _m_getUpdates(self, params: dict[str, Any]) -> Any:
+        async with self._changed:
+            self.polls += 1  # counted on arrival: the bot is polling from this moment
+            self._changed.notify_all()
         offset = int(params.get("offset") or 0)
         timeout = float(params.get("timeout") or 0)
         limit = int(params.get("limit") or 100)
-        if offset:
+        if offset and not self.hold_confirmations:
             self.confirmed_offset = max(self.confirmed_offset, offset)
         deadline = time.monotonic() + timeout
         while True:

@@ -1,0 +1,101 @@
+"""Nothing confirmed to Telegram is lost in a crash.
+
+PTB confirms a batch of updates (through the offset of its next getUpdates) as soon as it has queued them,
+before they are handled. So each fetched batch is written to the inbox table before getUpdates returns to
+PTB, each handled update is deleted (in small batches), and at start-up whatever is left is handled first.
+Updates that changed data are recorded in processed_updates in the same commit as the change, so a replay
+never applies anything twice.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+from typing import Any
+
+from telegram import Update
+from telegram.ext import Application
+
+from bot.http import AiohttpRequest
+from storage import Database
+from storage import inbox as store
+
+log = logging.getLogger("xcheck.inbox")
+FLUSH_EVERY = 0.5  # seconds
+
+
+class InboxRequest(AiohttpRequest):
+    """The request class for getUpdates: it stores each batch before handing it to PTB."""
+
+    __slots__ = ("_db",)
+
+    def __init__(self, db: Database, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._db = db
+
+    async def do_request(self, url: str, method: str, *args: Any, **kwargs: Any) -> tuple[int, bytes]:
+        status, payload = await super().do_request(url, method, *args, **kwargs)
+        if status == 200 and url.endswith("/getUpdates"):
+            result = json.loads(payload).get("result") or []
+            if result:
+                async with self._db.transaction() as conn:
+                    await store.add(conn, result)
+        return status, payload
+
+
+class Inbox:
+    """Collects handled update ids and deletes them from the inbox in batches."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        self._handled: list[int] = []
+        self._task: asyncio.Task[None] | None = None
+        # Ids replayed from the inbox at start-up: if Telegram delivers one again, it is dropped.
+        self.replaying: set[int] = set()
+        self.replayed: set[int] = set()
+
+    def handled(self, update_id: int) -> None:
+        self._handled.append(update_id)
+
+    def first_sight(self, update_id: int) -> bool:
+        """False for a second delivery of an update already replayed from the inbox."""
+        if update_id in self.replayed:
+            return False
+        if update_id in self.replaying:
+            self.replaying.discard(update_id)
+            self.replayed.add(update_id)
+        return True
+
+    async def flush(self) -> None:
+        if not self._handled:
+            return
+        ids, self._handled = self._handled, []
+        async with self.db.transaction() as conn:
+            await store.done(conn, ids)
+
+    async def _run(self) -> None:
+        while True:
+            await asyncio.sleep(FLUSH_EVERY)
+            try:
+                await self.flush()
+            except Exception:  # the next flush retries; an id left behind is only replayed harmlessly
+                log.exception("inbox flush failed")
+
+    async def start(self, application: Application) -> int:  # type: ignore[type-arg]
+        """Queues what a crash left unhandled, ahead of anything new, and starts flushing."""
+        left = await store.pending(self.db.read)
+        for payload in left:
+            update = Update.de_json(payload, application.bot)
+            self.replaying.add(update.update_id)
+            await application.update_queue.put(update)
+        self._task = asyncio.create_task(self._run(), name="xcheck.inbox")
+        return len(left)
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+        await self.flush()
