@@ -86,6 +86,7 @@ class StandIn:
         self.blocked: set[int] = set()  # users who blocked the bot: 403 on send
         # As if the bot died before its next getUpdates: offsets are not taken as confirmations, so
         # every update is delivered again to the next process.
+        self.names = {}
         self.hold_confirmations = False
         self.polls = 0
         self.download_delay = 0.0
@@ -164,8 +165,10 @@ class StandIn:
         return None
 
     # --- simulated users ---------------------------------------------------------------------------
-    @staticmethod
-    def user(user_id: int, name: str = "测试") -> dict[str, Any]:
+    names: dict[int, str] = {}  # noqa: RUF012 - per-test override of a simulated user's name
+
+    def user(self, user_id: int) -> dict[str, Any]:
+        name = self.names.get(user_id, "测试")
         return {"id": user_id, "is_bot": False, "first_name": name, "language_code": "zh-hans"}
 
     def _push(self, payload: dict[str, Any]) -> int:
