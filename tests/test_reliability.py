@@ -10,7 +10,9 @@ import signal
 import sqlite3
 import sys
 from collections import Counter
+from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 
@@ -26,6 +28,8 @@ SCHOOL_ID = 24
 
 class Process:
     """`python -m bot run` against the stand-in, killed the hard way when a test says so."""
+
+    running: ClassVar[list[Process]] = []
 
     def __init__(self, standin: StandIn, data: Path, **env: str) -> None:
         self.env = {
@@ -66,6 +70,16 @@ class Process:
         self.proc.send_signal(signal.SIGTERM)
         _, err = await asyncio.wait_for(self.proc.communicate(), 30)
         return err.decode()
+
+
+@pytest.fixture(autouse=True)
+async def no_process_outlives_its_test() -> AsyncIterator[None]:
+    yield
+    while Process.running:
+        found = Process.running.pop()
+        if found.proc is not None and found.proc.returncode is None:
+            found.proc.kill()
+            await found.proc.wait()
 
 
 async def _provision(data: Path, *, coordinators: int = 1, bystanders: int = 0) -> None:
