@@ -57,7 +57,7 @@ async def recipients(d: Deps, audience: str, arg: str) -> list[tuple[int, str]]:
     if audience in ("all", "city"):
         for p in await people.with_role(d.db.read, "city"):
             if audience == "all" or p.city == arg:
-                out.append((p.user_id, f"{p.city}市 {p.name}".strip()))
+                out.append((p.user_id, zh.city_label(p.city, p.name)))
     return out
 
 

@@ -14,19 +14,18 @@ class FileType:
     kind: str
     mime: str
     extension: str
-    label: str
 
 
-PDF = FileType("pdf", "application/pdf", ".pdf", "PDF")
-JPEG = FileType("jpeg", "image/jpeg", ".jpg", "图片")
-PNG = FileType("png", "image/png", ".png", "图片")
-DOCX = FileType("docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document", ".docx", "Word")
-XLSX = FileType("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", ".xlsx", "Excel")
-PPTX = FileType("pptx", "application/vnd.openxmlformats-officedocument.presentationml.presentation", ".pptx", "PPT")
-ZIP = FileType("zip", "application/zip", ".zip", "ZIP")
-DOC = FileType("doc", "application/msword", ".doc", "Word")
-XLS = FileType("xls", "application/vnd.ms-excel", ".xls", "Excel")
-PPT = FileType("ppt", "application/vnd.ms-powerpoint", ".ppt", "PPT")
+PDF = FileType("pdf", "application/pdf", ".pdf")
+JPEG = FileType("jpeg", "image/jpeg", ".jpg")
+PNG = FileType("png", "image/png", ".png")
+DOCX = FileType("docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document", ".docx")
+XLSX = FileType("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", ".xlsx")
+PPTX = FileType("pptx", "application/vnd.openxmlformats-officedocument.presentationml.presentation", ".pptx")
+ZIP = FileType("zip", "application/zip", ".zip")
+DOC = FileType("doc", "application/msword", ".doc")
+XLS = FileType("xls", "application/vnd.ms-excel", ".xls")
+PPT = FileType("ppt", "application/vnd.ms-powerpoint", ".ppt")
 
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _LEGACY_BY_EXT = {".doc": DOC, ".xls": XLS, ".ppt": PPT, ".wps": DOC, ".et": XLS, ".dps": PPT}

@@ -7,19 +7,16 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
+from messages import zh
+
 # Rates under these are "unusually low" for a pilot in its first year; above 100% is always impossible.
-LOW_RATES = {"报考率": 0.3, "考核率": 0.5, "合格率": 0.5}
+LOW_RATES = {"registration": 0.3, "assessment": 0.5, "pass": 0.5}
+RATE_NAMES = zh.RATE_NAMES
+SCHOOL_ALERTS = zh.SCHOOL_ALERTS
+ORG_ALERTS = zh.ORG_ALERTS
 
-SCHOOL_ALERTS = {"p24": "★24 收取学生考核费用", "p25": "25 组织考核违反考核纪律", "p26": "26 学生违反考核纪律"}
-ORG_ALERTS = {"p21": "★21 收取学生考核费用", "p22": "22 强制院校购买软硬件或教材", "p23": "23 其他不当行为"}
-
-# Which school field is compared with which organization field.
-CROSS_FIELDS = (
-    ("registered", "报名人数"),
-    ("assessed", "考核人数"),
-    ("passed", "合格人数"),
-    ("fee_paid", "已支付人数"),
-)
+# Which school field is compared with which organization field, and what the office reads for it.
+CROSS_FIELDS = tuple(zh.CROSS_LABELS.items())
 SCHOOL_OWNER = {"registered": "p1", "assessed": "p2", "passed": "p3", "fee_paid": "p20"}
 ORG_OWNER = {"registered": "p1", "assessed": "p2", "passed": "p3", "fee_paid": "p17"}
 
@@ -40,18 +37,16 @@ def rate_flags(answers: dict[str, Any], cert_names: dict[str, str], scales: dict
     reg, ass, pas = _row_values(answers, "p1"), _row_values(answers, "p2"), _row_values(answers, "p3")
     for row, name in cert_names.items():
         pairs = (
-            ("报考率", reg.get(row, {}).get("registered"), scales.get(row)),
-            ("考核率", ass.get(row, {}).get("assessed"), reg.get(row, {}).get("registered")),
-            ("合格率", pas.get(row, {}).get("passed"), ass.get(row, {}).get("assessed")),
+            ("registration", reg.get(row, {}).get("registered"), scales.get(row)),
+            ("assessment", ass.get(row, {}).get("assessed"), reg.get(row, {}).get("registered")),
+            ("pass", pas.get(row, {}).get("passed"), ass.get(row, {}).get("assessed")),
         )
-        for label, num, den in pairs:
+        for which, num, den in pairs:
             if num is None or not den:
                 continue
             rate = num / den
-            if rate > 1:
-                out.append(f"{name} {label} {rate:.0%} 超过100%")
-            elif rate < LOW_RATES[label]:
-                out.append(f"{name} {label} {rate:.0%} 偏低")
+            if rate > 1 or rate < LOW_RATES[which]:
+                out.append(zh.flag_rate(f"{name} {RATE_NAMES[which]}", rate, high=rate > 1))
     return out
 
 
@@ -65,10 +60,8 @@ def overall_rate(answers: dict[str, Any], scales: dict[str, int]) -> float | Non
 def school_flags(answers: dict[str, Any], cert_names: dict[str, str], scales: dict[str, int]) -> list[str]:
     out = [label for key, label in SCHOOL_ALERTS.items() if answered_yes(answers, key)]
     total = overall_rate(answers, scales)
-    if total is not None and total > 1:
-        out.append(f"总报考率 {total:.0%} 超过100%")
-    elif total is not None and total < LOW_RATES["报考率"]:
-        out.append(f"总报考率 {total:.0%} 偏低")
+    if total is not None and (total > 1 or total < LOW_RATES["registration"]):
+        out.append(zh.flag_total(total, high=total > 1))
     return out + rate_flags(answers, cert_names, scales)
 
 

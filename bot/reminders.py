@@ -132,7 +132,7 @@ async def pending(d: Deps, now: datetime) -> list[Reminder]:
     report_slot = current_slot("report", dues["report"], d, now)
     if report_slot is not None:
         when = _when(dues["report"], now, d)
-        due = f"{dues['report'].month}月{dues['report'].day}日"
+        due = zh.month_day(dues["report"].month, dues["report"].day)
         for who in coordinators:
             key = f"{report_slot.name}:{who.user_id}"
             if key in claimed or who.institution_id is None:
@@ -176,7 +176,7 @@ async def pending(d: Deps, now: datetime) -> list[Reminder]:
     quest_slot = current_slot("questionnaire", dues["questionnaire"], d, now)
     if quest_slot is not None:
         when = _when(dues["questionnaire"], now, d)
-        due = f"{dues['questionnaire'].month}月{dues['questionnaire'].day}日"
+        due = zh.month_day(dues["questionnaire"].month, dues["questionnaire"].day)
         for who in coordinators:
             key = f"{quest_slot.name}:{who.user_id}"
             if key in claimed or who.role != "coordinator" or who.institution_id is None:
@@ -212,7 +212,7 @@ async def _digest(d: Deps, now: datetime, claimed: set[str], due: date) -> list[
     }
     counts = {s: sum(1 for u in schools if u.status == s) for s in ("not_started", "in_progress", "returned")}
     text = zh.digest(
-        f"{local.month}月{local.day}日",
+        zh.month_day(local.month, local.day),
         by_kind,
         counts,
         (sum(1 for u in orgs if u.status in done), len(orgs)),

@@ -10,6 +10,7 @@ from typing import Any, cast
 
 from openpyxl import Workbook, load_workbook
 
+from messages import zh
 from storage import Database, audit
 from storage import roster as store
 from storage.models import ORG_KIND, SCHOOL_KINDS, Kind
@@ -81,11 +82,11 @@ def parse_workbook(path: Path, known: dict[str, Kind] | None = None) -> ParsedRo
     try:
         wb = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
-        out.errors.append(f"无法读取工作簿：{exc.__class__.__name__}")
+        out.errors.append(zh.ROSTER_ERRORS["unreadable"].format(kind=exc.__class__.__name__))
         return out
     for name in (SHEET_INST, SHEET_CERT, SHEET_PILOT):
         if name not in wb.sheetnames:
-            out.errors.append(f"缺少工作表“{name}”")
+            out.errors.append(zh.ROSTER_ERRORS["no_sheet"].format(sheet=name))
     if out.errors:
         return out
 
@@ -96,25 +97,25 @@ def parse_workbook(path: Path, known: dict[str, Kind] | None = None) -> ParsedRo
         if not any(_cell(v) for v in row[:4]):
             continue
         seq_v, kind_v, name_v, city_v = (list(row) + [None] * 4)[:4]
-        where = f"{SHEET_INST} 第{i}行"
+        where = zh.roster_where(SHEET_INST, i)
         name, kind, city = _cell(name_v), _cell(kind_v), _cell(city_v)
         seq = _whole(seq_v) if _cell(seq_v) else None
         if not name:
-            out.errors.append(f"{where}：名称为空")
+            out.errors.append(zh.ROSTER_ERRORS["no_name"].format(where=where))
             continue
         if name in names:
-            out.errors.append(f"{where}：名称“{name}”重复")
+            out.errors.append(zh.ROSTER_ERRORS["dup_name"].format(where=where, name=name))
         if kind not in KINDS:
-            out.errors.append(f"{where}：类型“{kind}”无效，应为 {'/'.join(KINDS)}")
+            out.errors.append(zh.ROSTER_ERRORS["bad_kind"].format(where=where, kind=kind, kinds="/".join(KINDS)))
             continue
         if _cell(seq_v) and seq is None:
-            out.errors.append(f"{where}：序号“{_cell(seq_v)}”不是正整数")
+            out.errors.append(zh.ROSTER_ERRORS["bad_seq"].format(where=where, seq=_cell(seq_v)))
         elif kind != ORG_KIND and seq is None:
-            out.errors.append(f"{where}：院校须有附件3中的序号")
+            out.errors.append(zh.ROSTER_ERRORS["need_seq"].format(where=where))
         elif seq is not None and seq in seqs:
-            out.errors.append(f"{where}：序号 {seq} 重复")
+            out.errors.append(zh.ROSTER_ERRORS["dup_seq"].format(where=where, seq=seq))
         if city and city.removesuffix("市") not in ANHUI_CITIES:
-            out.errors.append(f"{where}：所在市“{city}”不是安徽省的地级市")
+            out.errors.append(zh.ROSTER_ERRORS["bad_city"].format(where=where, city=city))
         names.add(name)
         if seq is not None:
             seqs.add(seq)
@@ -126,21 +127,21 @@ def parse_workbook(path: Path, known: dict[str, Kind] | None = None) -> ParsedRo
         if not any(_cell(v) for v in row[:3]):
             continue
         cert_v, org_v, lead_v = (list(row) + [None] * 3)[:3]
-        where = f"{SHEET_CERT} 第{i}行"
+        where = zh.roster_where(SHEET_CERT, i)
         cert, org, lead = _cell(cert_v), _cell(org_v), _cell(lead_v)
         if not cert:
-            out.errors.append(f"{where}：证书名称为空")
+            out.errors.append(zh.ROSTER_ERRORS["no_cert"].format(where=where))
             continue
         if cert in certs:
-            out.errors.append(f"{where}：证书“{cert}”重复")
+            out.errors.append(zh.ROSTER_ERRORS["dup_cert"].format(where=where, cert=cert))
         if org and org not in kinds:
             # An organization named only here is added as one, so the office need not list it twice.
             kinds[org] = ORG_KIND
             out.institutions.append(RosterRow(None, ORG_KIND, org, None))
         elif org and kinds[org] != ORG_KIND:
-            out.errors.append(f"{where}：“{org}”在院校表中不是培训评价组织")
+            out.errors.append(zh.ROSTER_ERRORS["not_org"].format(where=where, org=org))
         if lead and kinds.get(lead) not in SCHOOL_KINDS:
-            out.errors.append(f"{where}：牵头院校“{lead}”不在院校表中")
+            out.errors.append(zh.ROSTER_ERRORS["no_lead"].format(where=where, lead=lead))
         certs.add(cert)
         out.certificates.append(CertificateRow(cert, org or None, lead or None))
 
@@ -149,16 +150,16 @@ def parse_workbook(path: Path, known: dict[str, Kind] | None = None) -> ParsedRo
         if not any(_cell(v) for v in row[:3]):
             continue
         inst_v, cert_v, scale_v = (list(row) + [None] * 3)[:3]
-        where = f"{SHEET_PILOT} 第{i}行"
+        where = zh.roster_where(SHEET_PILOT, i)
         inst, cert, scale = _cell(inst_v), _cell(cert_v), _whole(scale_v)
         if kinds.get(inst) not in SCHOOL_KINDS:
-            out.errors.append(f"{where}：院校“{inst}”不在院校表中")
+            out.errors.append(zh.ROSTER_ERRORS["no_inst"].format(where=where, inst=inst))
         if cert not in certs:
-            out.errors.append(f"{where}：证书“{cert}”不在证书表中")
+            out.errors.append(zh.ROSTER_ERRORS["unknown_cert"].format(where=where, cert=cert))
         if scale is None:
-            out.errors.append(f"{where}：试点规模“{_cell(scale_v)}”应为非负整数")
+            out.errors.append(zh.ROSTER_ERRORS["bad_scale"].format(where=where, scale=_cell(scale_v)))
         if (inst, cert) in pairs:
-            out.errors.append(f"{where}：“{inst}”的“{cert}”重复")
+            out.errors.append(zh.ROSTER_ERRORS["dup_pilot"].format(where=where, inst=inst, cert=cert))
         pairs.add((inst, cert))
         out.pilots.append(PilotRow(inst, cert, scale or 0))
     wb.close()

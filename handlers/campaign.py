@@ -211,7 +211,7 @@ async def set_questionnaire(update: Update, context: ContextTypes.DEFAULT_TYPE) 
         links = {k: u for k, (u, _img) in (await campaign.links(d.db.read)).items()}
         people_ = await broadcast.recipients(d, "schools", "")
         due = (await due_dates(d))["questionnaire"]
-        text = zh.quest_notice(links, f"{due.month}月{due.day}日")
+        text = zh.quest_notice(links, zh.month_day(due.month, due.day))
         async with d.db.transaction() as conn:
             bid = await campaign.create_broadcast(
                 conn, text=text, audience="schools", arg="", by=who.user_id, at=d.now_iso(), recipients=people_

@@ -94,7 +94,9 @@ async def receive_evidence(update: Update, context: ContextTypes.DEFAULT_TYPE) -
             [Button(zh.BTN_BACK_TO_ITEM, callback_data=walk_data(report.id, item.key, "go"))],
         ]
     )
-    text = zh.evidence_saved(where(item), stored.name, stored.filetype.label, stored.size, stored.count_for_item)
+    text = zh.evidence_saved(
+        where(item), stored.name, zh.FILE_KINDS[stored.filetype.kind], stored.size, stored.count_for_item
+    )
     await show(update, text, markup)
 
 

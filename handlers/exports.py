@@ -42,9 +42,9 @@ async def deliver(
     progress = await with_retry(lambda: bot.send_message(chat_id, zh.EXPORT_STARTED))
     folder = d.settings.exports_dir / stamp(d.clock.now()) / f"{chat_id}"
     try:
-        name = "自查汇总" if report_id is None else "自查报告"
+        name = zh.EXPORT_NAME_ALL if report_id is None else zh.EXPORT_NAME_ONE
         if city is not None:
-            name = f"{city}市中职自查汇总"
+            name = zh.export_name_city(city)
         result = await export(
             d.db,
             d.outlines,

@@ -30,7 +30,7 @@ async def _office(update: Update, d: Deps) -> Person | None:
 
 
 def _progress_buttons() -> InlineKeyboardMarkup:
-    lists = [Button(zh.PROGRESS_STATUS[s] + "名单", callback_data=f"p:list:{s}") for s in STATUSES]
+    lists = [Button(zh.PROGRESS_STATUS[s] + zh.LIST_SUFFIX, callback_data=f"p:list:{s}") for s in STATUSES]
     return InlineKeyboardMarkup(
         [
             lists[:3],
@@ -48,8 +48,8 @@ async def show_progress(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     rows = [u for u in await units(d.db) if u.institution.kind != "培训评价组织"]
     by_kind = tally(rows, "kind")
     groups = [(k, dict(by_kind.get(k, {}))) for k in ("本科", "高职", "中职")]
-    groups.append(("合计", {s: sum(g[1].get(s, 0) for g in groups) for s in STATUSES}))
-    await show(update, zh.progress_table(f"试点院校填报进度（{len(rows)} 所）", groups), _progress_buttons())
+    groups.append((zh.TOTAL_LABEL, {s: sum(g[1].get(s, 0) for g in groups) for s in STATUSES}))
+    await show(update, zh.progress_table(zh.progress_schools_title(len(rows)), groups), _progress_buttons())
 
 
 async def press_progress_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -63,7 +63,7 @@ async def press_progress_button(update: Update, context: ContextTypes.DEFAULT_TY
     all_units = await units(d.db)
     schools = [u for u in all_units if u.institution.kind != "培训评价组织"]
     orgs = [u for u in all_units if u.institution.kind == "培训评价组织"]
-    back = InlineKeyboardMarkup([[Button("◀ 进度", callback_data="p:kind:")]])
+    back = InlineKeyboardMarkup([[Button(zh.BTN_BACK_TO_PROGRESS, callback_data="p:kind:")]])
     if action == "list" and arg in STATUSES:
         names = [f"{u.institution.seq or ''} {u.institution.name}".strip() for u in schools if u.status == arg]
         names += [f"{u.institution.name} · {u.certificate}" for u in orgs if u.status == arg]
@@ -71,15 +71,15 @@ async def press_progress_button(update: Update, context: ContextTypes.DEFAULT_TY
     elif action == "city":
         by_city = tally(schools, "city")
         groups = sorted(((c, dict(v)) for c, v in by_city.items()), key=lambda g: g[0])
-        await show(update, zh.progress_table("按地市", groups), back)
+        await show(update, zh.progress_table(zh.PROGRESS_BY_CITY, groups), back)
     elif action == "orgs":
         groups = [("证书", {s: sum(1 for u in orgs if u.status == s) for s in STATUSES})]
-        await show(update, zh.progress_table(f"培训评价组织（{len(orgs)} 个证书报告）", groups), back)
+        await show(update, zh.progress_table(zh.progress_orgs_title(len(orgs)), groups), back)
     elif action == "kind":
         by_kind = tally(schools, "kind")
         groups = [(k, dict(by_kind.get(k, {}))) for k in ("本科", "高职", "中职")]
-        groups.append(("合计", {s: sum(g[1].get(s, 0) for g in groups) for s in STATUSES}))
-        await show(update, zh.progress_table(f"试点院校填报进度（{len(schools)} 所）", groups), _progress_buttons())
+        groups.append((zh.TOTAL_LABEL, {s: sum(g[1].get(s, 0) for g in groups) for s in STATUSES}))
+        await show(update, zh.progress_table(zh.progress_schools_title(len(schools)), groups), _progress_buttons())
     else:
         await refuse(update, zh.STALE_BUTTON)
 

@@ -57,13 +57,13 @@ def table_text(ctx: Ctx, item: Item) -> str:
     for n, row in enumerate(rows):
         got = filled.get(row.key)
         nums = "、".join(f"{f.label} {got[f.id] if got else '—'}" for f in answer.fields)
-        scale = f"（规模 {row.scale}）" if answer.shows_scale and row.scale is not None else ""
+        scale = zh.scale_note(row.scale) if answer.shows_scale and row.scale is not None else ""
         rate = "；".join(f"{line.label} {zh.percent(line.per_row[n][1])}" for line in lines)
         label = f"{escape(row.label)}{scale}：" if row.label else ""
         out.append(f"• {label}{nums}" + (f" → {rate}" if rate and len(rows) > 0 else ""))
     if len(rows) > 1:
         for line in lines:
-            out.append(f"<b>合计{line.label}：{zh.percent(line.total)}</b>")
+            out.append(zh.total_rate(line.label, zh.percent(line.total)))
     return "\n".join(out) if out else zh.NO_ROWS_HINT
 
 
@@ -107,10 +107,10 @@ def _head(view: View, item: Item) -> list[str]:
         if item.point.hint:
             lines.append(f"💡 {escape(item.point.hint)}")
     else:
-        lines.append(f"请填写本部分的<b>{escape(label)}</b>。")
+        lines.append(zh.narrative_prompt(label))
     comment = ctx.comments.get(item.key) or ctx.comments.get("*")
     if comment:
-        lines.append(f"{zh.REOPENED_MARK} 退回意见：{escape(comment)}")
+        lines.append(zh.comment_line(comment))
     return lines
 
 
@@ -184,7 +184,7 @@ def render(view: View, *, long_limit: int) -> tuple[str, InlineKeyboardMarkup]:
             if (ctx.value(item) or {}).get("rows"):
                 lines.append(table_text(ctx, item))
             row = rows[min(view.row, len(rows) - 1)]
-            kind = "证书" if answer.rows == "certificates" else "级别"
+            kind = zh.CERT_COLUMN if answer.rows == "certificates" else zh.LEVEL_WORD
             scale = row.scale if answer.shows_scale else None
             lines.append(zh.ask_row(row.label, scale, view.row + 1, len(rows), [f.label for f in answer.fields], kind))
         else:
@@ -257,7 +257,7 @@ def render_menu(ctx: Ctx, *, several: bool) -> tuple[str, InlineKeyboardMarkup]:
 
 def item_label(ctx: Ctx, key: str) -> str:
     if key == "*":
-        return "整份报告"
+        return zh.WHOLE_REPORT
     item = ctx.laid.by_key.get(key)
     if item is None:
         return key

@@ -804,3 +804,112 @@ def quotas_short(rows: list[tuple[str, str]]) -> str:
     if not rows:
         return "✅ 已填报的院校均达到问卷要求（未填报的院校见 /progress）。"
     return f"<b>问卷未达标</b>（{len(rows)} 所）\n" + "\n".join(f"• {escape(n)}：{g}" for n, g in rows)[:3900]
+
+
+# --- 名册导入、标记、提纲打印、零散片段 ---------------------------------------------------------------------------
+def month_day(month: int, day: int) -> str:
+    return f"{month}月{day}日"
+
+
+def roster_where(sheet: str, row: int) -> str:
+    return f"{sheet} 第{row}行"
+
+
+ROSTER_ERRORS = {
+    "unreadable": "无法读取工作簿：{kind}",
+    "no_sheet": "缺少工作表“{sheet}”",
+    "no_name": "{where}：名称为空",
+    "dup_name": "{where}：名称“{name}”重复",
+    "bad_kind": "{where}：类型“{kind}”无效，应为 {kinds}",
+    "bad_seq": "{where}：序号“{seq}”不是正整数",
+    "need_seq": "{where}：院校须有附件3中的序号",
+    "dup_seq": "{where}：序号 {seq} 重复",
+    "bad_city": "{where}：所在市“{city}”不是安徽省的地级市",
+    "no_cert": "{where}：证书名称为空",
+    "dup_cert": "{where}：证书“{cert}”重复",
+    "not_org": "{where}：“{org}”在院校表中不是培训评价组织",
+    "no_lead": "{where}：牵头院校“{lead}”不在院校表中",
+    "no_inst": "{where}：院校“{inst}”不在院校表中",
+    "unknown_cert": "{where}：证书“{cert}”不在证书表中",
+    "bad_scale": "{where}：试点规模“{scale}”应为非负整数",
+    "dup_pilot": "{where}：“{inst}”的“{cert}”重复",
+}
+
+RATE_NAMES = {"registration": "报考率", "assessment": "考核率", "pass": "合格率"}
+SCHOOL_ALERTS = {"p24": "★24 收取学生考核费用", "p25": "25 组织考核违反考核纪律", "p26": "26 学生违反考核纪律"}
+ORG_ALERTS = {"p21": "★21 收取学生考核费用", "p22": "22 强制院校购买软硬件或教材", "p23": "23 其他不当行为"}
+CROSS_LABELS = {"registered": "报名人数", "assessed": "考核人数", "passed": "合格人数", "fee_paid": "已支付人数"}
+
+
+def flag_rate(what: str, rate: float, high: bool) -> str:
+    return f"{what} {rate:.0%} " + ("超过100%" if high else "偏低")
+
+
+def flag_total(rate: float, high: bool) -> str:
+    return flag_rate("总报考率", rate, high)
+
+
+FILE_KINDS = {"pdf": "PDF", "jpeg": "图片", "png": "图片", "docx": "Word", "doc": "Word", "xlsx": "Excel",
+              "xls": "Excel", "pptx": "PPT", "ppt": "PPT", "zip": "ZIP"}  # fmt: skip
+
+OUTLINE_ROWS = {"certificates": "按证书", "levels": "按级别（初级/中级/高级）", "once": ""}
+OUTLINE_YESNO = {"practice": "是/否（选否须说明）", "violation": "是/否（选是须说明情况）"}
+OUTLINE_CHOICE, OUTLINE_TEXT, OUTLINE_FILL, OUTLINE_CALC = "单选：", "文字", "填写：", "；计算："
+OUTLINE_NARRATIVES = "       叙述："
+OUTLINE_CORE_NOTE = "★ 代表核心监测点"
+
+
+def outline_number(lo: int, hi: int, unit: str) -> str:
+    return f"整数 {lo}–{hi}{unit}"
+
+
+def outline_heading(source: str, title: str, year: int) -> str:
+    return f"{source} {title}（{year} 年度）"
+
+
+def scale_note(scale: int) -> str:
+    return f"（规模 {scale}）"
+
+
+def total_rate(label: str, rate: str) -> str:
+    return f"<b>合计{label}：{rate}</b>"
+
+
+def narrative_prompt(label: str) -> str:
+    return f"请填写本部分的<b>{escape(label)}</b>。"
+
+
+def comment_line(comment: str) -> str:
+    return f"{REOPENED_MARK} 退回意见：{escape(comment)}"
+
+
+WHOLE_REPORT = "整份报告"
+LEVEL_WORD = "级别"
+BTN_BACK_TO_PROGRESS = "◀ 进度"
+LIST_SUFFIX = "名单"
+
+
+def progress_schools_title(n: int) -> str:
+    return f"试点院校填报进度（{n} 所）"
+
+
+PROGRESS_BY_CITY = "按地市"
+
+
+def progress_orgs_title(n: int) -> str:
+    return f"培训评价组织（{n} 个证书报告）"
+
+
+def city_label(city: str | None, name: str) -> str:
+    return f"{city}市 {name}".strip()
+
+
+EXPORT_NAME_ALL, EXPORT_NAME_ONE = "自查汇总", "自查报告"
+
+
+def export_name_city(city: str) -> str:
+    return f"{city}市中职自查汇总"
+
+
+def docx_name(unit_folder: str) -> str:
+    return f"{unit_folder}_自查报告.docx"

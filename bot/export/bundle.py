@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from bot.evidence import blob_path
 from bot.export.data import Province, ReportData
+from messages import zh
 
 if TYPE_CHECKING:
     from bot.export.workbook import EvidenceRow
@@ -49,7 +50,7 @@ def build(p: Province, rows: list[EvidenceRow], evidence_root: Path, path: Path,
         for row in rows:
             evidence = by_id[row.evidence_id]
             zf.write(blob_path(evidence_root, evidence.sha256), row.path)
-            writer.writerow([row.path, evidence.sha256, evidence.size, workbook_name, "佐证材料", row.row])
+            writer.writerow([row.path, evidence.sha256, evidence.size, workbook_name, zh.SHEET_EVIDENCE, row.row])
         # Excel opens a UTF-8 CSV correctly only with a byte-order mark.
         zf.writestr(MANIFEST, "\ufeff" + manifest.getvalue())
     return len(rows)

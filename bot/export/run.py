@@ -10,6 +10,7 @@ from pathlib import Path
 from bot.export import bundle, document, workbook
 from bot.export.data import load
 from bot.outlines.loader import Outlines
+from messages import zh
 from storage import Database
 
 
@@ -51,7 +52,7 @@ async def export(
             for unit in province.units:
                 if unit.report is None:
                     continue
-                path = docx_dir / f"{bundle.unit_folder(unit)}_自查报告.docx"
+                path = docx_dir / zh.docx_name(bundle.unit_folder(unit))
                 document.build(unit, path, year=year)
                 result.documents.append(path)
         return result

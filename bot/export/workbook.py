@@ -184,7 +184,9 @@ def build(p: Province, path: Path, *, year: int) -> tuple[int, list[EvidenceRow]
             item = unit.laid.by_key.get(e.item)
             if item is None:
                 continue
-            where = f"监测点 {item.point.no}" if item.point else (item.narrative.label if item.narrative else e.item)
+            where = (
+                zh.point_label(item.point.no) if item.point else (item.narrative.label if item.narrative else e.item)
+            )
             arc = arc_path(unit, item.section.no, item.section.title, where, e.name, e.id)
             for col, value in enumerate(
                 (e.name, unit.label, f"{item.section.no}. {item.section.title}", where, e.size, e.sha256, arc), 1

@@ -8,23 +8,24 @@ from typing import Any
 from bot.config import Settings
 from bot.outlines.loader import OutlineId, load_outline
 from bot.outlines.models import Answer, Numbers
-
-_ROWS = {"certificates": "按证书", "levels": "按级别（初级/中级/高级）", "once": ""}
+from messages import zh
 
 
 def describe(answer: Answer, labels: dict[str, str]) -> str:
     if answer.type == "yesno":
-        return "是/否" + ("（选否须说明）" if answer.flavour == "practice" else "（选是须说明情况）")
+        return zh.OUTLINE_YESNO[answer.flavour]
     if answer.type == "choice":
-        return "单选：" + " / ".join(answer.options)
+        return zh.OUTLINE_CHOICE + " / ".join(answer.options)
     if answer.type == "number":
-        return f"整数 {answer.min}–{answer.max}{answer.unit}"
+        return zh.outline_number(answer.min, answer.max, answer.unit)
     if answer.type in ("text", "longtext"):
-        return "文字"
+        return zh.OUTLINE_TEXT
     assert isinstance(answer, Numbers)
-    text = _ROWS[answer.rows] + "填写：" + "、".join(f.label for f in answer.fields)
+    text = zh.OUTLINE_ROWS[answer.rows] + zh.OUTLINE_FILL + "、".join(f.label for f in answer.fields)
     if answer.rates:
-        text += "；计算：" + "、".join(f"{r.label}={labels[r.numerator]}/{labels[r.denominator]}" for r in answer.rates)
+        text += zh.OUTLINE_CALC + "、".join(
+            f"{r.label}={labels[r.numerator]}/{labels[r.denominator]}" for r in answer.rates
+        )
     return text
 
 
@@ -57,18 +58,18 @@ def show_outline(which: OutlineId, settings: Settings, *, as_json: bool = False)
             ],
         }
         return json.dumps(data, ensure_ascii=False, indent=2)
-    labels = {"scale": "试点规模"}
+    labels = {"scale": zh.SCALE_LABEL}
     for p in (p for s in outline.sections for p in s.points):
         if isinstance(p.answer, Numbers):
             labels.update({f.id: f.label for f in p.answer.fields})
-    lines = [f"{outline.source} {outline.title}（{settings.campaign_year} 年度）", ""]
+    lines = [zh.outline_heading(outline.source, outline.title, settings.campaign_year), ""]
     for s in outline.sections:
         lines.append(f"{s.no}. {s.title}")
         for p in s.points:
             lines.append(f"   {'★' if p.core else ' '}{p.no}. {p.text}")
             lines.append(f"       [{describe(p.answer, labels)}]")
         narratives = s.narratives if s.narratives is not None else outline.narratives
-        lines.append("       叙述：" + "、".join(n.label for n in narratives))
+        lines.append(zh.OUTLINE_NARRATIVES + "、".join(n.label for n in narratives))
     lines.append("")
-    lines.append("★ 代表核心监测点")
+    lines.append(zh.OUTLINE_CORE_NOTE)
     return "\n".join(lines)
