@@ -6,15 +6,12 @@ from __future__ import annotations
 import random
 from pathlib import Path
 
-from bot.evidence import write_blob
 from bot.outlines import Outlines
-from bot.reporting import load_ctx
 from bot.roster import load_seed
 from storage import Database, reports, versions
-from storage import evidence as evidence_store
 from storage import roster as store
 from storage.roster import CertificateRow, PilotRow, RosterRow
-from tests.helpers import sample_answer
+from tests.helpers import fill_report
 
 
 async def build_province(db: Database, outlines: Outlines, evidence_root: Path, *, organizations: int = 50) -> int:
@@ -49,31 +46,8 @@ async def build_province(db: Database, outlines: Outlines, evidence_root: Path, 
             )
     files = 0
     for rid in report_ids:
-        report = await reports.get(db.read, rid)
-        assert report is not None
-        ctx = await load_ctx(db.read, report, outlines)
+        files += await fill_report(db, outlines, evidence_root, rid)
         async with db.transaction() as conn:
-            for item in ctx.laid.items:
-                await reports.put_answer(
-                    conn, report_id=rid, item=item.key, value=sample_answer(ctx, item), user_id=0, at="t"
-                )
-                if item.point is not None and item.point.evidence:
-                    data = b"%PDF-1.4 " + f"{rid}:{item.key}".encode() * 200
-                    digest = write_blob(evidence_root, data)
-                    await evidence_store.add(
-                        conn,
-                        report_id=rid,
-                        item=item.key,
-                        name=f"{item.key}.pdf",
-                        kind="pdf",
-                        mime="application/pdf",
-                        size=len(data),
-                        sha256=digest,
-                        uploaded_by=0,
-                        at="t",
-                        tg_file_id=None,
-                    )
-                    files += 1
             await versions.set_status(
                 conn, rid, status="submitted", at="2020-12-14T08:00:00+00:00", expect=("draft",), bump=True
             )

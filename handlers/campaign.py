@@ -7,12 +7,13 @@ import json
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes, filters
 
-from bot import access, broadcast
+from bot import broadcast
 from bot.answers import Invalid, parse_text, parse_whole_numbers
 from bot.deps import Deps, deps
 from bot.questionnaire import check
 from bot.reminders import due_dates, parse_due
 from bot.roster import ANHUI_CITIES
+from handlers.guards import office_only
 from handlers.render import menu_data
 from handlers.screen import refuse, show
 from messages import zh
@@ -22,20 +23,11 @@ from storage.models import Person
 Button = InlineKeyboardButton
 
 
-async def _office(update: Update, d: Deps) -> Person | None:
-    assert update.effective_user is not None
-    who = await access.person(d.db, update.effective_user.id, admin_ids=d.settings.admin_ids)
-    if not access.is_office(who):
-        await refuse(update, zh.NOT_ALLOWED)
-        return None
-    return who
-
-
 # --- deadlines -------------------------------------------------------------------------------------------
 async def set_deadline(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/deadline [report|questionnaire DATE]: shows or sets a deadline (a stored row reminders follow)."""
     d = deps(context)
-    who = await _office(update, d)
+    who = await office_only(update, d)
     if who is None:
         return
     args = list(context.args or [])
@@ -67,7 +59,7 @@ async def set_deadline(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
 async def start_broadcast(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/broadcast: asks for the text; the audience and a preview come next."""
     d = deps(context)
-    who = await _office(update, d)
+    who = await office_only(update, d)
     if who is None:
         return
     async with d.db.transaction() as conn:
@@ -111,7 +103,7 @@ async def take_broadcast_text(update: Update, d: Deps, who: Person, text: str) -
 async def press_broadcast_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Audience choice, preview with the number of recipients, confirmation; sending runs in the background."""
     d = deps(context)
-    who = await _office(update, d)
+    who = await office_only(update, d)
     if who is None:
         return
     query = update.callback_query
@@ -203,7 +195,7 @@ async def press_broadcast_button(update: Update, context: ContextTypes.DEFAULT_T
 async def set_questionnaire(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/questionnaire teacher|student URL, or /questionnaire send: the links, and telling every school."""
     d = deps(context)
-    who = await _office(update, d)
+    who = await office_only(update, d)
     if who is None:
         return
     args = list(context.args or [])
@@ -236,7 +228,7 @@ async def set_questionnaire(update: Update, context: ContextTypes.DEFAULT_TYPE) 
 async def list_quota_gaps(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/quotas: institutions that reported numbers and still fall short, with what they lack."""
     d = deps(context)
-    if await _office(update, d) is None:
+    if await office_only(update, d) is None:
         return
     counts = await campaign.counts(d.db.read)
     rows = []

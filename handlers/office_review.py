@@ -8,12 +8,12 @@ import re
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes, filters
 
-from bot import access
 from bot.deps import Deps, deps
 from bot.lifecycle import accept, diff, return_for_revision, review
 from bot.reporting import Ctx, Refused, load_ctx
 from handlers import notify
 from handlers.campaign import take_broadcast_text
+from handlers.guards import office_only
 from handlers.render import answer_text, item_label, walk_data
 from handlers.screen import refuse, show
 from messages import zh
@@ -57,19 +57,10 @@ async def render_card(d: Deps, ctx: Ctx) -> tuple[str, InlineKeyboardMarkup]:
     return text, InlineKeyboardMarkup(rows)
 
 
-async def _office(update: Update, d: Deps) -> Person | None:
-    assert update.effective_user is not None
-    who = await access.person(d.db, update.effective_user.id, admin_ids=d.settings.admin_ids)
-    if not access.is_office(who):
-        await refuse(update, zh.NOT_ALLOWED)
-        return None
-    return who
-
-
 async def open_review(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/review [institution]: a report's card, or the list of reports waiting for review."""
     d = deps(context)
-    if await _office(update, d) is None:
+    if await office_only(update, d) is None:
         return
     ref = " ".join(context.args or [])
     if ref:
@@ -163,7 +154,7 @@ async def take_office_text(update: Update, context: ContextTypes.DEFAULT_TYPE, w
 async def press_office_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """The review card's buttons: start a return, confirm it, accept, compare the last two versions."""
     d = deps(context)
-    who = await _office(update, d)
+    who = await office_only(update, d)
     query = update.callback_query
     assert query is not None
     parts = (query.data or "").split(":")

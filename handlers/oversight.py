@@ -11,6 +11,7 @@ from bot import access
 from bot.deps import Deps, deps
 from bot.oversight import GRADES, draw_sample, grade
 from bot.progress import STATUSES, tally, units
+from handlers.guards import office_only
 from handlers.screen import refuse, show
 from messages import zh
 from storage import AlreadyApplied, audit, cursors, oversight, people, reports, roster
@@ -18,15 +19,6 @@ from storage import evidence as evidence_store
 from storage.models import Person
 
 Button = InlineKeyboardButton
-
-
-async def _office(update: Update, d: Deps) -> Person | None:
-    assert update.effective_user is not None
-    who = await access.person(d.db, update.effective_user.id, admin_ids=d.settings.admin_ids)
-    if not access.is_office(who):
-        await refuse(update, zh.NOT_ALLOWED)
-        return None
-    return who
 
 
 def _progress_buttons() -> InlineKeyboardMarkup:
@@ -43,7 +35,7 @@ def _progress_buttons() -> InlineKeyboardMarkup:
 async def show_progress(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/progress: institutions by kind and status, with buttons for lists, cities and organizations."""
     d = deps(context)
-    if await _office(update, d) is None:
+    if await office_only(update, d) is None:
         return
     rows = [u for u in await units(d.db) if u.institution.kind != "培训评价组织"]
     by_kind = tally(rows, "kind")
@@ -55,7 +47,7 @@ async def show_progress(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
 async def press_progress_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Lists names of one status, the table by city, or the organizations' table."""
     d = deps(context)
-    if await _office(update, d) is None:
+    if await office_only(update, d) is None:
         return
     query = update.callback_query
     assert query is not None
@@ -87,7 +79,7 @@ async def press_progress_button(update: Update, context: ContextTypes.DEFAULT_TY
 async def draw_or_show_sample(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/sample [seed]: draws a recorded, reproducible sample; /sample show: the latest one."""
     d = deps(context)
-    who = await _office(update, d)
+    who = await office_only(update, d)
     if who is None:
         return
     arg = " ".join(context.args or []).strip()
@@ -112,7 +104,7 @@ async def draw_or_show_sample(update: Update, context: ContextTypes.DEFAULT_TYPE
 async def assign_expert(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/assign <expert id> <附件3 numbers or names...>: the institutions an expert may read and grade."""
     d = deps(context)
-    who = await _office(update, d)
+    who = await office_only(update, d)
     if who is None:
         return
     args = list(context.args or [])
@@ -145,7 +137,7 @@ async def assign_expert(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
 async def list_experts(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/experts: experts with their Telegram ids and how many institutions each was assigned."""
     d = deps(context)
-    if await _office(update, d) is None:
+    if await office_only(update, d) is None:
         return
     rows = [
         (p.user_id, p.name, len(await oversight.assigned_to(d.db.read, p.user_id)))
@@ -157,7 +149,7 @@ async def list_experts(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
 async def list_grades(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/grades: every expert's grade and comment."""
     d = deps(context)
-    if await _office(update, d) is None:
+    if await office_only(update, d) is None:
         return
     rows = []
     for user_id, inst_id, value, comment, _at in await oversight.grades(d.db.read):

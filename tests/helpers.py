@@ -117,38 +117,10 @@ class Harness:
             )
 
     async def fill(self, report_id: int, *, evidence: bool = True, skip: tuple[str, ...] = ()) -> None:
-        """Answers every item of a report directly in the database (and attaches a PDF to every point
-        that expects evidence), for tests about what happens after the walk."""
-        from bot.evidence import write_blob
-        from bot.reporting import load_ctx
-        from storage import evidence as evidence_store
-        from storage import reports as report_store
-
-        report = await report_store.get(self.deps.db.read, report_id)
-        assert report is not None
-        ctx = await load_ctx(self.deps.db.read, report, self.deps.outlines)
-        async with self.deps.db.transaction() as conn:
-            for item in ctx.laid.items:
-                if item.key in skip:
-                    continue
-                value = sample_answer(ctx, item)
-                await report_store.put_answer(conn, report_id=report_id, item=item.key, value=value, user_id=0, at="t")
-                if evidence and item.point is not None and item.point.evidence:
-                    data = f"%PDF-1.4 evidence for {item.key} of report {report_id}".encode()
-                    digest = write_blob(self.settings.evidence_dir, data)
-                    await evidence_store.add(
-                        conn,
-                        report_id=report_id,
-                        item=item.key,
-                        name=f"{item.key}.pdf",
-                        kind="pdf",
-                        mime="application/pdf",
-                        size=len(data),
-                        sha256=digest,
-                        uploaded_by=0,
-                        at="t",
-                        tg_file_id=None,
-                    )
+        """Answers every item of a report directly in the database, for tests about after the walk."""
+        await fill_report(
+            self.deps.db, self.deps.outlines, self.settings.evidence_dir, report_id, evidence=evidence, skip=skip
+        )
 
     def chat(self, user_id: int) -> Chat:
         return Chat(self.standin, user_id)
@@ -211,3 +183,44 @@ def sample_answer(ctx: Any, item: Any) -> dict[str, Any]:
         rows = {r.key: {f.id: base - i for i, f in enumerate(answer.fields)} for r in ctx.rows(item)}
         return {"rows": rows, "confirmed": True}
     return {"text": "示例"}
+
+
+async def fill_report(
+    db: Any, outlines: Any, evidence_root: Path, report_id: int, *, evidence: bool = True, skip: tuple[str, ...] = ()
+) -> int:
+    """Answers every item of a report with a valid value and attaches a small PDF to every point that
+    expects evidence; returns how many files it attached. Shared by tests and benchmarks."""
+    from bot.evidence import write_blob
+    from bot.reporting import load_ctx
+    from storage import evidence as evidence_store
+    from storage import reports as report_store
+
+    report = await report_store.get(db.read, report_id)
+    assert report is not None
+    ctx = await load_ctx(db.read, report, outlines)
+    files = 0
+    async with db.transaction() as conn:
+        for item in ctx.laid.items:
+            if item.key in skip:
+                continue
+            await report_store.put_answer(
+                conn, report_id=report_id, item=item.key, value=sample_answer(ctx, item), user_id=0, at="t"
+            )
+            if evidence and item.point is not None and item.point.evidence:
+                data = f"%PDF-1.4 evidence for {item.key} of report {report_id}".encode()
+                digest = write_blob(evidence_root, data)
+                await evidence_store.add(
+                    conn,
+                    report_id=report_id,
+                    item=item.key,
+                    name=f"{item.key}.pdf",
+                    kind="pdf",
+                    mime="application/pdf",
+                    size=len(data),
+                    sha256=digest,
+                    uploaded_by=0,
+                    at="t",
+                    tg_file_id=None,
+                )
+                files += 1
+    return files
