@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
@@ -10,6 +11,8 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, Cont
 from bot import broadcast
 from bot.answers import Invalid, parse_text, parse_whole_numbers
 from bot.deps import Deps, deps
+from bot.evidence import EvidenceRefused, blob_path, download, write_blob
+from bot.filetypes import detect
 from bot.questionnaire import check
 from bot.reminders import due_dates, parse_due
 from bot.roster import ANHUI_CITIES
@@ -225,6 +228,55 @@ async def set_questionnaire(update: Update, context: ContextTypes.DEFAULT_TYPE) 
     await show(update, zh.quest_link_set(args[0], args[1]))
 
 
+async def take_questionnaire_qr(update: Update, context: ContextTypes.DEFAULT_TYPE, who: Person) -> None:
+    """A QR image from the office, captioned 教师问卷 or 学生问卷: stored like evidence, shown to coordinators."""
+    d = deps(context)
+    message = update.effective_message
+    assert message is not None
+    kind = zh.QUEST_CAPTIONS.get((message.caption or "").strip().lower())
+    if kind is None:
+        await refuse(update, zh.QUEST_QR_HOW)
+        return
+    file_id = message.photo[-1].file_id if message.photo else message.document.file_id if message.document else ""
+    limit = d.settings.max_upload_mb * 1024 * 1024
+    try:
+        data = await download(context.bot, file_id, limit=limit)
+    except EvidenceRefused as refused:
+        await refuse(update, zh.EVIDENCE_REFUSALS[refused.code].format(**refused.params))
+        return
+    filetype = detect(data[:16], data)
+    if filetype is None or filetype.kind not in ("jpeg", "png"):
+        await refuse(update, zh.QUEST_QR_NOT_IMAGE)
+        return
+    digest = write_blob(d.settings.evidence_dir, data)
+    async with d.db.transaction() as conn:
+        await campaign.set_link(conn, kind, image=digest, at=d.now_iso())
+        await audit.record(
+            conn,
+            at=d.now_iso(),
+            actor=f"tg:{who.user_id}",
+            action="questionnaire.qr",
+            subject=kind,
+            detail={"sha256": digest},
+        )
+    await show(update, zh.quest_qr_set(kind))
+
+
+async def send_questionnaire_qr(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Sends the questionnaires' QR images the office published."""
+    d = deps(context)
+    assert update.effective_chat is not None
+    if update.callback_query is not None:
+        await update.callback_query.answer()
+    images = {k: img for k, (_url, img) in (await campaign.links(d.db.read)).items() if img}
+    if not images:
+        await context.bot.send_message(update.effective_chat.id, zh.QUEST_QR_NONE)
+        return
+    for kind, digest in images.items():
+        data = await asyncio.to_thread(blob_path(d.settings.evidence_dir, digest).read_bytes)
+        await context.bot.send_photo(update.effective_chat.id, data, caption=zh.QUEST_KIND[kind])
+
+
 async def list_quota_gaps(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/quotas: institutions that reported numbers and still fall short, with what they lack."""
     d = deps(context)
@@ -254,7 +306,10 @@ async def show_questionnaire(update: Update, d: Deps, who: Person, report_id: in
         zh.quota_gap(quota.students_short, quota.teachers_short, quota.uncovered),
         quota.met,
     )
-    rows = [[Button(zh.BTN_MENU, callback_data=menu_data("home", report_id))]]
+    rows = [
+        [Button(zh.BTN_QUEST_QR, callback_data=menu_data("questqr", report_id))],
+        [Button(zh.BTN_MENU, callback_data=menu_data("home", report_id))],
+    ]
     if pilots:
         rows.insert(0, [Button(zh.BTN_QUEST_FILL, callback_data=menu_data("questfill", report_id))])
     await show(update, text, InlineKeyboardMarkup(rows))

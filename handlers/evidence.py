@@ -10,6 +10,7 @@ from bot.deps import deps
 from bot.evidence import EvidenceRefused, download, store_upload
 from bot.outlines.loader import Item
 from bot.reporting import load_ctx, may_write
+from handlers.campaign import take_questionnaire_qr
 from handlers.render import menu_data, walk_data
 from handlers.screen import refuse, show
 from messages import zh
@@ -38,6 +39,9 @@ async def receive_evidence(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     who = await access.person(d.db, update.effective_user.id, admin_ids=d.settings.admin_ids)
     if who is None:
         await refuse(update, zh.NOT_BOUND)
+        return
+    if who.role == "office":
+        await take_questionnaire_qr(update, context, who)
         return
     cursor = await cursors.get(d.db.read, who.user_id)
     report = await reports.get(d.db.read, cursor.report_id) if cursor and cursor.report_id else None

@@ -9,7 +9,12 @@ from bot import access
 from bot.deps import Deps, deps
 from bot.reporting import Ctx, Refused, Walk, load_ctx, may_write, reports_for
 from handlers import render
-from handlers.campaign import ask_questionnaire_row, show_questionnaire, take_questionnaire_text
+from handlers.campaign import (
+    ask_questionnaire_row,
+    send_questionnaire_qr,
+    show_questionnaire,
+    take_questionnaire_text,
+)
 from handlers.evidence import show_evidence_overview
 from handlers.exports import download_own_report
 from handlers.office_review import take_office_text
@@ -191,6 +196,8 @@ async def press_menu_button(update: Update, context: ContextTypes.DEFAULT_TYPE) 
         await download_own_report(update, context, ctx.report.id)
     elif action == "quest" and who.role == "coordinator":
         await show_questionnaire(update, d, who, ctx.report.id)
+    elif action == "questqr" and who.role == "coordinator":
+        await send_questionnaire_qr(update, context)
     elif action == "questfill" and who.role == "coordinator":
         await ask_questionnaire_row(update, d, who, ctx.report.id, 0)
     elif action == "help":

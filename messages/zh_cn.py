@@ -769,7 +769,7 @@ def quest_notice(links: dict[str, str], due: str) -> str:
         f"🧾 <b>“1+X”证书制度试点工作问卷调查</b>（{escape(due)} 前完成）\n"
         + "\n".join(lines)
         + "\n要求：参与学生不少于证书平台备案人数的 1% 且不少于 10 人，教师不少于 10 人，覆盖本校全部试点证书。"
-        "\n完成后请在 /menu → 🧾 问卷调查 中填报参与人数。"
+        "\n问卷二维码及参与人数填报：/menu → 🧾 问卷调查。"
     )
 
 
@@ -913,3 +913,15 @@ def export_name_city(city: str) -> str:
 
 def docx_name(unit_folder: str) -> str:
     return f"{unit_folder}_自查报告.docx"
+
+
+QUEST_CAPTIONS = {"教师问卷": "teacher", "教师": "teacher", "teacher": "teacher",
+                  "学生问卷": "student", "学生": "student", "student": "student"}  # fmt: skip
+QUEST_QR_HOW = "发送问卷二维码图片时，请在图片说明中写“教师问卷”或“学生问卷”。"
+QUEST_QR_NOT_IMAGE = "二维码须为 JPG 或 PNG 图片。"
+BTN_QUEST_QR = "📷 查看问卷二维码"
+QUEST_QR_NONE = "省办公室尚未发布问卷二维码，请使用上面的链接。"
+
+
+def quest_qr_set(kind: str) -> str:
+    return f"已设置{QUEST_KIND[kind]}二维码。院校联络人可在 /menu → 🧾 问卷调查 中查看。"

@@ -240,11 +240,14 @@ class StandIn:
         extra = {"caption": caption} if caption else {}
         return self._push({"message": self._message(user_id, None, document=doc, **extra)})
 
-    def send_photo(self, user_id: int, content: bytes, *, claimed_size: int | None = None) -> int:
+    def send_photo(
+        self, user_id: int, content: bytes, *, claimed_size: int | None = None, caption: str | None = None
+    ) -> int:
         file_id, unique = self.add_file(content, size=claimed_size)
         size = claimed_size if claimed_size is not None else len(content)
         photo = [{"file_id": file_id, "file_unique_id": unique, "width": 800, "height": 600, "file_size": size}]
-        return self._push({"message": self._message(user_id, None, photo=photo)})
+        extra = {"caption": caption} if caption else {}
+        return self._push({"message": self._message(user_id, None, photo=photo, **extra)})
 
     # --- waiting -----------------------------------------------------------------------------------
     async def wait_for(self, predicate: Any, timeout: float = 10.0) -> None:

@@ -11,6 +11,7 @@ from bot.deps import deps_of
 from bot.questionnaire import check
 from bot.reminders import parse_due, pending, tick
 from storage import campaign, reports, versions
+from tests import files
 from tests.helpers import Chat, Harness
 
 SCHOOL = "安徽工商职业学院"
@@ -275,4 +276,21 @@ async def test_questionnaire_links_counts_and_quotas(campaign_people: Harness) -
     assert "已达到问卷要求" in done.text
     assert "均达到" in (await office.say("/quotas")).text
     assert (await pending(harness.deps, harness.clock.now())) == []  # nothing due yet at T0
+
+
+async def test_questionnaire_qr_images(campaign_people: Harness) -> None:
+    harness = campaign_people
+    office = harness.chat(1)
+    assert "图片说明" in (await office.photo(files.png())).text
+    assert "JPG 或 PNG" in (await office.upload(files.pdf(), "qr.pdf", "application/pdf", caption="学生问卷")).text
+    n = len(office.seen)
+    harness.standin.send_photo(1, files.png() + b"qr", caption="学生问卷")
+    assert "已设置学生问卷二维码" in (await harness.standin.next_shown(1, n)).text
+    chat = harness.chat(600)
+    screen = await chat.tap(await chat.say("/menu"), "问卷调查")
+    photos = len(harness.standin.calls_to("sendPhoto"))
+    harness.standin.press(600, screen, screen.button("查看问卷二维码"))
+    await harness.standin.wait_for(lambda: len(harness.standin.calls_to("sendPhoto")) > photos)
+    sent = harness.standin.calls_to("sendPhoto")[-1]
+    assert sent.params["caption"] == "学生问卷" and sent.files["photo"][1] == files.png() + b"qr"
     assert deps_of(harness.app).settings.reminder_days == (7, 3, 1)  # type: ignore[arg-type]
