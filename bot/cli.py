@@ -47,6 +47,10 @@ def _parser() -> argparse.ArgumentParser:
     e.add_argument("--docx", type=Path, default=None, help="folder for one Word self-report per report")
     e.add_argument("--city", default=None, help="only this city's 中职 (a city bureau's package)")
 
+    dl = sub.add_parser("deadline", help="show or set a deadline (report or questionnaire)")
+    dl.add_argument("kind", nargs="?", choices=("report", "questionnaire"))
+    dl.add_argument("date", nargs="?", help="2020-12-15, 12-15 or 12月15日")
+
     s = sub.add_parser("sample", help="draw a reproducible spot-check sample")
     s.add_argument("--seed", default=None)
 
@@ -185,6 +189,39 @@ def _export(args: argparse.Namespace, settings: Settings) -> Callable[[Database]
     return work
 
 
+def _deadline(args: argparse.Namespace, settings: Settings) -> Callable[[Database], Awaitable[int]]:
+    async def work(db: Database) -> int:
+        from bot.reminders import parse_due
+        from storage import audit, campaign
+
+        if args.kind and args.date:
+            due = parse_due(args.date, year=settings.campaign_year)
+            if due is None:
+                print(f"error: {args.date!r} is not a date (2020-12-15, 12-15 or 12月15日)", file=sys.stderr)
+                return 2
+            now = Clock().now().isoformat()
+            async with db.transaction() as conn:
+                await campaign.set_deadline(conn, args.kind, due.isoformat(), by="cli", at=now)
+                await audit.record(
+                    conn,
+                    at=now,
+                    actor="cli",
+                    action="deadline.set",
+                    subject=args.kind,
+                    detail={"due_on": due.isoformat()},
+                )
+        elif args.kind or args.date:
+            print("error: give both a kind and a date, or neither", file=sys.stderr)
+            return 2
+        stored = await campaign.deadlines(db.read)
+        report = stored.get("report", settings.deadline.isoformat())
+        print(f"report\t{report}")
+        print(f"questionnaire\t{stored.get('questionnaire', report)}")
+        return 0
+
+    return work
+
+
 def _sample(args: argparse.Namespace) -> Callable[[Database], Awaitable[int]]:
     async def work(db: Database) -> int:
         from bot.oversight import draw_sample
@@ -238,6 +275,8 @@ def main(argv: list[str] | None = None) -> int:
         work = _export(args, settings)
     elif args.command == "sample":
         work = _sample(args)
+    elif args.command == "deadline":
+        work = _deadline(args, settings)
     else:
         work = _backup(args)
     return asyncio.run(_with_db(settings, work))

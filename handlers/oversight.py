@@ -9,7 +9,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, Cont
 
 from bot import access
 from bot.deps import Deps, deps
-from bot.oversight import GRADES, draw_sample, grade
+from bot.oversight import GRADES, draw_sample, findings, grade
 from bot.progress import STATUSES, tally, units
 from handlers.guards import office_only
 from handlers.screen import refuse, show
@@ -159,6 +159,34 @@ async def list_grades(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     await show(update, zh.grades_list(rows))
 
 
+async def list_flags(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/flags: answers that need attention (fees charged, breaches, implausible rates) and certificates
+    whose institutions' numbers disagree with their training organization's."""
+    d = deps(context)
+    if await office_only(update, d) is None:
+        return
+    found = await findings(d.db)
+    names = {
+        u.report.id: u.institution.name + (f" · {u.certificate}" if u.certificate else "")
+        for u in await units(d.db)
+        if u.report is not None
+    }
+    rows = [(names.get(rid, str(rid)), flags) for rid, flags in found.by_report.items() if flags]
+    certs = {c.id: c.name for c in await roster.certificates(d.db.read)}
+    mismatches = [
+        zh.mismatch(
+            certs.get(c.certificate_id, str(c.certificate_id)),
+            c.label,
+            c.schools_total,
+            c.schools_reporting,
+            c.org_value,
+        )
+        for c in found.cross
+        if not c.matches
+    ]
+    await show(update, zh.flags_text(rows, mismatches))
+
+
 # --- the expert ------------------------------------------------------------------------------------------
 async def show_expert_menu(update: Update, d: Deps, who: Person) -> None:
     rows, buttons = [], []
@@ -288,6 +316,7 @@ HANDLERS: list[BaseHandler] = [  # type: ignore[type-arg]
     CommandHandler("assign", assign_expert, filters=filters.ChatType.PRIVATE),
     CommandHandler("experts", list_experts, filters=filters.ChatType.PRIVATE),
     CommandHandler("grades", list_grades, filters=filters.ChatType.PRIVATE),
+    CommandHandler("flags", list_flags, filters=filters.ChatType.PRIVATE),
     CallbackQueryHandler(press_progress_button, pattern=r"^p:"),
     CallbackQueryHandler(press_expert_button, pattern=r"^x:"),
 ]

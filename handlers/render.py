@@ -219,7 +219,7 @@ def render_done(view: View) -> tuple[str, InlineKeyboardMarkup]:
     )
 
 
-def render_menu(ctx: Ctx, *, several: bool) -> tuple[str, InlineKeyboardMarkup]:
+def render_menu(ctx: Ctx, *, several: bool, campaign: str = "", due: str = "") -> tuple[str, InlineKeyboardMarkup]:
     sections = ctx.state.sections()
     done_sections = sum(s.done == s.total for s in sections)
     rid = ctx.report.id
@@ -246,7 +246,7 @@ def render_menu(ctx: Ctx, *, several: bool) -> tuple[str, InlineKeyboardMarkup]:
             rows.insert(0, [Button(zh.BTN_START_REVISION, callback_data=walk_data(rid, first.key, "go"))])
     if several:
         rows.append([Button(zh.BTN_SWITCH, callback_data=menu_data("pick"))])
-    text = zh.menu(ctx.unit, ctx.certificate, ctx.report.status, done_sections, len(sections))
+    text = zh.menu(ctx.unit, ctx.certificate, ctx.report.status, done_sections, len(sections), campaign, due)
     if ctx.report.status == "returned" and ctx.comments:
         text += "\n" + "\n".join(
             f"{zh.REOPENED_MARK} {escape(item_label(ctx, key))}：{escape(comment)}"

@@ -28,7 +28,8 @@ async def with_retry(call: Callable[[], Awaitable[T]]) -> T:
             if attempt == ATTEMPTS or wait > MAX_WAIT:
                 raise
             await asyncio.sleep(wait)
-        except TimedOut:
+        except (TimedOut, BadRequest):
+            # BadRequest subclasses NetworkError in PTB, but a 400 will fail the same way every time.
             raise
         except NetworkError:
             if attempt == ATTEMPTS:

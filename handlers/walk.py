@@ -7,6 +7,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, Cont
 
 from bot import access
 from bot.deps import Deps, deps
+from bot.reminders import due_dates
 from bot.reporting import Ctx, Refused, Walk, load_ctx, may_write, reports_for
 from handlers import render
 from handlers.campaign import (
@@ -73,7 +74,10 @@ async def _menu_for(update: Update, d: Deps, who: Person, report_id: int | None)
             return
         chosen = mine[0]
     ctx = await load_ctx(d.db.read, chosen, d.outlines)
-    text, markup = render.render_menu(ctx, several=len(mine) > 1)
+    due = (await due_dates(d))["report"]
+    text, markup = render.render_menu(
+        ctx, several=len(mine) > 1, campaign=d.settings.campaign_name, due=zh.month_day(due.month, due.day)
+    )
     if who.role == "coordinator" and who.institution_id is not None and await leads_any(d, who.institution_id):
         markup = InlineKeyboardMarkup(
             [*markup.inline_keyboard, [InlineKeyboardButton(zh.BTN_LEAD, callback_data="c:lead")]]

@@ -57,6 +57,7 @@ HELP_OFFICE = (
     "\n/review [序号或名称] — 审核报告（退回、通过、比较版本）；不带参数列出待审核报告"
     "\n/progress — 填报进度　/sample [种子] — 抽取抽查样本（/sample show 查看）"
     "\n/assign 专家ID 序号… — 分配抽查对象　/experts — 专家名单　/grades — 评定结果"
+    "\n/flags — 需要关注的答案与数据不一致"
     "\n/export — 导出汇总工作簿与佐证材料包"
     "\n/deadline [report|questionnaire 日期] — 截止日期　/broadcast — 群发通知"
     "\n/questionnaire teacher|student 链接 — 设置问卷；/questionnaire send 通知各院校　/quotas — 问卷未达标院校"
@@ -210,9 +211,18 @@ def open_items(n: int) -> str:
     return f"还有 {n} 项未完成，可在“📑 选择部分”中查看。"
 
 
-def menu(unit: str, certificate: str | None, status: str, done_sections: int, total_sections: int) -> str:
+def menu(
+    unit: str,
+    certificate: str | None,
+    status: str,
+    done_sections: int,
+    total_sections: int,
+    campaign: str = "",
+    due: str = "",
+) -> str:
+    head = f"📋 {escape(campaign)}（截止 {escape(due)}）\n" if campaign else ""
     return (
-        f"{unit_line(unit, certificate)}\n<b>自查报告</b> · {STATUS_NAMES.get(status, status)}\n"
+        f"{head}{unit_line(unit, certificate)}\n<b>自查报告</b> · {STATUS_NAMES.get(status, status)}\n"
         f"已完成 {done_sections}/{total_sections} 部分。"
     )
 
@@ -925,3 +935,18 @@ QUEST_QR_NONE = "省办公室尚未发布问卷二维码，请使用上面的链
 
 def quest_qr_set(kind: str) -> str:
     return f"已设置{QUEST_KIND[kind]}二维码。院校联络人可在 /menu → 🧾 问卷调查 中查看。"
+
+
+def flags_text(rows: list[tuple[str, list[str]]], mismatches: list[str]) -> str:
+    if not rows and not mismatches:
+        return "✅ 目前没有需要关注的答案或数据不一致。"
+    lines = ["🚩 <b>需要关注</b>"]
+    lines += [f"• {escape(unit)}：{escape('；'.join(flags))}" for unit, flags in rows[:60]]
+    if mismatches:
+        lines.append("<b>院校与培训评价组织数据不一致</b>")
+        lines += [f"• {escape(m)}" for m in mismatches[:40]]
+    return "\n".join(lines)[:4000]
+
+
+def mismatch(cert: str, label: str, schools: int, n: int, org: int) -> str:
+    return f"{cert} {label}：{n} 所院校合计 {schools}，培训评价组织填报 {org}"

@@ -212,6 +212,12 @@ def test_cli_init_invite_roster_and_backup(
     capsys.readouterr()
     assert cli_main(["roster", "import", str(bad)]) == 1
     assert "院校 第2行" in capsys.readouterr().err
+    capsys.readouterr()
+    assert cli_main(["deadline", "report", "12月10日"]) == 0
+    assert "report\t2020-12-10" in capsys.readouterr().out
+    assert cli_main(["deadline", "questionnaire", "明天"]) == 2
+    assert cli_main(["deadline"]) == 0
+    assert "questionnaire\t2020-12-10" in capsys.readouterr().out  # follows the report's until set
     assert cli_main(["backup", str(tmp_path / "copy.sqlite3")]) == 0
     copy = sqlite3.connect(tmp_path / "copy.sqlite3")
     assert copy.execute("SELECT COUNT(*) FROM institutions").fetchone()[0] == 189

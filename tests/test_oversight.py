@@ -202,3 +202,20 @@ def test_every_draw_respects_the_floor(seed: str) -> None:
     schools, orgs = _population()
     result = draw(schools[:50], orgs[:3], seed=seed)
     assert len([i for i in result.ids() if i < 500]) >= math.ceil(50 * 0.2)
+
+
+async def test_office_sees_flags_and_mismatches_in_chat(harness: Harness) -> None:
+    org = "某组织"
+    await harness.certify({"证书甲": (org, SCHOOL)}, {SCHOOL: [("证书甲", 150)]})
+    rid = await _report(harness, "24")
+    await harness.fill(rid)
+    async with harness.deps.db.transaction() as conn:
+        await reports.put_answer(conn, report_id=rid, item="p24", value={"yes": True, "note": "x"}, user_id=0, at="t")
+        org_report = await reports.ensure(conn, institution_id=190, certificate_id=1, outline="training_org", at="t")
+    await _submit_directly(harness, rid)
+    await harness.fill(org_report.id)
+    shown = await harness.chat(1).say("/flags")
+    assert SCHOOL in shown.text and "★24 收取学生考核费用" in shown.text
+    assert "证书甲 报名人数：1 所院校合计" in shown.text
+    await harness.bind(600, "coordinator", SCHOOL)
+    assert "没有权限" in (await harness.chat(600).say("/flags")).text

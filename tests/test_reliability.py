@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
+import shutil
 import signal
 import sqlite3
 import sys
@@ -268,6 +269,16 @@ async def test_chaos_during_a_walk_loses_no_answer(tmp_path: Path, standin: Stan
     assert " ERROR " not in err, err[-3000:]
 
 
+def _copy_tree(src: Path, dst: Path) -> None:
+    shutil.copytree(src, dst, dirs_exist_ok=True)
+
+
+def _lose_everything(data: Path) -> None:
+    for path in data.iterdir():
+        if path.name != "backup":
+            shutil.rmtree(path) if path.is_dir() else path.unlink()
+
+
 def _restore(backup: Path, live: Path) -> None:
     live.write_bytes(backup.read_bytes())
     for side in ("-wal", "-shm"):
@@ -281,14 +292,19 @@ async def test_backup_while_running_and_restore(tmp_path: Path, standin: StandIn
     for action in BURST[:2]:
         _send(standin, action)
     await standin.wait_for(lambda: len(standin.events[600]) >= 2, timeout=30)
+    standin.send_document(600, files.pdf("kept"), "方案.pdf", "application/pdf")
+    await standin.wait_for(lambda: any("已保存" in e.text for e in standin.events[600]), timeout=30)
     backup = tmp_path / "backup" / "copy.sqlite3"
     proc = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "bot", "backup", str(backup), env=bot.env, stdout=asyncio.subprocess.PIPE
     )
     assert await proc.wait() == 0
+    _copy_tree(tmp_path / "evidence", tmp_path / "backup" / "evidence")  # as the README says: a plain copy
     for action in BURST[2:]:
         _send(standin, action)
-    await standin.wait_for(lambda: len(standin.events[600]) >= len(BURST), timeout=30)
+    await standin.wait_for(
+        lambda: len([e for e in standin.events[600] if "已保存" not in e.text]) >= len(BURST), timeout=30
+    )
     await bot.stop()
     copy = sqlite3.connect(backup)
     assert copy.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
@@ -296,7 +312,9 @@ async def test_backup_while_running_and_restore(tmp_path: Path, standin: StandIn
     copy.close()
     assert items == {"p4"}  # the state at the moment of the backup
     # Restore as the README says: stop, copy over, drop the WAL side files, start.
+    _lose_everything(tmp_path)
     _restore(backup, tmp_path / "xcheck.sqlite3")
+    _copy_tree(tmp_path / "backup" / "evidence", tmp_path / "evidence")
     answers, _ = await _answers(tmp_path)
     assert set(answers) == {"p4"}
     await bot.start()
@@ -304,4 +322,12 @@ async def test_backup_while_running_and_restore(tmp_path: Path, standin: StandIn
     standin.send_text(600, "/menu")
     menu = await standin.next_shown(600, n, timeout=30)
     assert "安徽工商职业学院" in menu.text
+    # The restored evidence is served again: a reader asks for a copy and gets the same bytes.
+    # Telegram's file_id is refused, so the copy must come from the restored evidence folder.
+    standin.fail("sendDocument", 400, "Bad Request: wrong file identifier")
+    before = len(standin.calls_to("sendDocument"))
+    standin.press(1, menu, "r:1:file:1")
+    await standin.wait_for(lambda: len(standin.calls_to("sendDocument")) > before, timeout=30)
+    sent = standin.calls_to("sendDocument")[before:]
+    assert [c.files.get("document") for c in sent] == [("方案.pdf", files.pdf("kept"))], [c.params for c in sent]
     await bot.stop()
