@@ -117,6 +117,12 @@ class Database:
             else:
                 await conn.execute("COMMIT")
 
+    async def forget_applied_before(self, at: str) -> int:
+        """Telegram keeps an undelivered update for at most 24 hours, so older ids can never come back."""
+        async with self.transaction() as conn:
+            cur = await conn.execute("DELETE FROM processed_updates WHERE at < ? AND at != ''", (at,))
+            return cur.rowcount
+
     async def was_applied(self, update_id: int) -> bool:
         if update_id > self.replay_horizon:
             return False

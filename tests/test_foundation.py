@@ -81,6 +81,20 @@ async def test_migrations_run_from_an_empty_file_and_set_pragmas(tmp_path: Path)
     await again.close()
 
 
+async def test_old_update_ids_are_forgotten_recent_ones_kept(tmp_path: Path) -> None:
+    db = Database(tmp_path / "x.sqlite3")
+    await db.connect()
+    try:
+        for update_id, at in ((1, "2020-11-01T00:00:00+00:00"), (2, "2020-11-20T00:00:00+00:00")):
+            async with db.transaction(update_id=update_id, at=at):
+                pass
+        assert await db.forget_applied_before("2020-11-18T00:00:00+00:00") == 1
+        rows = await db.read.execute_fetchall("SELECT update_id FROM processed_updates")
+        assert [r[0] for r in rows] == [2]
+    finally:
+        await db.close()
+
+
 # --- roster -------------------------------------------------------------------------------------------
 def test_seed_roster_matches_annex_3() -> None:
     rows = seed_rows()
