@@ -11,6 +11,7 @@ from bot.evidence import EvidenceRefused, download, store_upload
 from bot.outlines.loader import Item
 from bot.reporting import load_ctx, may_write
 from handlers.campaign import take_questionnaire_qr
+from handlers.guards import button_parts
 from handlers.render import menu_data, walk_data
 from handlers.screen import refuse, show
 from messages import zh
@@ -110,9 +111,11 @@ async def press_evidence_button(update: Update, context: ContextTypes.DEFAULT_TY
     query = update.callback_query
     assert query is not None and update.effective_user is not None
     who = await access.person(d.db, update.effective_user.id, admin_ids=d.settings.admin_ids)
-    parts = (query.data or "").split(":")
-    if who is None or len(parts) != 5 or not parts[1].isdigit():
-        await refuse(update, zh.STALE_BUTTON if who else zh.NOT_BOUND)
+    if who is None:
+        await refuse(update, zh.NOT_BOUND)
+        return
+    parts = await button_parts(update, 5)
+    if parts is None:
         return
     _, rid_text, item_key, action, arg = parts
     report = await reports.get(d.db.read, int(rid_text))

@@ -13,7 +13,7 @@ from bot.lifecycle import accept, diff, return_for_revision, review
 from bot.reporting import Ctx, Refused, load_ctx
 from handlers import notify
 from handlers.campaign import take_broadcast_text
-from handlers.guards import office_only
+from handlers.guards import button_parts, office_only
 from handlers.render import answer_text, item_label, walk_data
 from handlers.screen import refuse, show
 from messages import zh
@@ -155,13 +155,10 @@ async def press_office_button(update: Update, context: ContextTypes.DEFAULT_TYPE
     """The review card's buttons: start a return, confirm it, accept, compare the last two versions."""
     d = deps(context)
     who = await office_only(update, d)
-    query = update.callback_query
-    assert query is not None
-    parts = (query.data or "").split(":")
     if who is None:
         return
-    if len(parts) != 4 or not parts[1].isdigit():
-        await refuse(update, zh.STALE_BUTTON)
+    parts = await button_parts(update, 4)
+    if parts is None:
         return
     report = await reports.get(d.db.read, int(parts[1]))
     if report is None:

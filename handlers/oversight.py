@@ -7,11 +7,10 @@ import json
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes, filters
 
-from bot import access
 from bot.deps import Deps, deps
 from bot.oversight import GRADES, draw_sample, findings, grade
 from bot.progress import STATUSES, tally, units
-from handlers.guards import office_only
+from handlers.guards import button_parts, office_only, with_role
 from handlers.screen import refuse, show
 from messages import zh
 from storage import AlreadyApplied, audit, cursors, oversight, people, reports, roster
@@ -201,26 +200,14 @@ async def show_expert_menu(update: Update, d: Deps, who: Person) -> None:
     await show(update, zh.expert_menu(rows), InlineKeyboardMarkup(buttons) if buttons else None)
 
 
-async def _expert(update: Update, d: Deps) -> Person | None:
-    assert update.effective_user is not None
-    who = await access.person(d.db, update.effective_user.id, admin_ids=d.settings.admin_ids)
-    if who is None or who.role != "expert":
-        await refuse(update, zh.NOT_ALLOWED)
-        return None
-    return who
-
-
 async def press_expert_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """An assigned institution's card, and choosing a grade (the comment is typed next)."""
     d = deps(context)
-    who = await _expert(update, d)
+    who = await with_role(update, d, "expert")
     if who is None:
         return
-    query = update.callback_query
-    assert query is not None
-    parts = (query.data or "").split(":")
-    if len(parts) != 4 or not parts[1].isdigit():
-        await refuse(update, zh.STALE_BUTTON)
+    parts = await button_parts(update, 4)
+    if parts is None:
         return
     inst_id, action, arg = int(parts[1]), parts[2], parts[3]
     if not await oversight.is_assigned(d.db.read, who.user_id, inst_id):

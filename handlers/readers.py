@@ -6,11 +6,11 @@ from __future__ import annotations
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes
 
-from bot import access
 from bot.deps import Deps, deps
 from bot.reporting import Refused
 from handlers import notify
 from handlers.exports import schedule_city_export
+from handlers.guards import with_role
 from handlers.screen import refuse, show
 from messages import zh
 from storage import AlreadyApplied, audit, reports, roster, versions
@@ -48,10 +48,8 @@ async def show_city(update: Update, d: Deps, who: Person) -> None:
 async def complete_city_package(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Marks the city's 中职 package complete once every one of them has submitted; tells the office."""
     d = deps(context)
-    assert update.effective_user is not None
-    who = await access.person(d.db, update.effective_user.id, admin_ids=d.settings.admin_ids)
-    if who is None or who.role != "city" or who.city is None:
-        await refuse(update, zh.NOT_ALLOWED)
+    who = await with_role(update, d, "city")
+    if who is None or who.city is None:
         return
     rows = await city_rows(d, who.city)
     waiting = [n for n, s, _ in rows if s not in (zh.STATUS_NAMES["submitted"], zh.STATUS_NAMES["accepted"])]
@@ -73,10 +71,8 @@ async def complete_city_package(update: Update, context: ContextTypes.DEFAULT_TY
 async def show_lead(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """A lead institution's certificates and their organizations' report status."""
     d = deps(context)
-    assert update.effective_user is not None
-    who = await access.person(d.db, update.effective_user.id, admin_ids=d.settings.admin_ids)
-    if who is None or who.role != "coordinator" or who.institution_id is None:
-        await refuse(update, zh.NOT_ALLOWED)
+    who = await with_role(update, d, "coordinator")
+    if who is None or who.institution_id is None:
         return
     rows, buttons = [], []
     for cert in await roster.certificates(d.db.read):
@@ -94,10 +90,8 @@ async def show_lead(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 async def export_city(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """The city's 中职 package: workbook and evidence bundle, built off the handler."""
     d = deps(context)
-    assert update.effective_user is not None
-    who = await access.person(d.db, update.effective_user.id, admin_ids=d.settings.admin_ids)
-    if who is None or who.role != "city" or who.city is None:
-        await refuse(update, zh.NOT_ALLOWED)
+    who = await with_role(update, d, "city")
+    if who is None or who.city is None:
         return
     if update.callback_query is not None:
         await update.callback_query.answer()

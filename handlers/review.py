@@ -16,6 +16,7 @@ from bot.lifecycle import Incomplete, may_read, review, submit
 from bot.reporting import Ctx, Refused, load_ctx, may_write
 from handlers import notify
 from handlers.exports import schedule_own_report
+from handlers.guards import button_parts
 from handlers.office_review import render_card
 from handlers.render import answer_text, item_label, menu_data
 from handlers.screen import refuse, show, with_retry
@@ -108,9 +109,8 @@ async def show_review(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     d = deps(context)
     query = update.callback_query
     assert query is not None
-    parts = (query.data or "").split(":")
-    if len(parts) != 4 or not parts[1].isdigit():
-        await refuse(update, zh.STALE_BUTTON)
+    parts = await button_parts(update, 4)
+    if parts is None:
         return
     _, rid, action, arg = parts
     found = await _readable(update, d, int(rid))

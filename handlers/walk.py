@@ -18,6 +18,7 @@ from handlers.campaign import (
 )
 from handlers.evidence import show_evidence_overview
 from handlers.exports import download_own_report
+from handlers.guards import button_parts
 from handlers.office_review import take_office_text
 from handlers.oversight import show_expert_menu, take_expert_text
 from handlers.readers import leads_any, show_city
@@ -138,9 +139,8 @@ async def press_walk_button(update: Update, context: ContextTypes.DEFAULT_TYPE) 
     who = await _who(update, d)
     if who is None:
         return
-    parts = (query.data or "").split(":")
-    if len(parts) != 5 or not parts[1].isdigit():
-        await refuse(update, zh.STALE_BUTTON)
+    parts = await button_parts(update, 5)
+    if parts is None:
         return
     _, rid, item, action, arg = parts
     walk = _walk(d, who, update)
