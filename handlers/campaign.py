@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import html
 import json
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
@@ -166,7 +167,8 @@ async def press_broadcast_button(update: Update, context: ContextTypes.DEFAULT_T
             async with d.db.transaction(update_id=update.update_id, at=d.now_iso()) as conn:
                 bid = await campaign.create_broadcast(
                     conn,
-                    text=pending["text"],
+                    # Stored as the HTML it is sent as: the office's words, escaped.
+                    text=html.escape(pending["text"]),
                     audience=pending["audience"],
                     arg=pending["arg"],
                     by=who.user_id,

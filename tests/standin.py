@@ -12,6 +12,7 @@ import contextlib
 import itertools
 import json
 import random
+import re
 import time
 from collections import defaultdict, deque
 from dataclasses import dataclass, field
@@ -26,6 +27,18 @@ _STRING_FIELDS = {
     "short_description", "secret_token", "language_code", "emoji",
 }  # fmt: skip
 DOWNLOAD_LIMIT = 20 * 1024 * 1024
+# Telegram's HTML parse mode: these tags and entities only; any other <, > or & is an error.
+_TAGS = re.compile(r"</?(b|strong|i|em|u|ins|s|strike|del|code|pre|a|tg-spoiler|blockquote|span)(\s[^<>]*)?>")
+_ENTITIES = re.compile(r"&(lt|gt|amp|quot|#\d+|#x[0-9a-fA-F]+);")
+
+
+def html_error(text: str) -> str | None:
+    """Why Telegram would refuse this text in HTML parse mode, or None."""
+    rest = _ENTITIES.sub("", _TAGS.sub("", text))
+    for ch in "<>&":
+        if ch in rest:
+            return f"Bad Request: can't parse entities: unexpected {ch!r}"
+    return None
 
 
 @dataclass
@@ -464,6 +477,8 @@ class StandIn:
         text = params.get("text", "")
         if not text:
             return self._error(400, "Bad Request: message text is empty")
+        if params.get("parse_mode") == "HTML" and (why := html_error(text)):
+            return self._error(400, why)
         if len(text) > 4096:
             return self._error(400, "Bad Request: message is too long")
         return self._show(int(params["chat_id"]), params)
@@ -475,6 +490,8 @@ class StandIn:
             return self._error(400, "Bad Request: message to edit not found")
         if old.text == params.get("text") and old.reply_markup == params.get("reply_markup"):
             return self._error(400, "Bad Request: message is not modified")
+        if params.get("parse_mode") == "HTML" and (why := html_error(params.get("text", ""))):
+            return self._error(400, why)
         new = Shown(old.message_id, old.chat_id, params.get("text", ""), params.get("reply_markup"))
         self._messages[key] = new
         self._record(new)

@@ -294,3 +294,12 @@ async def test_questionnaire_qr_images(campaign_people: Harness) -> None:
     sent = harness.standin.calls_to("sendPhoto")[-1]
     assert sent.params["caption"] == "学生问卷" and sent.files["photo"][1] == files.png() + b"qr"
     assert deps_of(harness.app).settings.reminder_days == (7, 3, 1)  # type: ignore[arg-type]
+
+
+async def test_broadcast_text_is_sent_escaped(harness: Harness) -> None:
+    users = await _many_coordinators(harness, 3)
+    office = harness.chat(1)
+    preview = await _broadcast(office, "参与学生<10人的院校 & 其他", "全部联络人")
+    await office.tap(preview, "确认发送")  # type: ignore[arg-type]
+    await _done(harness, office)
+    assert _received(harness, "参与学生&lt;10人的院校 &amp; 其他") == Counter({u: 1 for u in users})
