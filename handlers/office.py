@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from telegram import Update
-from telegram.ext import BaseHandler, CommandHandler, ContextTypes, filters
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes, filters
 
 from bot import access
 from bot.deps import deps
 from bot.invitations import deep_link, issue
 from bot.roster import ANHUI_CITIES
+from handlers import campaign, exports, office_review, oversight
 from handlers.screen import show
 from messages import zh
 from storage import roster
@@ -84,6 +85,40 @@ async def create_invitations(update: Update, context: ContextTypes.DEFAULT_TYPE)
     )
 
 
+def office_menu() -> InlineKeyboardMarkup:
+    keys = list(zh.BTN_OFFICE)
+    rows = [keys[i : i + 2] for i in range(0, len(keys), 2)]
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(zh.BTN_OFFICE[k], callback_data=f"ofc:{k}") for k in row] for row in rows]
+    )
+
+
+async def press_office_menu(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """The office dashboard's buttons run the same actions as the commands."""
+    action = (update.callback_query.data if update.callback_query else "") or ""
+    targets = {
+        "ofc:progress": oversight.show_progress,
+        "ofc:review": office_review.open_review,
+        "ofc:flags": oversight.list_flags,
+        "ofc:broadcast": campaign.start_broadcast,
+        "ofc:deadline": campaign.set_deadline,
+        "ofc:quotas": campaign.list_quota_gaps,
+        "ofc:sample": oversight.draw_or_show_sample,
+        "ofc:grades": oversight.list_grades,
+        "ofc:export": exports.start_export,
+    }
+    target = targets.get(action)
+    if target is None:
+        await show(update, zh.STALE_BUTTON)
+        return
+    # A button carries no arguments: /sample without a seed would draw anew, so the button only shows.
+    context.args = ["show"] if action == "ofc:sample" else []
+    if action == "ofc:export" and update.callback_query is not None:
+        await update.callback_query.answer()
+    await target(update, context)
+
+
 HANDLERS: list[BaseHandler] = [  # type: ignore[type-arg]
     CommandHandler("invite", create_invitations, filters=filters.ChatType.PRIVATE),
+    CallbackQueryHandler(press_office_menu, pattern=r"^ofc:"),
 ]

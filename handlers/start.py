@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from telegram import Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, CommandHandler, ContextTypes, filters
 
 from bot import access
@@ -43,7 +43,8 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             return
         except AlreadyApplied:
             return
-        await show(update, zh.welcome(role, await _unit_name(context, inst_id, city)))
+        menu = InlineKeyboardMarkup([[InlineKeyboardButton(zh.BTN_OPEN_MENU, callback_data="m:home:0:")]])
+        await show(update, zh.welcome(role, await _unit_name(context, inst_id, city)), menu)
         return
     who = await access.person(d.db, user.id, admin_ids=d.settings.admin_ids)
     if who is None:

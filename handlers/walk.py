@@ -19,6 +19,7 @@ from handlers.campaign import (
 from handlers.evidence import show_evidence_overview
 from handlers.exports import download_own_report
 from handlers.guards import button_parts
+from handlers.office import office_menu
 from handlers.office_review import take_office_text
 from handlers.oversight import show_expert_menu, take_expert_text
 from handlers.readers import leads_any, show_city
@@ -98,8 +99,11 @@ async def open_menu(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if who.role == "expert":
         await show_expert_menu(update, d, who)
         return
+    if who.role == "office":
+        await show(update, zh.OFFICE_MENU, office_menu())
+        return
     if who.role not in ("coordinator", "org"):
-        await show(update, zh.NOT_A_COORDINATOR_MENU + ("\n\n" + zh.HELP_OFFICE if who.role == "office" else ""))
+        await show(update, zh.NOT_A_COORDINATOR_MENU)
         return
     await _menu_for(update, d, who, None)
 
@@ -170,6 +174,9 @@ async def press_menu_button(update: Update, context: ContextTypes.DEFAULT_TYPE) 
         return
     _, action, rid_text, arg = parts
     rid = int(rid_text)
+    if action == "home" and who.role not in ("coordinator", "org"):
+        await open_menu(update, context)  # the welcome's button, for every role
+        return
     if who.role not in ("coordinator", "org"):
         await refuse(update, zh.NOT_ALLOWED)
         return

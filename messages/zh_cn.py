@@ -950,3 +950,19 @@ def flags_text(rows: list[tuple[str, list[str]]], mismatches: list[str]) -> str:
 
 def mismatch(cert: str, label: str, schools: int, n: int, org: int) -> str:
     return f"{cert} {label}：{n} 所院校合计 {schools}，培训评价组织填报 {org}"
+
+
+# --- 办公室主菜单 ---------------------------------------------------------------------------------------------
+OFFICE_MENU = "🏛 <b>省1+X协调推进办公室</b>\n请选择（也可直接发送指令，/help 查看全部）："
+BTN_OFFICE = {
+    "progress": "📊 填报进度",
+    "review": "📥 待审核报告",
+    "flags": "🚩 需要关注",
+    "broadcast": "📣 群发通知",
+    "deadline": "⏰ 截止日期",
+    "quotas": "🧾 问卷达标",
+    "sample": "🎲 抽查样本",
+    "grades": "📝 专家评定",
+    "export": "📤 导出全部",
+}
+BTN_OPEN_MENU = "☰ 打开主菜单"

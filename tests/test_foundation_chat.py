@@ -94,3 +94,21 @@ async def test_bot_sets_its_command_menu(harness: Harness) -> None:
 async def test_html_in_names_is_escaped(harness: Harness) -> None:
     shown = await harness.chat(1).say("/invite coordinator <b>x</b>")
     assert "找不到" in shown.text
+
+
+async def test_welcome_opens_the_menu_for_every_role(harness: Harness) -> None:
+    for user, role, target, city in (
+        (520, "coordinator", "24", None),
+        (521, "city", "", "合肥"),
+        (522, "expert", "", None),
+    ):
+        welcome = await harness.bind(user, role, target, city)  # type: ignore[arg-type]
+        menu = await harness.chat(user).tap(welcome, "打开主菜单")
+        assert menu.text != welcome.text and "没有权限" not in menu.text
+    office = await harness.chat(1).say("/menu")
+    assert "协调推进办公室" in office.text and "填报进度" in str(office.buttons)
+    table = await harness.chat(1).tap(office, "填报进度")
+    assert "189 所" in table.text
+    assert "目前没有待审核的报告" in (await harness.chat(1).tap(office, "待审核报告")).text
+    shown = await harness.chat(1).tap(office, "抽查样本")
+    assert "尚未抽取样本" in shown.text  # the button shows; only /sample draws
