@@ -12,7 +12,6 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bot.outlines import load_outlines
 from bot.roster import load_seed
 from storage import Database, people, roster
 from storage.roster import CertificateRow, PilotRow, RosterRow
@@ -241,10 +240,6 @@ async def bare_walk(standin: StandIn, uid: int, stats: Stats, steps: int) -> Non
 async def wait_ready(standin: StandIn, limit: float = 60) -> None:
     await standin.wait_for(lambda: standin.polls > 0, timeout=limit)
     await asyncio.sleep(0.3)  # let the first long poll settle
-
-
-def outlines_item_count() -> int:
-    return len(load_outlines(year=2020).institution.items)
 
 
 def summary(stats: Stats) -> dict[str, float]:

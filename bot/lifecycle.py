@@ -196,15 +196,6 @@ def _item_order(key: str) -> tuple[int, str]:
     return (int(section) * 10 if section.isdigit() else 0, rest)
 
 
-def editable_items(report: Report, comments: dict[str, str] | None) -> set[str] | None:
-    """None: every item may change (a draft). Otherwise the reopened items; empty when locked."""
-    if report.status == "draft":
-        return None
-    if report.status == "returned" and comments:
-        return None if WHOLE in comments else set(comments)
-    return set()
-
-
 async def may_read(conn: aiosqlite.Connection, who: Person, report: Report) -> bool:
     """Office: all. Coordinators: their own, and as lead institution their certificates' organization
     reports. City bureaus: their city's 中职. Experts: the institutions assigned to them."""

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import secrets
 from dataclasses import dataclass
 from typing import Any
@@ -106,7 +105,3 @@ async def findings(db: Database) -> Findings:
             if report.certificate_id is not None:
                 org_by_cert[report.certificate_id] = mine
     return Findings(by_report, cross_checks(school_answers, org_by_cert))
-
-
-def strata_text(strata_json: str) -> dict[str, dict[str, int]]:
-    return dict(json.loads(strata_json))
