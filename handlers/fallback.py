@@ -14,6 +14,11 @@ async def answer_unknown_command(update: Update, context: ContextTypes.DEFAULT_T
     await refuse(update, zh.UNKNOWN_COMMAND)
 
 
+async def answer_unsupported_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Stickers, voice, video, locations...: says what the bot can take instead; stores nothing."""
+    await refuse(update, zh.UNSUPPORTED_MESSAGE)
+
+
 async def answer_unknown_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Tells the user the button is no longer valid; stores nothing."""
     await refuse(update, zh.STALE_BUTTON)
@@ -21,5 +26,9 @@ async def answer_unknown_button(update: Update, context: ContextTypes.DEFAULT_TY
 
 HANDLERS: list[BaseHandler] = [  # type: ignore[type-arg]
     MessageHandler(filters.ChatType.PRIVATE & filters.COMMAND, answer_unknown_command),
+    MessageHandler(
+        filters.ChatType.PRIVATE & ~filters.TEXT & ~filters.COMMAND & ~filters.Document.ALL & ~filters.PHOTO,
+        answer_unsupported_message,
+    ),
     CallbackQueryHandler(answer_unknown_button),
 ]

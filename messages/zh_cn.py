@@ -966,3 +966,8 @@ BTN_OFFICE = {
     "export": "📤 导出全部",
 }
 BTN_OPEN_MENU = "☰ 打开主菜单"
+
+UNSUPPORTED_MESSAGE = (
+    "这类消息无法处理。请发送文字或数字作答；佐证材料请以文件或照片发送"
+    "（PDF、JPG/PNG、Word、Excel、PPT、ZIP）。发送 /menu 打开主菜单。"
+)

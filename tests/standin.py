@@ -199,6 +199,18 @@ class StandIn:
             **fields,
         }
 
+    def send_sticker(self, user_id: int) -> int:
+        sticker = {
+            "file_id": "STK",
+            "file_unique_id": "USTK",
+            "type": "regular",
+            "width": 512,
+            "height": 512,
+            "is_animated": False,
+            "is_video": False,
+        }
+        return self._push({"message": self._message(user_id, None, sticker=sticker)})
+
     def send_text(self, user_id: int, text: str, *, chat: dict[str, Any] | None = None) -> int:
         fields: dict[str, Any] = {"text": text}
         if text.startswith("/"):

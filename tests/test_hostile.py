@@ -113,3 +113,11 @@ async def test_office_commands_from_a_coordinator_are_refused(harness: Harness, 
 async def test_unknown_commands_and_stray_text_from_strangers(harness: Harness) -> None:
     assert "未识别的指令" in (await harness.chat(701).say("/rm -rf")).text
     assert "尚未绑定" in (await harness.chat(701).say("你好")).text
+
+
+async def test_stickers_and_the_like_get_an_explanation(harness: Harness, at_point_1: Chat) -> None:
+    n = len(at_point_1.seen)
+    harness.standin.send_sticker(600)
+    shown = await harness.standin.next_shown(600, n)
+    assert "这类消息无法处理" in shown.text
+    assert await _answers(harness) == {}
