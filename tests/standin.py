@@ -32,6 +32,18 @@ _TAGS = re.compile(r"</?(b|strong|i|em|u|ins|s|strike|del|code|pre|a|tg-spoiler|
 _ENTITIES = re.compile(r"&(lt|gt|amp|quot|#\d+|#x[0-9a-fA-F]+);")
 
 
+def markup_error(markup: Any) -> str | None:
+    """Telegram's limits on inline keyboards: callback data of 1-64 bytes, a non-empty label."""
+    for row in (markup or {}).get("inline_keyboard", []):
+        for button in row:
+            if not button.get("text"):
+                return "Bad Request: text buttons are unallowed in the inline keyboard"
+            data = button.get("callback_data")
+            if data is not None and not 1 <= len(data.encode()) <= 64:
+                return "Bad Request: BUTTON_DATA_INVALID"
+    return None
+
+
 def html_error(text: str) -> str | None:
     """Why Telegram would refuse this text in HTML parse mode, or None."""
     rest = _ENTITIES.sub("", _TAGS.sub("", text))
@@ -441,6 +453,8 @@ class StandIn:
         return True
 
     def _m_answerCallbackQuery(self, params: dict[str, Any], files: Any) -> Any:
+        if len(params.get("text", "")) > 200:
+            return self._error(400, "Bad Request: MESSAGE_TOO_LONG")
         return True
 
     async def _m_getUpdates(self, params: dict[str, Any]) -> Any:
@@ -491,6 +505,8 @@ class StandIn:
             return self._error(400, "Bad Request: message text is empty")
         if params.get("parse_mode") == "HTML" and (why := html_error(text)):
             return self._error(400, why)
+        if why := markup_error(params.get("reply_markup")):
+            return self._error(400, why)
         if len(text) > 4096:
             return self._error(400, "Bad Request: message is too long")
         return self._show(int(params["chat_id"]), params)
@@ -503,6 +519,10 @@ class StandIn:
         if old.text == params.get("text") and old.reply_markup == params.get("reply_markup"):
             return self._error(400, "Bad Request: message is not modified")
         if params.get("parse_mode") == "HTML" and (why := html_error(params.get("text", ""))):
+            return self._error(400, why)
+        if len(params.get("text", "")) > 4096:
+            return self._error(400, "Bad Request: MESSAGE_TOO_LONG")
+        if why := markup_error(params.get("reply_markup")):
             return self._error(400, why)
         new = Shown(old.message_id, old.chat_id, params.get("text", ""), params.get("reply_markup"))
         self._messages[key] = new
