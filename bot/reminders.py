@@ -199,6 +199,11 @@ async def _digest(d: Deps, now: datetime, claimed: set[str], due: date) -> list[
     hour, minute = (int(x) for x in d.settings.reminder_time.split(":"))
     if not d.settings.daily_digest or (local.hour, local.minute) < (hour, minute):
         return []
+    slot = f"digest:{local.date().isoformat()}"
+    ids = set(d.settings.admin_ids) | {p.user_id for p in await people.with_role(d.db.read, "office")}
+    waiting = sorted(uid for uid in ids if f"{slot}:{uid}" not in claimed)
+    if not waiting:
+        return []  # today's digest went out: nothing to compute on the remaining ticks
     rows = await units(d.db)
     schools = [u for u in rows if u.institution.kind != "培训评价组织"]
     orgs = [u for u in rows if u.institution.kind == "培训评价组织"]
@@ -218,9 +223,7 @@ async def _digest(d: Deps, now: datetime, claimed: set[str], due: date) -> list[
         (sum(1 for u in orgs if u.status in done), len(orgs)),
         _when(due, now, d),
     )
-    ids = set(d.settings.admin_ids) | {p.user_id for p in await people.with_role(d.db.read, "office")}
-    slot = f"digest:{local.date().isoformat()}"
-    return [Reminder(f"{slot}:{uid}", uid, slot, text) for uid in sorted(ids) if f"{slot}:{uid}" not in claimed]
+    return [Reminder(f"{slot}:{uid}", uid, slot, text) for uid in waiting]
 
 
 async def tick(bot: Bot, d: Deps) -> int:
