@@ -145,9 +145,21 @@ async def pending(d: Deps, now: datetime) -> list[Reminder]:
                 if quota is not None and not quota.met:
                     lines.append(zh.quota_gap(quota.students_short, quota.teachers_short, quota.uncovered))
             out.append(Reminder(key, who.user_id, report_slot.name, zh.reminder("report", lines, when, due)))
-        all_units = await units(d.db)
-        for who in await people.with_role(d.db.read, "city"):
-            key = f"{report_slot.name}:city:{who.user_id}"
+        cities = [
+            p
+            for p in await people.with_role(d.db.read, "city")
+            if p.city and f"{report_slot.name}:city:{p.user_id}" not in claimed
+        ]
+        leads = [
+            p
+            for p in coordinators
+            if p.role == "coordinator"
+            and p.institution_id is not None
+            and f"{report_slot.name}:lead:{p.user_id}" not in claimed
+        ]
+        # Unit statuses are loaded only while someone still awaits this slot's city or lead reminder.
+        all_units = await units(d.db) if cities or leads else []
+        for who in cities:
             names = [
                 u.institution.name
                 for u in all_units
@@ -155,13 +167,17 @@ async def pending(d: Deps, now: datetime) -> list[Reminder]:
                 and u.institution.city == who.city
                 and u.status not in ("submitted", "accepted")
             ]
-            if key not in claimed and names and who.city:
-                out.append(Reminder(key, who.user_id, report_slot.name, zh.reminder_city(who.city, names, when)))
-        certs = await roster.certificates(d.db.read)
-        for who in coordinators:
-            if who.role != "coordinator" or who.institution_id is None:
-                continue
-            key = f"{report_slot.name}:lead:{who.user_id}"
+            if names and who.city:
+                out.append(
+                    Reminder(
+                        f"{report_slot.name}:city:{who.user_id}",
+                        who.user_id,
+                        report_slot.name,
+                        zh.reminder_city(who.city, names, when),
+                    )
+                )
+        certs = await roster.certificates(d.db.read) if leads else []
+        for who in leads:
             led = {c.name for c in certs if c.lead_id == who.institution_id}
             rows = [
                 f"{u.institution.name} · {u.certificate}"
@@ -170,8 +186,15 @@ async def pending(d: Deps, now: datetime) -> list[Reminder]:
                 and u.certificate in led
                 and u.status not in ("submitted", "accepted")
             ]
-            if key not in claimed and rows:
-                out.append(Reminder(key, who.user_id, report_slot.name, zh.reminder_lead(rows, when)))
+            if rows:
+                out.append(
+                    Reminder(
+                        f"{report_slot.name}:lead:{who.user_id}",
+                        who.user_id,
+                        report_slot.name,
+                        zh.reminder_lead(rows, when),
+                    )
+                )
 
     quest_slot = current_slot("questionnaire", dues["questionnaire"], d, now)
     if quest_slot is not None:
