@@ -150,11 +150,14 @@ async def pending(d: Deps, now: datetime) -> list[Reminder]:
             for p in await people.with_role(d.db.read, "city")
             if p.city and f"{report_slot.name}:city:{p.user_id}" not in claimed
         ]
+        # Only institutions that lead a certificate are owed a lead reminder; the rest never get one.
+        certs = await roster.certificates(d.db.read)
+        leading = {c.lead_id for c in certs if c.lead_id is not None}
         leads = [
             p
             for p in coordinators
             if p.role == "coordinator"
-            and p.institution_id is not None
+            and p.institution_id in leading
             and f"{report_slot.name}:lead:{p.user_id}" not in claimed
         ]
         # Unit statuses are loaded only while someone still awaits this slot's city or lead reminder.
@@ -176,7 +179,6 @@ async def pending(d: Deps, now: datetime) -> list[Reminder]:
                         zh.reminder_city(who.city, names, when),
                     )
                 )
-        certs = await roster.certificates(d.db.read) if leads else []
         for who in leads:
             led = {c.name for c in certs if c.lead_id == who.institution_id}
             rows = [
