@@ -5,14 +5,12 @@ from __future__ import annotations
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes, MessageHandler, filters
 
-from bot import access
 from bot.deps import deps
 from bot.evidence import EvidenceRefused, download, store_upload
-from bot.outlines.loader import Item
 from bot.reporting import load_ctx, may_write
 from handlers.campaign import take_questionnaire_qr
-from handlers.guards import button_parts
-from handlers.render import menu_data, walk_data
+from handlers.guards import bound, button_parts
+from handlers.render import item_name, menu_data, walk_data
 from handlers.screen import refuse, show
 from messages import zh
 from storage import AlreadyApplied, audit, cursors, reports
@@ -26,20 +24,13 @@ def evidence_data(report_id: int, item: str, action: str, arg: str = "") -> str:
     return f"e:{report_id}:{item}:{action}:{arg}"
 
 
-def where(item: Item) -> str:
-    return zh.item_name(
-        item.point.no if item.point else None, item.section.no, item.narrative.label if item.narrative else ""
-    )
-
-
 async def receive_evidence(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Downloads a document or photo, checks it, stores it once by SHA-256 and indexes it to the current item."""
     d = deps(context)
     message = update.effective_message
-    assert message is not None and update.effective_user is not None
-    who = await access.person(d.db, update.effective_user.id, admin_ids=d.settings.admin_ids)
+    assert message is not None
+    who = await bound(update, d)
     if who is None:
-        await refuse(update, zh.NOT_BOUND)
         return
     if who.role == "office":
         await take_questionnaire_qr(update, context, who)
@@ -100,7 +91,7 @@ async def receive_evidence(update: Update, context: ContextTypes.DEFAULT_TYPE) -
         ]
     )
     text = zh.evidence_saved(
-        where(item), stored.name, zh.FILE_KINDS[stored.filetype.kind], stored.size, stored.count_for_item
+        item_name(item), stored.name, zh.FILE_KINDS[stored.filetype.kind], stored.size, stored.count_for_item
     )
     await show(update, text, markup)
 
@@ -109,10 +100,9 @@ async def press_evidence_button(update: Update, context: ContextTypes.DEFAULT_TY
     """Lists an item's evidence, asks to confirm a removal, or removes one (soft: versions keep it)."""
     d = deps(context)
     query = update.callback_query
-    assert query is not None and update.effective_user is not None
-    who = await access.person(d.db, update.effective_user.id, admin_ids=d.settings.admin_ids)
+    assert query is not None
+    who = await bound(update, d)
     if who is None:
-        await refuse(update, zh.NOT_BOUND)
         return
     parts = await button_parts(update, 5)
     if parts is None:
@@ -167,7 +157,7 @@ async def press_evidence_button(update: Update, context: ContextTypes.DEFAULT_TY
         for chunk in _chunks(list(enumerate(files, 1)), 4)
     ]
     rows.append([Button(zh.BTN_BACK_TO_ITEM, callback_data=walk_data(report.id, item.key, "go"))])
-    text = zh.evidence_list(where(item), [(f.id, f.name, f.size) for f in files])
+    text = zh.evidence_list(item_name(item), [(f.id, f.name, f.size) for f in files])
     await show(update, text, InlineKeyboardMarkup(rows))
 
 
@@ -181,9 +171,9 @@ async def show_evidence_overview(update: Update, context: ContextTypes.DEFAULT_T
     report = await reports.get(d.db.read, report_id)
     assert report is not None
     ctx = await load_ctx(d.db.read, report, d.outlines)
-    lines = [(where(i), ctx.evidence[i.key]) for i in ctx.laid.items if ctx.evidence.get(i.key)]
+    lines = [(item_name(i), ctx.evidence[i.key]) for i in ctx.laid.items if ctx.evidence.get(i.key)]
     rows = [
-        [Button(f"📎 {where(i)}", callback_data=evidence_data(report.id, i.key, "list"))]
+        [Button(f"📎 {item_name(i)}", callback_data=evidence_data(report.id, i.key, "list"))]
         for i in ctx.laid.items
         if ctx.evidence.get(i.key)
     ][:20]

@@ -11,6 +11,15 @@ from messages import zh
 from storage.models import Person
 
 
+async def bound(update: Update, d: Deps) -> Person | None:
+    """The person asking, or None after telling a stranger how to get an invitation."""
+    assert update.effective_user is not None
+    who = await access.person(d.db, update.effective_user.id, admin_ids=d.settings.admin_ids)
+    if who is None:
+        await refuse(update, zh.NOT_BOUND)
+    return who
+
+
 async def office_only(update: Update, d: Deps) -> Person | None:
     """The office member asking, or None after telling anyone else they may not."""
     assert update.effective_user is not None

@@ -9,7 +9,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, Cont
 
 from bot.deps import Deps, deps
 from bot.oversight import GRADES, draw_sample, findings, grade
-from bot.progress import STATUSES, tally, units
+from bot.progress import STATUSES, Unit, tally, units
 from handlers.guards import button_parts, office_only, with_role
 from handlers.screen import refuse, show
 from messages import zh
@@ -31,16 +31,21 @@ def _progress_buttons() -> InlineKeyboardMarkup:
     )
 
 
+def _by_kind(schools: list[Unit]) -> str:
+    """The table of institutions by kind and status, with a total row."""
+    by_kind = tally(schools, "kind")
+    groups = [(k, dict(by_kind.get(k, {}))) for k in ("本科", "高职", "中职")]
+    groups.append((zh.TOTAL_LABEL, {s: sum(g[1].get(s, 0) for g in groups) for s in STATUSES}))
+    return zh.progress_table(zh.progress_schools_title(len(schools)), groups)
+
+
 async def show_progress(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/progress: institutions by kind and status, with buttons for lists, cities and organizations."""
     d = deps(context)
     if await office_only(update, d) is None:
         return
-    rows = [u for u in await units(d.db) if u.institution.kind != "培训评价组织"]
-    by_kind = tally(rows, "kind")
-    groups = [(k, dict(by_kind.get(k, {}))) for k in ("本科", "高职", "中职")]
-    groups.append((zh.TOTAL_LABEL, {s: sum(g[1].get(s, 0) for g in groups) for s in STATUSES}))
-    await show(update, zh.progress_table(zh.progress_schools_title(len(rows)), groups), _progress_buttons())
+    schools = [u for u in await units(d.db) if u.institution.kind != "培训评价组织"]
+    await show(update, _by_kind(schools), _progress_buttons())
 
 
 async def press_progress_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -67,10 +72,7 @@ async def press_progress_button(update: Update, context: ContextTypes.DEFAULT_TY
         groups = [("证书", {s: sum(1 for u in orgs if u.status == s) for s in STATUSES})]
         await show(update, zh.progress_table(zh.progress_orgs_title(len(orgs)), groups), back)
     elif action == "kind":
-        by_kind = tally(schools, "kind")
-        groups = [(k, dict(by_kind.get(k, {}))) for k in ("本科", "高职", "中职")]
-        groups.append((zh.TOTAL_LABEL, {s: sum(g[1].get(s, 0) for g in groups) for s in STATUSES}))
-        await show(update, zh.progress_table(zh.progress_schools_title(len(schools)), groups), _progress_buttons())
+        await show(update, _by_kind(schools), _progress_buttons())
     else:
         await refuse(update, zh.STALE_BUTTON)
 

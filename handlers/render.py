@@ -259,8 +259,11 @@ def item_label(ctx: Ctx, key: str) -> str:
     if key == "*":
         return zh.WHOLE_REPORT
     item = ctx.laid.by_key.get(key)
-    if item is None:
-        return key
+    return key if item is None else item_name(item)
+
+
+def item_name(item: Item) -> str:
+    """监测点 N, or 第N部分 and the narrative's label."""
     return zh.item_name(
         item.point.no if item.point else None, item.section.no, item.narrative.label if item.narrative else ""
     )

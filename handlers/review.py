@@ -9,14 +9,13 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest
 from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes
 
-from bot import access
 from bot.deps import Deps, deps
 from bot.evidence import blob_path
 from bot.lifecycle import Incomplete, may_read, review, submit
 from bot.reporting import Ctx, Refused, load_ctx, may_write
 from handlers import notify
 from handlers.exports import schedule_own_report
-from handlers.guards import button_parts
+from handlers.guards import bound, button_parts
 from handlers.office_review import render_card
 from handlers.render import answer_text, item_label, menu_data
 from handlers.screen import refuse, show, with_retry
@@ -92,10 +91,8 @@ def render_summary(ctx: Ctx, *, can_submit: bool) -> tuple[str, InlineKeyboardMa
 
 
 async def _readable(update: Update, d: Deps, report_id: int) -> tuple[Person, Ctx] | None:
-    assert update.effective_user is not None
-    who = await access.person(d.db, update.effective_user.id, admin_ids=d.settings.admin_ids)
+    who = await bound(update, d)
     if who is None:
-        await refuse(update, zh.NOT_BOUND)
         return None
     report = await reports.get(d.db.read, report_id)
     if report is None or not await may_read(d.db.read, who, report):
@@ -154,11 +151,12 @@ async def submit_report(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     """Asks to confirm, then locks the report as a new version, sends the receipt and tells the office."""
     d = deps(context)
     query = update.callback_query
-    assert query is not None and update.effective_user is not None
-    parts = (query.data or "").split(":")
-    who = await access.person(d.db, update.effective_user.id, admin_ids=d.settings.admin_ids)
-    if who is None or len(parts) != 4 or not parts[1].isdigit():
-        await refuse(update, zh.STALE_BUTTON if who else zh.NOT_BOUND)
+    assert query is not None
+    who = await bound(update, d)
+    if who is None:
+        return
+    parts = await button_parts(update, 4)
+    if parts is None:
         return
     _, rid_text, action, _arg = parts
     report = await reports.get(d.db.read, int(rid_text))

@@ -5,7 +5,6 @@ from __future__ import annotations
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes, MessageHandler, filters
 
-from bot import access
 from bot.deps import Deps, deps
 from bot.reminders import due_dates
 from bot.reporting import Ctx, Refused, Walk, load_ctx, may_write, reports_for
@@ -18,7 +17,7 @@ from handlers.campaign import (
 )
 from handlers.evidence import show_evidence_overview
 from handlers.exports import download_own_report
-from handlers.guards import button_parts
+from handlers.guards import bound, button_parts
 from handlers.office import office_menu
 from handlers.office_review import take_office_text
 from handlers.oversight import show_expert_menu, take_expert_text
@@ -27,14 +26,6 @@ from handlers.screen import refuse, show
 from messages import zh
 from storage import AlreadyApplied, cursors, reports, roster
 from storage.models import Person, Report
-
-
-async def _who(update: Update, d: Deps) -> Person | None:
-    assert update.effective_user is not None
-    who = await access.person(d.db, update.effective_user.id, admin_ids=d.settings.admin_ids)
-    if who is None:
-        await refuse(update, zh.NOT_BOUND)
-    return who
 
 
 def _walk(d: Deps, who: Person, update: Update) -> Walk:
@@ -90,7 +81,7 @@ async def _menu_for(update: Update, d: Deps, who: Person, report_id: int | None)
 async def open_menu(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Shows the main menu of the user's report (or the certificate choice for an organization)."""
     d = deps(context)
-    who = await _who(update, d)
+    who = await bound(update, d)
     if who is None:
         return
     if who.role == "city":
@@ -111,7 +102,7 @@ async def open_menu(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 async def answer_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Stores a typed answer to the item the cursor is on, then shows the next thing to answer."""
     d = deps(context)
-    who = await _who(update, d)
+    who = await bound(update, d)
     if who is None:
         return
     if who.role == "office":
@@ -140,7 +131,7 @@ async def press_walk_button(update: Update, context: ContextTypes.DEFAULT_TYPE) 
     d = deps(context)
     query = update.callback_query
     assert query is not None
-    who = await _who(update, d)
+    who = await bound(update, d)
     if who is None:
         return
     parts = await button_parts(update, 5)
@@ -165,7 +156,7 @@ async def press_menu_button(update: Update, context: ContextTypes.DEFAULT_TYPE) 
     d = deps(context)
     query = update.callback_query
     assert query is not None
-    who = await _who(update, d)
+    who = await bound(update, d)
     if who is None:
         return
     parts = (query.data or "").split(":")
