@@ -9,18 +9,23 @@ certificates, its lead institution, four piloting institutions, the office and a
 
 from __future__ import annotations
 
+import csv
+import io
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from openpyxl import load_workbook
 
+from bot.evidence import blob_path
 from bot.export.run import export
 from bot.lifecycle import return_for_revision, submit
 from bot.reporting import load_ctx
 from storage import evidence as evidence_store
 from storage import oversight, reports, roster
 from storage.models import Person
+from tests.files import pdf
 from tests.helpers import Chat, Harness
 from tests.standin import Shown
 
@@ -304,6 +309,89 @@ async def test_cross_checks_use_the_last_submitted_versions_and_keep_drafts_apar
         [CERT_B, "草稿", "安徽财贸职业学院", None, None, None, "草稿（未核对）"],
         [CERT_B, "草稿", ORG, None, None, None, "草稿（未核对）"],
     ]
+
+
+# --- evidence reused across certificate reports -----------------------------------------------------------
+async def _org_chat(harness: Harness) -> Chat:
+    await harness.bind(ORG_USER, "org", ORG)
+    return harness.chat(ORG_USER)
+
+
+async def test_org_picking_a_certificate_is_told_core_evidence_and_reuses_files_in_one_tap(
+    harness: Harness, tmp_path: Path
+) -> None:
+    s = await _scenario(harness)
+    chat = await _org_chat(harness)
+    pick = await chat.say("/menu")
+    rid_a = await _org_report(harness, s, s.cert_a)
+    rid_b = await _org_report(harness, s, s.cert_b)
+    menu_a = await chat.tap(pick, CERT_A)
+    laid = harness.deps.outlines.training_org
+    needing = [i for i in laid.items if i.point is not None and i.point.core and i.point.evidence]
+    expected = "需附佐证材料的核心监测点：" + "、".join(f"★{i.point.no}" for i in needing if i.point)
+    assert expected in _lines(menu_a.text)
+    assert "尚缺佐证材料：全部" in _lines(menu_a.text)
+    assert "选用已上传" not in str(menu_a.buttons)  # nothing uploaded anywhere yet
+    # 证书甲: a file for ★6 and one for ★8, uploaded in the walk.
+    point6 = await chat.press(menu_a, f"w:{rid_a}:p6:go:")
+    assert "监测点 6" in point6.text
+    saved = await chat.upload(pdf("教材目录"), "教材目录.pdf", "application/pdf")
+    assert "教材目录.pdf" in saved.text
+    await chat.press(saved, f"w:{rid_a}:p8:go:")
+    await chat.upload(pdf("题库"), "题库.pdf", "application/pdf")
+    # 证书乙: told what it still needs and that two of them can be taken from 证书甲.
+    pick = await chat.tap(await chat.say("/menu"), "切换证书")
+    menu_b = await chat.tap(pick, CERT_B)
+    assert "♻️ ★6、★8 可直接选用其他证书报告已上传的文件" in _lines(menu_b.text)
+    reuse = await chat.tap(menu_b, "选用已上传")
+    assert [label for label, _ in reuse.buttons][:2] == ["➕ ★6 教材目录.pdf", "➕ ★8 题库.pdf"]
+    taken = await chat.tap(reuse, "★6 教材目录.pdf")  # one tap
+    assert "已附加到监测点 6：教材目录.pdf" in taken.text
+    assert "★6" not in str([label for label, _ in taken.buttons])
+    # From the point itself: its evidence list offers the files of other certificates, one tap each.
+    point8 = await chat.press(taken, f"w:{rid_b}:p8:go:")
+    listing = await chat.tap(point8, "佐证材料")
+    assert "➕ 题库.pdf（证书甲 ★8）" in [label for label, _ in listing.buttons]
+    after = await chat.tap(listing, "题库.pdf（证书甲")
+    assert "题库.pdf" in after.text and "（1 份）" in after.text
+
+    db = harness.deps.db.read
+    in_a = {e.item: e for e in await evidence_store.of_report(db, rid_a)}
+    in_b = {e.item: e for e in await evidence_store.of_report(db, rid_b)}
+    assert set(in_b) == {"p6", "p8"}
+    for item in ("p6", "p8"):
+        assert in_b[item].sha256 == in_a[item].sha256 and in_b[item].name == in_a[item].name
+        assert in_b[item].id != in_a[item].id
+    blobs = [p for p in harness.settings.evidence_dir.rglob("*") if p.is_file() and p.parent.name != "tmp"]
+    assert len(blobs) == 2 and blob_path(harness.settings.evidence_dir, in_a["p6"].sha256) in blobs
+    # Both reports' bundles list the file in their manifests.
+    for rid, cert in ((rid_a, CERT_A), (rid_b, CERT_B)):
+        result = await export(
+            harness.deps.db,
+            harness.deps.outlines,
+            year=2020,
+            evidence_root=harness.settings.evidence_dir,
+            out=tmp_path / str(rid) / "汇总.xlsx",
+            report_id=rid,
+        )
+        assert result.bundle is not None
+        with zipfile.ZipFile(result.bundle) as zf:
+            manifest = list(csv.DictReader(io.StringIO(zf.read("manifest.csv").decode("utf-8-sig"))))
+        assert {(m["sha256"], m["path"].split("/")[0]) for m in manifest} == {
+            (in_a["p6"].sha256, f"{ORG}_{cert}"),
+            (in_a["p8"].sha256, f"{ORG}_{cert}"),
+        }
+    # Twice the same tap, a file of another institution, a locked report: refused, nothing added.
+    assert "已附加" in await _alert(harness, ORG_USER, reuse, reuse.button("★6 教材目录.pdf"))
+    other_school = await _school_report(harness, s.school_ids["合肥学院"])
+    await harness.fill(other_school)
+    foreign = (await evidence_store.of_report(db, other_school))[0]
+    assert "该按钮已失效" in await _alert(harness, ORG_USER, reuse, f"e:{rid_b}:p13:take:{foreign.id}")
+    assert "该按钮已失效" in await _alert(harness, ORG_USER, reuse, f"e:{rid_b}:p13:take:{in_b['p6'].id}")
+    # An institution's coordinator cannot take the organization's files either.
+    await harness.bind(COORDINATOR, "coordinator", "合肥学院")
+    assert "没有权限" in await _alert(harness, COORDINATOR, reuse, f"e:{rid_b}:p13:take:{in_a['p6'].id}")
+    assert {e.item for e in await evidence_store.of_report(db, rid_b)} == {"p6", "p8"}
 
 
 async def test_institution_coordinator_has_one_report_so_nothing_to_reuse(harness: Harness) -> None:
