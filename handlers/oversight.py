@@ -223,8 +223,12 @@ async def show_expert_menu(update: Update, d: Deps, who: Person) -> None:
             given = mine.get((inst_id, unit.certificate_id))
             status = unit.report.status if unit.report else None
             lines.append(zo.expert_menu_line(unit.label, status, given.grade if given else None, unit.gradable))
-        if found:
-            buttons.append([Button(found[0].institution.name[:24], callback_data=f"x:{inst_id}:card:")])
+        inst = found[0].institution if found else await roster.institution(d.db.read, inst_id)
+        if inst is None:
+            continue
+        if not found:  # an organization with no certificate in the roster yet
+            lines.append(zo.expert_menu_line(inst.name, None, None, False))
+        buttons.append([Button(inst.name[:24], callback_data=f"x:{inst_id}:card:")])
     await show(update, zo.expert_menu(lines), InlineKeyboardMarkup(buttons) if buttons else None)
 
 

@@ -11,20 +11,23 @@ from __future__ import annotations
 
 import csv
 import io
+import sqlite3
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import pytest
 from openpyxl import load_workbook
 
 from bot.evidence import blob_path
 from bot.export.run import export
 from bot.lifecycle import return_for_revision, submit
 from bot.reporting import load_ctx
+from storage import Database, oversight, reports, roster
 from storage import evidence as evidence_store
-from storage import oversight, reports, roster
-from storage.models import Person
+from storage.db import _migrations
+from storage.models import Grade, Person
 from tests.files import pdf
 from tests.helpers import Chat, Harness
 from tests.standin import Shown
@@ -123,7 +126,7 @@ def _lines(text: str) -> list[str]:
 
 
 # --- the expert: card, reading, grading ---------------------------------------------------------------------
-async def test_expert_card_lists_each_certificate_report_and_grades_each(harness: Harness) -> None:
+async def test_expert_card_lists_each_certificate_report_and_grades_each(harness: Harness, tmp_path: Path) -> None:
     s = await _scenario(harness)
     rid_a = await _org_report(harness, s, s.cert_a)
     rid_b = await _org_report(harness, s, s.cert_b)
@@ -177,6 +180,19 @@ async def test_expert_card_lists_each_certificate_report_and_grades_each(harness
     assert f"• {CERT_A}：已提交（第1版） · 佐证材料 {files_a} 份 · 评定：整改" in _lines(card.text)
     listing = await harness.chat(OFFICE).say("/grades")
     assert f"• {ORG} · {CERT_B}：<b>优秀</b>" in listing.text and f"• {ORG} · {CERT_A}：<b>整改</b>" in listing.text
+    result = await export(
+        harness.deps.db,
+        harness.deps.outlines,
+        year=2020,
+        evidence_root=harness.settings.evidence_dir,
+        out=tmp_path / "out" / "汇总.xlsx",
+        with_bundle=False,
+    )
+    sheet = load_workbook(result.workbook)["专家评定"]
+    assert [[c.value for c in row][:4] for row in sheet.iter_rows(min_row=2)] == [
+        [f"{ORG} · {CERT_A}", "测试", "整改", "师资培训覆盖不足。"],
+        [f"{ORG} · {CERT_B}", "测试", "优秀", "教材与题库完备。"],
+    ]
 
 
 async def test_no_grade_on_a_report_with_nothing_submitted(harness: Harness) -> None:
@@ -408,3 +424,30 @@ async def test_institution_coordinator_has_one_report_so_nothing_to_reuse(harnes
     assert [row.label for row in ctx.state.certificates] == [CERT_A, CERT_B]  # rows of the one report
     listing = await chat.press(menu, f"e:{mine[0].id}:p1:list:")
     assert "➕" not in str(listing.buttons)
+
+
+async def test_existing_grades_become_whole_institution_grades(tmp_path: Path) -> None:
+    """Migration 0014 keeps every grade recorded before it, as a grade of the institution as a whole."""
+    path = tmp_path / "old.sqlite3"
+    with sqlite3.connect(path) as conn:
+        for version, sql in _migrations():
+            if version < 14:
+                conn.executescript(sql)
+        conn.execute("INSERT INTO institutions (id, seq, kind, name) VALUES (24, 24, '高职', ?)", (LEAD,))
+        conn.execute(
+            "INSERT INTO grades (user_id, institution_id, grade, comment, graded_at) "
+            "VALUES (900, 24, '合格', '好', 't')"
+        )
+        conn.execute("PRAGMA user_version = 13")
+    db = Database(path)
+    await db.connect()
+    try:
+        assert await oversight.all_grades(db.read) == [Grade(900, 24, 0, "合格", "好", "t")]
+        with pytest.raises(sqlite3.IntegrityError):
+            async with db.transaction() as conn:
+                await conn.execute(
+                    "INSERT INTO grades (user_id, institution_id, certificate_id, grade, graded_at) "
+                    "VALUES (900, 24, -1, '合格', 't')"
+                )
+    finally:
+        await db.close()
