@@ -256,6 +256,8 @@ async def _show_unit(update: Update, d: Deps, who: Person, unit: GradeUnit) -> N
     rows = _unit_buttons(unit)
     if unit.certificate_id:
         rows.append([Button(zo.BTN_BACK_TO_ORG, callback_data=f"x:{unit.institution.id}:card:")])
+    else:
+        rows.append([Button(zh.BTN_MENU, callback_data="m:home:0:")])
     await show(update, text, InlineKeyboardMarkup(rows))
 
 

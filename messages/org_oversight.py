@@ -100,12 +100,16 @@ def reuse_screen(unit: str, count: int, done: str | None = None) -> str:
     )
 
 
+def _short(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def reuse_button(point: str, name: str) -> str:
-    return f"➕ {point} {name}"
+    return f"➕ {point} {_short(name, 28)}"
 
 
 def reuse_other_button(name: str, certificate: str | None, point: str) -> str:
-    return f"➕ {name}（{certificate or '本机构'} {point}）"
+    return f"➕ {_short(name, 20)}（{_short(certificate or '本机构', 12)} {point}）"
 
 
 def attached(where: str, name: str) -> str:
