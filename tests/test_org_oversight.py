@@ -137,6 +137,14 @@ async def test_expert_card_lists_each_certificate_report_and_grades_each(harness
     files_a = len(await evidence_store.of_report(harness.deps.db.read, rid_a))
     files_b = len(await evidence_store.of_report(harness.deps.db.read, rid_b))
     assert files_a > 0 and files_b > 0
+    # The organization is drawn (the only one: its stratum's 20% rounds up to it), and its lead institution,
+    # with whom the experts evaluate it, sees both certificate reports submitted.
+    drawn = await harness.chat(OFFICE).say("/sample org-seed")
+    assert "• 培训评价组织：1/1" in _lines(drawn.text) and ORG in drawn.text.split("名单：")[1]
+    await harness.bind(COORDINATOR, "coordinator", LEAD)
+    lead = harness.chat(COORDINATOR)
+    led = await lead.tap(await lead.say("/menu"), "牵头证书")
+    assert [f"• {CERT_A}（{ORG}）：已提交", f"• {CERT_B}（{ORG}）：已提交"] == _lines(led.text)[1:]
     expert = await _assigned_expert(harness)
 
     menu = await expert.say("/menu")
