@@ -32,11 +32,11 @@ def core_evidence(ctx: Ctx) -> tuple[list[Item], list[Item]]:
     return needing, [i for i in needing if not ctx.evidence.get(i.key)]
 
 
-async def reusable(db: Database, report_id: int) -> list[Reusable]:
-    """Every file of the institution's other reports, once per content and point, that this report does
-    not already have at that point."""
+async def reusable(db: Database, report_id: int, *, same_point: bool = True) -> list[Reusable]:
+    """Every file of the institution's other reports, once per content and point; with same_point, only
+    those this report does not already have at the point they support there."""
     conn = db.read
-    here = {(e.item, e.sha256) for e in await store.of_report(conn, report_id)}
+    here = {(e.item, e.sha256) for e in await store.of_report(conn, report_id)} if same_point else set()
     names: dict[int | None, str | None] = {None: None}
     out: list[Reusable] = []
     for found, cert_id in await store.of_other_reports(conn, report_id):
@@ -52,8 +52,8 @@ async def reusable(db: Database, report_id: int) -> list[Reusable]:
 
 
 def for_item(found: list[Reusable], item: str, attached: set[str]) -> list[Reusable]:
-    """Candidates for one point: the same point's files first, then any other file, one per content, none
-    already attached to the point."""
+    """Candidates for one point, from reusable(same_point=False): the same point's files first, then any
+    other file, one per content, none already attached to the point."""
     seen = set(attached)
     out = []
     for r in sorted(found, key=lambda r: r.item != item):

@@ -169,7 +169,8 @@ async def press_evidence_button(update: Update, context: ContextTypes.DEFAULT_TY
     ]
     if report.status in ("draft", "returned") and ctx.may_edit(item):
         # Files this institution already uploaded for its other reports: one tap attaches one here.
-        offered = reuse.for_item(await reuse.reusable(d.db, report.id), item.key, {f.sha256 for f in files})
+        others = await reuse.reusable(d.db, report.id, same_point=False)
+        offered = reuse.for_item(others, item.key, {f.sha256 for f in files})
         rows += [
             [
                 Button(

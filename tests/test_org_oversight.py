@@ -376,7 +376,10 @@ async def test_org_picking_a_certificate_is_told_core_evidence_and_reuses_files_
     # From the point itself: its evidence list offers the files of other certificates, one tap each.
     point8 = await chat.press(taken, f"w:{rid_b}:p8:go:")
     listing = await chat.tap(point8, "佐证材料")
-    assert "➕ 题库.pdf（证书甲 ★8）" in [label for label, _ in listing.buttons]
+    # The same point's file first, then any other file of another certificate (here ★6's, already
+    # attached to ★6 of this report but not to ★8).
+    offered = [label for label, _ in listing.buttons if label.startswith("➕")]
+    assert offered == ["➕ 题库.pdf（证书甲 ★8）", "➕ 教材目录.pdf（证书甲 ★6）"]
     after = await chat.tap(listing, "题库.pdf（证书甲")
     assert "题库.pdf" in after.text and "（1 份）" in after.text
 
