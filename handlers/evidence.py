@@ -5,17 +5,19 @@ from __future__ import annotations
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes, MessageHandler, filters
 
-from bot.deps import deps
+from bot import reuse
+from bot.deps import Deps, deps
 from bot.evidence import EvidenceRefused, download, store_upload
-from bot.reporting import load_ctx, may_write
+from bot.reporting import Ctx, Refused, load_ctx, may_write
 from handlers.campaign import take_questionnaire_qr
 from handlers.guards import bound, button_parts
 from handlers.render import item_name, menu_data, walk_data
 from handlers.screen import refuse, show
+from messages import org_oversight as zo
 from messages import zh
 from storage import AlreadyApplied, audit, cursors, reports
 from storage import evidence as store
-from storage.models import Evidence
+from storage.models import Evidence, Person
 
 Button = InlineKeyboardButton
 
@@ -117,7 +119,16 @@ async def press_evidence_button(update: Update, context: ContextTypes.DEFAULT_TY
     if item is None:
         await refuse(update, zh.STALE_BUTTON)
         return
-    if action in ("ask", "rm"):
+    done = None
+    if action in ("take", "pick"):
+        taken = await _take(update, d, who, report.id, item.key, arg)
+        if taken is None:
+            return
+        done = zo.attached(item_name(item), taken.name)
+        if action == "pick":
+            await show_reuse(update, context, report.id, done=done)
+            return
+    elif action in ("ask", "rm"):
         found = await store.get(d.db.read, int(arg)) if arg.isdigit() else None
         if found is None or found.report_id != report.id or found.item != item.key:
             await refuse(update, zh.STALE_BUTTON)
@@ -156,9 +167,109 @@ async def press_evidence_button(update: Update, context: ContextTypes.DEFAULT_TY
         [Button(f"🗑 {n}", callback_data=evidence_data(report.id, item.key, "ask", str(f.id))) for n, f in chunk]
         for chunk in _chunks(list(enumerate(files, 1)), 4)
     ]
+    if report.status in ("draft", "returned") and ctx.may_edit(item):
+        # Files this institution already uploaded for its other reports: one tap attaches one here.
+        others = await reuse.reusable(d.db, report.id, same_point=False)
+        offered = reuse.for_item(others, item.key, {f.sha256 for f in files})
+        rows += [
+            [
+                Button(
+                    zo.reuse_other_button(r.evidence.name, r.certificate, _tag(ctx, r.item)),
+                    callback_data=evidence_data(report.id, item.key, "take", str(r.evidence.id)),
+                )
+            ]
+            for r in offered[:MAX_OFFERED]
+        ]
     rows.append([Button(zh.BTN_BACK_TO_ITEM, callback_data=walk_data(report.id, item.key, "go"))])
     text = zh.evidence_list(item_name(item), [(f.id, f.name, f.size) for f in files])
+    await show(update, ("✅ " + done + "\n" if done else "") + text, InlineKeyboardMarkup(rows))
+
+
+MAX_OFFERED = 8  # files offered under one point's list; the menu's reuse screen lists all of them
+
+
+def _tag(ctx: Ctx, key: str) -> str:
+    """★6 for a core point, 7 for another, the narrative's name for a narrative."""
+    item = ctx.laid.by_key.get(key)
+    if item is None or item.point is None:
+        return item_name(item) if item is not None else key
+    return ("★" if item.point.core else "") + str(item.point.no)
+
+
+async def _take(update: Update, d: Deps, who: Person, report_id: int, item: str, arg: str) -> Evidence | None:
+    """Attaches another report's file in one tap; a refusal pops up and the screen stays."""
+    if not arg.isdigit():
+        await refuse(update, zh.STALE_BUTTON)
+        return None
+    try:
+        return await reuse.attach(
+            d.db,
+            d.outlines,
+            who,
+            report_id=report_id,
+            item_key=item,
+            evidence_id=int(arg),
+            at=d.now_iso(),
+            update_id=update.update_id,
+        )
+    except AlreadyApplied:
+        return None
+    except Refused as refused:
+        await refuse(update, zh.REFUSALS[refused.code])
+    except EvidenceRefused:
+        await refuse(update, zo.ALREADY_ATTACHED)
+    return None
+
+
+async def show_reuse(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, report_id: int, *, done: str | None = None
+) -> None:
+    """Files of the institution's other reports that this report lacks at the same point, one button
+    each: a tap attaches the file to that point."""
+    d = deps(context)
+    report = await reports.get(d.db.read, report_id)
+    assert report is not None
+    ctx = await load_ctx(d.db.read, report, d.outlines)
+    order = {item.key: n for n, item in enumerate(ctx.laid.items)}
+    offered = [
+        r
+        for r in await reuse.reusable(d.db, report.id)
+        if r.item in ctx.laid.by_key and ctx.may_edit(ctx.laid.by_key[r.item])
+    ]
+    offered.sort(key=lambda r: (order[r.item], r.evidence.id))
+    editable = report.status in ("draft", "returned")
+    rows = [
+        [
+            Button(
+                zo.reuse_button(_tag(ctx, r.item), r.evidence.name),
+                callback_data=evidence_data(report.id, r.item, "pick", str(r.evidence.id)),
+            )
+        ]
+        for r in (offered if editable else [])[:MAX_REUSE_BUTTONS]
+    ]
+    rows.append([Button(zh.BTN_MENU, callback_data=menu_data("home", report.id))])
+    unit = ctx.unit + (f" · {ctx.certificate}" if ctx.certificate else "")
+    text = zo.reuse_screen(unit, len(offered), done) if editable else zh.REFUSALS["locked"]
     await show(update, text, InlineKeyboardMarkup(rows))
+
+
+MAX_REUSE_BUTTONS = 40  # well under Telegram's 100 buttons per keyboard
+
+
+async def core_evidence_hint(d: Deps, ctx: Ctx) -> tuple[str, list[Button]]:
+    """For a training organization's certificate report: which core points need evidence, which still
+    lack it, and which can take a file already uploaded for another certificate (with the button)."""
+    needing, lacking = reuse.core_evidence(ctx)
+    if not needing:
+        return "", []
+    lines = [zo.core_evidence([i.point.no for i in needing if i.point], [i.point.no for i in lacking if i.point])]
+    same_point = {r.item for r in await reuse.reusable(d.db, ctx.report.id)}
+    points = [i.point.no for i in ctx.laid.items if i.key in same_point and i.point is not None]
+    buttons = []
+    if points and ctx.report.status in ("draft", "returned"):
+        lines.append(zo.reusable_points(points))
+        buttons.append(Button(zo.BTN_REUSE, callback_data=menu_data("reuse", ctx.report.id)))
+    return "\n".join(lines), buttons
 
 
 def _chunks(items: list[tuple[int, Evidence]], size: int) -> list[list[tuple[int, Evidence]]]:

@@ -3,19 +3,20 @@
 from __future__ import annotations
 
 import json
+import re
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes, filters
 
 from bot.deps import Deps, deps
-from bot.oversight import GRADES, draw_sample, findings, grade
+from bot.oversight import GRADES, GradeUnit, NotGradable, draw_sample, findings, grade, grade_unit, grade_units
 from bot.progress import STATUSES, Unit, tally, units
 from handlers.guards import button_parts, office_only, with_role
 from handlers.screen import refuse, show
+from messages import org_oversight as zo
 from messages import zh
-from storage import AlreadyApplied, audit, cursors, oversight, people, reports, roster
-from storage import evidence as evidence_store
-from storage.models import Person
+from storage import AlreadyApplied, audit, cursors, oversight, people, roster
+from storage.models import ORG_KIND, Grade, Person
 
 Button = InlineKeyboardButton
 
@@ -153,10 +154,14 @@ async def list_grades(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     if await office_only(update, d) is None:
         return
     rows = []
-    for user_id, inst_id, value, comment, _at in await oversight.grades(d.db.read):
-        inst = await roster.institution(d.db.read, inst_id)
-        expert = await people.get(d.db.read, user_id)
-        rows.append((inst.name if inst else str(inst_id), value, expert.name if expert else str(user_id), comment))
+    certs = {c.id: c.name for c in await roster.certificates(d.db.read)}
+    for g in await oversight.all_grades(d.db.read):
+        inst = await roster.institution(d.db.read, g.institution_id)
+        expert = await people.get(d.db.read, g.user_id)
+        label = (inst.name if inst else str(g.institution_id)) + (
+            f" · {certs.get(g.certificate_id, g.certificate_id)}" if g.certificate_id else ""
+        )
+        rows.append((label, g.grade, expert.name if expert else str(g.user_id), g.comment))
     await show(update, zh.grades_list(rows))
 
 
@@ -185,25 +190,102 @@ async def list_flags(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
         for c in found.cross
         if not c.matches
     ]
-    await show(update, zh.flags_text(rows, mismatches))
+    drafts = []
+    for draft in found.drafts:
+        inst = await roster.institution(d.db.read, draft.institution_id)
+        name = inst.name if inst else str(draft.institution_id)
+        drafts.append(zo.cross_draft(certs.get(draft.certificate_id, str(draft.certificate_id)), name, draft.org))
+    await show(update, zh.flags_text(rows, mismatches, drafts))
 
 
 # --- the expert ------------------------------------------------------------------------------------------
+# An institution is graded as a whole; a training organization per certificate (附件2 is “以证书为单位”:
+# one report per certificate). Buttons: x:<institution>:card: (an institution's card, or an organization's
+# list of certificates), x:<org>:cert:<certificate> (one certificate's card), x:<institution>:g:<n> and
+# x:<org>:g:<n>c<certificate> (grade n of GRADES for that unit).
+_GRADE_ARG = re.compile(r"^([0-9])(?:c([1-9][0-9]{0,9}))?$")
+
+
+async def _my_grades(d: Deps, who: Person) -> dict[tuple[int, int | None], Grade]:
+    return {
+        (g.institution_id, g.certificate_id or None): g
+        for g in await oversight.all_grades(d.db.read)
+        if g.user_id == who.user_id
+    }
+
+
 async def show_expert_menu(update: Update, d: Deps, who: Person) -> None:
-    rows, buttons = [], []
-    current = {inst: (g, c) for uid, inst, g, c, _ in await oversight.grades(d.db.read) if uid == who.user_id}
+    lines, buttons = [], []
+    mine = await _my_grades(d, who)
     for inst_id in await oversight.assigned_to(d.db.read, who.user_id):
-        inst = await roster.institution(d.db.read, inst_id)
-        report = await reports.find(d.db.read, inst_id, None)
-        status = zh.STATUS_NAMES[report.status] if report else zh.NOT_STARTED
-        name = inst.name if inst else str(inst_id)
-        rows.append((name, status, current.get(inst_id, (None, None))[0]))
-        buttons.append([Button(name[:24], callback_data=f"x:{inst_id}:card:")])
-    await show(update, zh.expert_menu(rows), InlineKeyboardMarkup(buttons) if buttons else None)
+        found = await grade_units(d.db.read, inst_id)
+        for unit in found:
+            given = mine.get((inst_id, unit.certificate_id))
+            status = unit.report.status if unit.report else None
+            lines.append(zo.expert_menu_line(unit.label, status, given.grade if given else None, unit.gradable))
+        inst = found[0].institution if found else await roster.institution(d.db.read, inst_id)
+        if inst is None:
+            continue
+        if not found:  # an organization with no certificate in the roster yet
+            lines.append(zo.expert_menu_line(inst.name, None, None, False))
+        buttons.append([Button(inst.name[:24], callback_data=f"x:{inst_id}:card:")])
+    await show(update, zo.expert_menu(lines), InlineKeyboardMarkup(buttons) if buttons else None)
+
+
+def _unit_buttons(unit: GradeUnit) -> list[list[InlineKeyboardButton]]:
+    rows = []
+    if unit.report is not None:
+        rows.append(
+            [
+                Button(zh.BTN_PAGES, callback_data=f"r:{unit.report.id}:page:1"),
+                Button(zh.BTN_FILES, callback_data=f"r:{unit.report.id}:files:"),
+            ]
+        )
+    if unit.gradable:
+        suffix = f"c{unit.certificate_id}" if unit.certificate_id else ""
+        rows.append([Button(g, callback_data=f"x:{unit.institution.id}:g:{n}{suffix}") for n, g in enumerate(GRADES)])
+    return rows
+
+
+async def _show_unit(update: Update, d: Deps, who: Person, unit: GradeUnit) -> None:
+    given = (await _my_grades(d, who)).get((unit.institution.id, unit.certificate_id))
+    status = zo.report_status(unit.report.status, unit.report.version) if unit.report else zh.NOT_STARTED
+    text = zo.unit_card(
+        unit.label, status, unit.files, given.grade if given else None, given.comment if given else None, unit.gradable
+    )
+    rows = _unit_buttons(unit)
+    if unit.certificate_id:
+        rows.append([Button(zo.BTN_BACK_TO_ORG, callback_data=f"x:{unit.institution.id}:card:")])
+    else:
+        rows.append([Button(zh.BTN_MENU, callback_data="m:home:0:")])
+    await show(update, text, InlineKeyboardMarkup(rows))
+
+
+async def _show_org(update: Update, d: Deps, who: Person, found: list[GradeUnit], org_name: str) -> None:
+    mine = await _my_grades(d, who)
+    rows, buttons = [], []
+    for unit in found:
+        assert unit.certificate is not None
+        given = mine.get((unit.institution.id, unit.certificate_id))
+        status = zo.report_status(unit.report.status, unit.report.version) if unit.report else zh.NOT_STARTED
+        rows.append(
+            (unit.certificate.name, status, unit.files, zo.grade_note(given.grade if given else None, unit.gradable))
+        )
+        buttons.append(
+            [
+                Button(
+                    f"📄 {unit.certificate.name}"[:24],
+                    callback_data=f"x:{unit.institution.id}:cert:{unit.certificate.id}",
+                )
+            ]
+        )
+    buttons.append([Button(zh.BTN_MENU, callback_data="m:home:0:")])
+    await show(update, zo.org_card(org_name, rows), InlineKeyboardMarkup(buttons))
 
 
 async def press_expert_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """An assigned institution's card, and choosing a grade (the comment is typed next)."""
+    """An assigned institution's card (an organization's certificates), and choosing a grade for a unit
+    whose report is submitted (the comment is typed next)."""
     d = deps(context)
     who = await with_role(update, d, "expert")
     if who is None:
@@ -217,46 +299,52 @@ async def press_expert_button(update: Update, context: ContextTypes.DEFAULT_TYPE
         return
     inst = await roster.institution(d.db.read, inst_id)
     assert inst is not None
-    report = await reports.find(d.db.read, inst_id, None)
-    if action == "card":
-        mine = next(
-            ((g, c) for uid, i, g, c, _ in await oversight.grades(d.db.read) if uid == who.user_id and i == inst_id),
-            (None, None),
-        )
-        files = len(await evidence_store.of_report(d.db.read, report.id)) if report else 0
-        status = zh.STATUS_NAMES[report.status] if report else zh.NOT_STARTED
-        rows = [[Button(g, callback_data=f"x:{inst_id}:g:{n}") for n, g in enumerate(GRADES)]]
-        if report is not None:
-            rows.insert(
-                0,
-                [
-                    Button(zh.BTN_PAGES, callback_data=f"r:{report.id}:page:1"),
-                    Button(zh.BTN_FILES, callback_data=f"r:{report.id}:files:"),
-                ],
-            )
-        await show(update, zh.expert_card(inst.name, status, files, mine[0], mine[1]), InlineKeyboardMarkup(rows))
-    elif action == "g" and arg.isdigit() and int(arg) < len(GRADES):
-        value = GRADES[int(arg)]
-        try:
-            async with d.db.transaction(update_id=update.update_id, at=d.now_iso()) as conn:
-                await cursors.put(
-                    conn,
-                    user_id=who.user_id,
-                    report_id=report.id if report else None,
-                    item=None,
-                    stage="grade_comment",
-                    pending={"institution": inst_id, "grade": value},
-                    at=d.now_iso(),
-                )
-        except AlreadyApplied:
+    if action == "card" and not arg:
+        found = await grade_units(d.db.read, inst_id)
+        if inst.kind == ORG_KIND:
+            await _show_org(update, d, who, found, inst.name)
+        else:
+            await _show_unit(update, d, who, found[0])
+        return
+    if action == "cert" and arg.isdigit():
+        unit = await grade_unit(d.db.read, inst_id, int(arg))
+        if unit is None:
+            await refuse(update, zh.STALE_BUTTON)
             return
-        await show(update, zh.grade_comment_prompt(value))
-    else:
+        await _show_unit(update, d, who, unit)
+        return
+    chosen = _GRADE_ARG.match(arg) if action == "g" else None
+    if chosen is None or int(chosen.group(1)) >= len(GRADES):
         await refuse(update, zh.STALE_BUTTON)
+        return
+    cert_id = int(chosen.group(2)) if chosen.group(2) else None
+    unit = await grade_unit(d.db.read, inst_id, cert_id)
+    if unit is None:
+        await refuse(update, zh.STALE_BUTTON)
+        return
+    if not unit.gradable:
+        await refuse(update, zo.GRADE_NOT_SUBMITTED)
+        return
+    value = GRADES[int(chosen.group(1))]
+    try:
+        async with d.db.transaction(update_id=update.update_id, at=d.now_iso()) as conn:
+            await cursors.put(
+                conn,
+                user_id=who.user_id,
+                report_id=unit.report.id if unit.report else None,
+                item=None,
+                stage="grade_comment",
+                pending={"institution": inst_id, "certificate": cert_id, "grade": value},
+                at=d.now_iso(),
+            )
+    except AlreadyApplied:
+        return
+    await show(update, zh.grade_comment_prompt(value))
 
 
 async def take_expert_text(update: Update, context: ContextTypes.DEFAULT_TYPE, who: Person) -> None:
-    """The comment of the grade the expert just chose; stores the grade with it."""
+    """The comment of the grade the expert just chose; stores the grade with it if the report is still
+    submitted (it may have been returned for revision meanwhile)."""
     d = deps(context)
     message = update.effective_message
     assert message is not None and message.text is not None
@@ -266,6 +354,7 @@ async def take_expert_text(update: Update, context: ContextTypes.DEFAULT_TYPE, w
         return
     pending = json.loads(cursor.pending)
     inst_id, value = int(pending["institution"]), str(pending["grade"])
+    cert_id = int(pending["certificate"]) if pending.get("certificate") else None
     if not await oversight.is_assigned(d.db.read, who.user_id, inst_id):
         await refuse(update, zh.NOT_ALLOWED)
         return
@@ -283,6 +372,7 @@ async def take_expert_text(update: Update, context: ContextTypes.DEFAULT_TYPE, w
             d.db,
             expert=who.user_id,
             institution_id=inst_id,
+            certificate_id=cert_id,
             value=value,
             comment=comment,
             at=d.now_iso(),
@@ -290,12 +380,17 @@ async def take_expert_text(update: Update, context: ContextTypes.DEFAULT_TYPE, w
         )
     except AlreadyApplied:
         return
+    except NotGradable:
+        await cursors.reset_stage(d.db, who.user_id, at=d.now_iso())
+        await refuse(update, zo.GRADE_NOT_SUBMITTED)
+        return
     await cursors.reset_stage(d.db, who.user_id, at=d.now_iso())
-    inst = await roster.institution(d.db.read, inst_id)
+    unit = await grade_unit(d.db.read, inst_id, cert_id)
+    back = f"x:{inst_id}:cert:{cert_id}" if cert_id else f"x:{inst_id}:card:"
     await show(
         update,
-        zh.graded(inst.name if inst else str(inst_id), value),
-        InlineKeyboardMarkup([[Button(zh.BTN_MENU, callback_data=f"x:{inst_id}:card:")]]),
+        zo.graded(unit.label if unit else str(inst_id), value),
+        InlineKeyboardMarkup([[Button(zh.BTN_MENU, callback_data=back)]]),
     )
 
 

@@ -15,7 +15,7 @@ from handlers.campaign import (
     show_questionnaire,
     take_questionnaire_text,
 )
-from handlers.evidence import show_evidence_overview
+from handlers.evidence import core_evidence_hint, show_evidence_overview, show_reuse
 from handlers.exports import download_own_report
 from handlers.guards import bound, button_parts
 from handlers.office import office_menu
@@ -71,6 +71,11 @@ async def _menu_for(update: Update, d: Deps, who: Person, report_id: int | None)
     text, markup = render.render_menu(
         ctx, several=len(mine) > 1, campaign=d.settings.campaign_name, due=zh.month_day(due.month, due.day)
     )
+    if chosen.outline == "training_org":  # one report per certificate: what needs evidence, what can be reused
+        hint, extra = await core_evidence_hint(d, ctx)
+        text = f"{text}\n{hint}" if hint else text
+        if extra:
+            markup = InlineKeyboardMarkup([*markup.inline_keyboard, extra])
     if who.role == "coordinator" and who.institution_id is not None and await leads_any(d, who.institution_id):
         markup = InlineKeyboardMarkup(
             [*markup.inline_keyboard, [InlineKeyboardButton(zh.BTN_LEAD, callback_data="c:lead")]]
@@ -194,6 +199,8 @@ async def press_menu_button(update: Update, context: ContextTypes.DEFAULT_TYPE) 
         await show(update, *render.render_progress(ctx))
     elif action == "evid":
         await show_evidence_overview(update, context, ctx.report.id)
+    elif action == "reuse":
+        await show_reuse(update, context, ctx.report.id)
     elif action == "dl":
         await download_own_report(update, context, ctx.report.id)
     elif action == "quest" and who.role == "coordinator":

@@ -937,14 +937,19 @@ def quest_qr_set(kind: str) -> str:
     return f"已设置{QUEST_KIND[kind]}二维码。院校联络人可在 /menu → 🧾 问卷调查 中查看。"
 
 
-def flags_text(rows: list[tuple[str, list[str]]], mismatches: list[str]) -> str:
-    if not rows and not mismatches:
+def flags_text(rows: list[tuple[str, list[str]]], mismatches: list[str], drafts: list[str] | None = None) -> str:
+    """Cross-checks compare the last submitted versions; `drafts` (never submitted) are listed apart."""
+    drafts = drafts or []
+    if not rows and not mismatches and not drafts:
         return "✅ 目前没有需要关注的答案或数据不一致。"
-    lines = ["🚩 <b>需要关注</b>"]
+    lines = ["🚩 <b>需要关注</b>"] if rows or mismatches else []
     lines += [f"• {escape(unit)}：{escape('；'.join(flags))}" for unit, flags in rows[:60]]
     if mismatches:
-        lines.append("<b>院校与培训评价组织数据不一致</b>")
+        lines.append("<b>院校与培训评价组织数据不一致</b>（均按最后一次提交的版本核对，草稿不计入）")
         lines += [f"• {escape(m)}" for m in mismatches[:40]]
+    if drafts:
+        lines.append("<b>草稿（未提交，未核对）</b>")
+        lines += [f"• {escape(d)}" for d in drafts[:40]]
     return "\n".join(lines)[:4000]
 
 

@@ -69,3 +69,17 @@ async def all_current(conn: aiosqlite.Connection) -> list[Evidence]:
         Evidence(*row)
         for row in await conn.execute_fetchall(_EVIDENCE + " WHERE removed_at IS NULL ORDER BY report_id, item, id")
     ]
+
+
+async def of_other_reports(conn: aiosqlite.Connection, report_id: int) -> list[tuple[Evidence, int | None]]:
+    """Current evidence of the same institution's other reports (a training organization's other
+    certificates), each with its report's certificate id, in upload order."""
+    rows = await conn.execute_fetchall(
+        "SELECT e.id, e.report_id, e.item, e.name, e.kind, e.mime, e.size, e.sha256, e.uploaded_by, "
+        "e.uploaded_at, e.tg_file_id, o.certificate_id FROM reports r "
+        "JOIN reports o ON o.institution_id = r.institution_id AND o.id <> r.id "
+        "JOIN evidence e ON e.report_id = o.id AND e.removed_at IS NULL "
+        "WHERE r.id = ? ORDER BY e.id",
+        (report_id,),
+    )
+    return [(Evidence(*row[:11]), None if row[11] is None else int(row[11])) for row in rows]

@@ -149,3 +149,16 @@ class OutboxRow:
     status: str
     attempts: int
     error: str
+
+
+@dataclass(frozen=True, slots=True)
+class Grade:
+    """An expert's current grade of a unit: an institution (certificate_id 0) or one certificate of a
+    training organization."""
+
+    user_id: int
+    institution_id: int
+    certificate_id: int
+    grade: str
+    comment: str
+    graded_at: str

@@ -6,6 +6,7 @@ import json
 
 import aiosqlite
 
+from storage.models import Grade
 from storage.rows import first as _first
 
 
@@ -74,14 +75,36 @@ async def sample_members(conn: aiosqlite.Connection, sample_id: int) -> list[tup
 
 
 async def put_grade(
-    conn: aiosqlite.Connection, *, user_id: int, institution_id: int, grade: str, comment: str, at: str
+    conn: aiosqlite.Connection,
+    *,
+    user_id: int,
+    institution_id: int,
+    grade: str,
+    comment: str,
+    at: str,
+    certificate_id: int | None = None,
 ) -> None:
+    """One current grade per expert and unit: an institution (certificate None) or one certificate of a
+    training organization."""
     await conn.execute(
-        "INSERT INTO grades (user_id, institution_id, grade, comment, graded_at) VALUES (?, ?, ?, ?, ?) "
-        "ON CONFLICT (user_id, institution_id) DO UPDATE SET grade = excluded.grade, comment = excluded.comment, "
-        "graded_at = excluded.graded_at",
-        (user_id, institution_id, grade, comment, at),
+        "INSERT INTO grades (user_id, institution_id, certificate_id, grade, comment, graded_at) "
+        "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (user_id, institution_id, certificate_id) DO UPDATE SET "
+        "grade = excluded.grade, comment = excluded.comment, graded_at = excluded.graded_at",
+        (user_id, institution_id, certificate_id or 0, grade, comment, at),
     )
+
+
+async def all_grades(conn: aiosqlite.Connection) -> list[Grade]:
+    """Every current grade, by institution, certificate and expert."""
+    return [
+        Grade(**dict(zip(_GRADE_COLUMNS, row, strict=True)))
+        for row in await conn.execute_fetchall(
+            f"SELECT {', '.join(_GRADE_COLUMNS)} FROM grades ORDER BY institution_id, certificate_id, user_id"
+        )
+    ]
+
+
+_GRADE_COLUMNS = ("user_id", "institution_id", "certificate_id", "grade", "comment", "graded_at")
 
 
 async def grades(conn: aiosqlite.Connection) -> list[tuple[int, int, str, str, str]]:

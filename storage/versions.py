@@ -102,3 +102,13 @@ async def complete_city(conn: aiosqlite.Connection, city: str, *, user_id: int, 
 async def city_completed(conn: aiosqlite.Connection, city: str) -> str | None:
     row = _first(await conn.execute_fetchall("SELECT completed_at FROM city_packages WHERE city = ?", (city,)))
     return str(row[0]) if row else None
+
+
+async def submitted_answers(conn: aiosqlite.Connection) -> dict[int, dict[str, object]]:
+    """The answers of every report's last submitted version (the one its `version` counter names), by
+    report id; a report returned for revision keeps its last submitted answers here while it is edited."""
+    rows = await conn.execute_fetchall(
+        "SELECT v.report_id, v.content FROM report_versions v "
+        "JOIN reports r ON r.id = v.report_id AND r.version = v.version"
+    )
+    return {int(report_id): dict(json.loads(content).get("answers", {})) for report_id, content in rows}

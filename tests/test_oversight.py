@@ -214,6 +214,7 @@ async def test_office_sees_flags_and_mismatches_in_chat(harness: Harness) -> Non
         org_report = await reports.ensure(conn, institution_id=190, certificate_id=1, outline="training_org", at="t")
     await _submit_directly(harness, rid)
     await harness.fill(org_report.id)
+    await _submit_directly(harness, org_report.id)  # only submitted figures are cross-checked
     shown = await harness.chat(1).say("/flags")
     assert SCHOOL in shown.text and "★24 收取学生考核费用" in shown.text
     assert "证书甲 报名人数：1 所院校合计" in shown.text

@@ -54,6 +54,8 @@ class Province:
     certificates: dict[int, str]
     grades: list[tuple[str, str, str, str, str]]  # institution, expert, grade, comment, at
     sample: tuple[int, str, str, str, dict[str, Any], list[tuple[str, str]]] | None  # id, seed, by, at, strata, members
+    # Never-submitted reports left out of 交叉核对: (certificate, institution or organization, is the organization)
+    cross_drafts: list[tuple[str, str, bool]] = field(default_factory=list)
 
 
 async def load(db: Database, outlines: Outlines, *, city: str | None = None, report_id: int | None = None) -> Province:
@@ -98,15 +100,20 @@ async def load(db: Database, outlines: Outlines, *, city: str | None = None, rep
     certs = {c.id: c.name for c in await roster.certificates(conn)}
     names = {i.id: i.name for i in await roster.institutions(conn)}
     grade_rows = []
-    for user_id, inst_id, value, comment, at in await oversight.grades(conn):
-        expert = await people.get(conn, user_id)
-        grade_rows.append(
-            (names.get(inst_id, str(inst_id)), expert.name if expert else str(user_id), value, comment, at)
-        )
+    for g in await oversight.all_grades(conn):
+        expert = await people.get(conn, g.user_id)
+        unit = names.get(g.institution_id, str(g.institution_id))
+        if g.certificate_id:  # a training organization is graded per certificate
+            unit += f" · {certs.get(g.certificate_id, str(g.certificate_id))}"
+        grade_rows.append((unit, expert.name if expert else str(g.user_id), g.grade, g.comment, g.graded_at))
     latest = await oversight.latest_sample(conn)
     sample = None
     if latest is not None:
         sample_id, seed, by, at, strata = latest
         members = [(names.get(i, str(i)), s) for i, s in await oversight.sample_members(conn, sample_id)]
         sample = (sample_id, seed, by, at, json.loads(strata), members)
-    return Province(units, found, certs, grade_rows, sample)
+    drafts = [
+        (certs.get(x.certificate_id, str(x.certificate_id)), names.get(x.institution_id, str(x.institution_id)), x.org)
+        for x in found.drafts
+    ]
+    return Province(units, found, certs, grade_rows, sample, drafts)

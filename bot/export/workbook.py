@@ -15,6 +15,7 @@ from bot.export.data import Province, ReportData
 from bot.export.text import answer_plain, core_value, overall
 from bot.outlines.loader import Item
 from bot.outlines.models import Numbers
+from messages import org_oversight as zo
 from messages import zh
 
 SUBMITTED = ("submitted", "returned", "accepted")
@@ -142,6 +143,15 @@ def _table(ws: Worksheet, row: int, unit: ReportData, item: Item) -> int:
     return row + 1
 
 
+def _cross_drafts(ws: Worksheet, row: int, drafts: list[tuple[str, str, bool]]) -> None:
+    """Below the comparisons (which use the last submitted versions): what says so, and the drafts that
+    were left out, marked 草稿 and never 不一致."""
+    put(ws, row, 1, zo.CROSS_NOTE)
+    for r, (cert, name, _org) in enumerate(drafts, row + 1):
+        for col, value in ((1, cert), (2, zo.CROSS_DRAFT), (3, name), (7, zo.CROSS_DRAFT_MARK)):
+            put(ws, r, col, value)
+
+
 def build(p: Province, path: Path, *, year: int) -> tuple[int, list[EvidenceRow]]:
     """Writes the workbook; returns the number of sheets and where each evidence file was listed."""
     wb = Workbook()
@@ -156,7 +166,7 @@ def build(p: Province, path: Path, *, year: int) -> tuple[int, list[EvidenceRow]
     for unit in schools + orgs:
         if unit.status in SUBMITTED:
             _unit_sheet(wb.create_sheet(sheet_name(unit_sheet_title(unit), used)), unit, year)
-    if p.findings.cross:
+    if p.findings.cross or p.cross_drafts:
         cross = wb.create_sheet(sheet_name(zh.SHEET_CROSS, used))
         for col, text in enumerate(zh.HEAD_CROSS, 1):
             put(cross, 1, col, text, bold=True)
@@ -172,6 +182,7 @@ def build(p: Province, path: Path, *, year: int) -> tuple[int, list[EvidenceRow]
             ]
             for col, value in enumerate(values, 1):
                 put(cross, r, col, value)
+        _cross_drafts(cross, len(p.findings.cross) + 3, p.cross_drafts)
         cross.freeze_panes = "A2"
         fit_columns(cross)
     ev = wb.create_sheet(sheet_name(zh.SHEET_EVIDENCE, used))
