@@ -72,15 +72,21 @@ async def report_text(d: Deps, broadcast_id: int) -> tuple[str, bool]:
     return zh.broadcast_report(broadcast_id, label, len(rows), dict(tally), done, problems), done
 
 
-async def _show_report(bot: Bot, d: Deps, broadcast_id: int) -> None:
+async def _show_report(bot: Bot, d: Deps, broadcast_id: int, shown: str | None = None) -> str | None:
+    """Edits the live report unless it already says this (Telegram refuses an edit that changes nothing);
+    returns the text it now shows."""
     found = await campaign.broadcast(d.db.read, broadcast_id)
     if found is None or found.report_chat is None or found.report_msg is None:
-        return
+        return shown
     text, _ = await report_text(d, broadcast_id)
+    if text == shown:
+        return shown
     try:
         await bot.edit_message_text(text, chat_id=found.report_chat, message_id=found.report_msg)
-    except TelegramError as exc:  # "not modified", or the office deleted it: the report is in the database
+    except TelegramError as exc:  # the office deleted it: the report is in the database
         log.debug("delivery report not updated: %s", exc)
+        return shown
+    return text
 
 
 async def run(bot: Bot, d: Deps, broadcast_id: int) -> None:
@@ -89,6 +95,7 @@ async def run(bot: Bot, d: Deps, broadcast_id: int) -> None:
     if found is None:
         return
     last_report = d.clock.monotonic()
+    shown: str | None = (await report_text(d, broadcast_id))[0]  # what the office was shown when the broadcast started
     while True:
         batch = await campaign.next_pending(d.db.read, broadcast_id, 50)
         if not batch:
@@ -103,10 +110,10 @@ async def run(bot: Bot, d: Deps, broadcast_id: int) -> None:
                 await campaign.mark(conn, row.id, outcome, at=d.now_iso(), error=detail)
             if d.clock.monotonic() - last_report >= REPORT_EVERY:
                 last_report = d.clock.monotonic()
-                await _show_report(bot, d, broadcast_id)
+                shown = await _show_report(bot, d, broadcast_id, shown)
     async with d.db.transaction() as conn:
         await campaign.finish_broadcast(conn, broadcast_id)
-    await _show_report(bot, d, broadcast_id)
+    await _show_report(bot, d, broadcast_id, shown)
 
 
 def start(bot: Bot, d: Deps, broadcast_id: int) -> asyncio.Task[None]:

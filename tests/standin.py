@@ -16,7 +16,7 @@ import re
 import time
 from collections import defaultdict, deque
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 from aiohttp import web
 
@@ -45,11 +45,23 @@ def markup_error(markup: Any) -> str | None:
 
 
 def html_error(text: str) -> str | None:
-    """Why Telegram would refuse this text in HTML parse mode, or None."""
+    """Why Telegram would refuse this text in HTML parse mode, or None: a character it cannot parse, an
+    end tag without its start tag, or a start tag never closed."""
     rest = _ENTITIES.sub("", _TAGS.sub("", text))
     for ch in "<>&":
         if ch in rest:
             return f"Bad Request: can't parse entities: unexpected {ch!r}"
+    open_tags: list[str] = []
+    for match in _TAGS.finditer(text):
+        name = match.group(1)
+        if match.group(0).startswith("</"):
+            if not open_tags or open_tags[-1] != name:
+                return f"Bad Request: can't parse entities: unexpected end tag at byte offset {match.start()}"
+            open_tags.pop()
+        else:
+            open_tags.append(name)
+    if open_tags:
+        return f"Bad Request: can't parse entities: can't find end tag corresponding to start tag {open_tags[-1]}"
     return None
 
 
@@ -95,8 +107,23 @@ class Fault:
     match: str | None = None  # only calls whose text contains this
 
 
+@dataclass
+class Refusal:
+    """A call the stand-in refused with 400, as Telegram would: a defect unless the test expected it."""
+
+    method: str
+    description: str
+    params: dict[str, Any]
+
+
 class StandIn:
+    # Every stand-in created, so the tests' autouse fixture can fail a test on any call Telegram would refuse.
+    created: ClassVar[list[StandIn]] = []
+
     def __init__(self, token: str = "123456:TEST-token", username: str = "xcheck_test_bot") -> None:
+        StandIn.created.append(self)
+        self.refusals: list[Refusal] = []
+        self._expected_refusals: list[str] = []
         self.token = token
         self.username = username
         self.calls: list[Call] = []
@@ -175,6 +202,13 @@ class StandIn:
     ) -> None:
         self._faults.append(Fault(method, code, description or f"Error {code}", retry_after, times, match=match))
 
+    def expect_refusal(self, description: str) -> None:
+        """Marks 400s whose description contains this as provoked on purpose by the test."""
+        self._expected_refusals.append(description)
+
+    def unexpected_refusals(self) -> list[Refusal]:
+        return [r for r in self.refusals if not any(e in r.description for e in self._expected_refusals)]
+
     def drop(self, method: str | None, *, times: int = 1, match: str | None = None) -> None:
         self._faults.append(Fault(method, 0, "", None, times, drop=True, match=match))
 
@@ -249,6 +283,11 @@ class StandIn:
                 }
             }
         )
+
+    def place(self, shown: Shown) -> Shown:
+        """A message the bot sent before the test began (so presses on it can edit it), unless already there."""
+        self._messages.setdefault((shown.chat_id, shown.message_id), shown)
+        return shown
 
     def add_file(self, content: bytes, *, size: int | None = None) -> tuple[str, str]:
         n = next(self._ids)
@@ -409,6 +448,9 @@ class StandIn:
             return web.json_response({"ok": True, "result": result})
         result = handler(params, files)
         if isinstance(result, web.Response):
+            if result.status == 400:
+                body = json.loads(result.body) if isinstance(result.body, bytes) else {}
+                self.refusals.append(Refusal(method, str(body.get("description", "")), params))
             return result
         async with self._changed:
             self.calls.append(Call(method, params, time.monotonic(), files))
