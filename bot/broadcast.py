@@ -1,8 +1,9 @@
 """Broadcasts: who receives one, and the sender that works through its outbox.
 
-The sender writes 'sending' before each API call and the outcome after it. After a crash a row left in
-'sending' is marked 'unknown' and never sent again; 'pending' rows are sent when the bot is back. A 429
-pauses the flood gate for retry_after; a user who blocked the bot becomes 'unreachable'.
+The sender writes 'sending' when the flood gate grants the slot, right before each API call, and the
+outcome after it. After a crash a row left in 'sending' is marked 'unknown' and never sent again; 'pending'
+rows are sent when the bot is back. A 429 pauses the flood gate for retry_after; a user who blocked the bot
+becomes 'unreachable'.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import Counter
+from collections.abc import Awaitable, Callable
 
 from telegram import Bot
 from telegram.error import TelegramError
@@ -101,9 +103,7 @@ async def run(bot: Bot, d: Deps, broadcast_id: int) -> None:
         if not batch:
             break
         for row in batch:
-            async with d.db.transaction() as conn:
-                await campaign.mark(conn, row.id, "sending", at=d.now_iso(), attempt=True)
-            outcome, detail = await send_once(bot, row.user_id, found.text)
+            outcome, detail = await send_once(bot, row.user_id, found.text, on_slot=_claim(d, row.id))
             if outcome == "retry":
                 outcome = "failed" if row.attempts + 1 >= MAX_ATTEMPTS else "pending"
             async with d.db.transaction() as conn:
@@ -114,6 +114,21 @@ async def run(bot: Bot, d: Deps, broadcast_id: int) -> None:
     async with d.db.transaction() as conn:
         await campaign.finish_broadcast(conn, broadcast_id)
     await _show_report(bot, d, broadcast_id, shown)
+
+
+def _claim(d: Deps, row_id: int) -> Callable[[], Awaitable[None]]:
+    """Marks the row 'sending' (one attempt) when the flood gate grants its first slot, not before: a
+    crash while it waits for the slot leaves it 'pending', to be sent after the restart."""
+    claimed = False
+
+    async def claim() -> None:
+        nonlocal claimed
+        if not claimed:
+            claimed = True
+            async with d.db.transaction() as conn:
+                await campaign.mark(conn, row_id, "sending", at=d.now_iso(), attempt=True)
+
+    return claim
 
 
 def start(bot: Bot, d: Deps, broadcast_id: int) -> asyncio.Task[None]:

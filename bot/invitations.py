@@ -44,10 +44,13 @@ async def issue(
     days: int,
     count: int = 1,
     scope: list[int] | None = None,
+    update_id: int | None = None,
 ) -> list[Issued]:
+    """Creates the invitations; with update_id (an office command) the update is recorded in the same
+    commit, so a replayed command raises AlreadyApplied instead of creating them twice."""
     expires = now + timedelta(days=days)
     out = []
-    async with db.transaction() as conn:
+    async with db.transaction(update_id=update_id, at=now.isoformat()) as conn:
         for _ in range(count):
             code = new_code()
             await people.create_invitation(

@@ -12,7 +12,7 @@ from bot.roster import ANHUI_CITIES
 from handlers import campaign, exports, office_review, oversight
 from handlers.screen import show
 from messages import zh
-from storage import roster
+from storage import AlreadyApplied, roster
 from storage.models import ORG_KIND, ROLES, Institution
 
 
@@ -67,17 +67,21 @@ async def create_invitations(update: Update, context: ContextTypes.DEFAULT_TYPE)
         if city not in ANHUI_CITIES:
             await show(update, zh.INVITE_BAD_CITY)
             return
-    issued = await issue(
-        d.db,
-        role=role,
-        institution=institution,
-        city=city,
-        actor=f"tg:{update.effective_user.id}",
-        now=d.clock.now(),
-        days=d.settings.invitation_days,
-        count=count,
-        scope=scope,
-    )
+    try:
+        issued = await issue(
+            d.db,
+            role=role,
+            institution=institution,
+            city=city,
+            actor=f"tg:{update.effective_user.id}",
+            now=d.clock.now(),
+            days=d.settings.invitation_days,
+            count=count,
+            scope=scope,
+            update_id=update.update_id,
+        )
+    except AlreadyApplied:
+        return
     expires = issued[0].expires_at.astimezone(d.settings.tz).strftime("%Y-%m-%d %H:%M")
     target = institution.name if institution else (city or zh.ROLE_NAMES[role])
     await show(

@@ -15,7 +15,7 @@ from handlers.screen import refuse, show
 from messages import zh
 from storage import AlreadyApplied, audit, cursors, oversight, people, reports, roster
 from storage import evidence as evidence_store
-from storage.models import Person
+from storage.models import Institution, Person
 
 Button = InlineKeyboardButton
 
@@ -92,7 +92,12 @@ async def draw_or_show_sample(update: Update, context: ContextTypes.DEFAULT_TYPE
         sample_id, seed, _by, _at, strata = latest
         members = await oversight.sample_members(d.db.read, sample_id)
     else:
-        sample_id, result = await draw_sample(d.db, seed=arg[:64] or None, actor=f"tg:{who.user_id}", at=d.now_iso())
+        try:
+            sample_id, result = await draw_sample(
+                d.db, seed=arg[:64] or None, actor=f"tg:{who.user_id}", at=d.now_iso(), update_id=update.update_id
+            )
+        except AlreadyApplied:
+            return
         seed, strata = result.seed, json.dumps(result.strata)
         members = [(c.id, c.stratum) for c in result.picked]
     names = []
@@ -120,7 +125,15 @@ async def assign_expert(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     if any(f is None for f in found):
         await show(update, zh.INVITE_NO_TARGET)
         return
-    async with d.db.transaction() as conn:
+    try:
+        await _assign(d, who, expert, [i for i in found if i is not None], update.update_id)
+    except AlreadyApplied:
+        return
+    await show(update, zh.assigned(expert.name, [i.name for i in found if i]))
+
+
+async def _assign(d: Deps, who: Person, expert: Person, found: list[Institution], update_id: int) -> None:
+    async with d.db.transaction(update_id=update_id, at=d.now_iso()) as conn:
         for inst in found:
             assert inst is not None
             await oversight.assign(conn, expert.user_id, inst.id, at=d.now_iso())
@@ -130,9 +143,8 @@ async def assign_expert(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
             actor=f"tg:{who.user_id}",
             action="expert.assign",
             subject=str(expert.user_id),
-            detail=[i.id for i in found if i],
+            detail=[i.id for i in found],
         )
-    await show(update, zh.assigned(expert.name, [i.name for i in found if i]))
 
 
 async def list_experts(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
