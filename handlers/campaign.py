@@ -19,7 +19,7 @@ from bot.reminders import due_dates, parse_due
 from bot.roster import ANHUI_CITIES
 from handlers.guards import office_only
 from handlers.render import menu_data
-from handlers.screen import refuse, show
+from handlers.screen import acknowledge, refuse, show
 from messages import zh
 from storage import AlreadyApplied, audit, campaign, cursors, roster
 from storage.models import Person
@@ -289,8 +289,7 @@ async def send_questionnaire_qr(update: Update, context: ContextTypes.DEFAULT_TY
     """Sends the questionnaires' QR images the office published."""
     d = deps(context)
     assert update.effective_chat is not None
-    if update.callback_query is not None:
-        await update.callback_query.answer()
+    await acknowledge(update)
     images = {k: img for k, (_url, img) in (await campaign.links(d.db.read)).items() if img}
     if not images:
         await context.bot.send_message(update.effective_chat.id, zh.QUEST_QR_NONE)

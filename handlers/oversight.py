@@ -10,7 +10,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, Cont
 from bot.deps import Deps, deps
 from bot.oversight import GRADES, draw_sample, findings, grade
 from bot.progress import STATUSES, Unit, tally, units
-from handlers.guards import button_parts, office_only, with_role
+from handlers.guards import button_parts, office_only, parse_id, with_role
 from handlers.screen import refuse, show
 from messages import zh
 from storage import AlreadyApplied, audit, cursors, oversight, people, reports, roster
@@ -114,10 +114,11 @@ async def assign_expert(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     if who is None:
         return
     args = list(context.args or [])
-    if len(args) < 2 or not args[0].isdigit():
+    expert_id = parse_id(args[0]) if args else None
+    if len(args) < 2 or expert_id is None:
         await show(update, zh.ASSIGN_USAGE)
         return
-    expert = await people.get(d.db.read, int(args[0]))
+    expert = await people.get(d.db.read, expert_id)
     if expert is None or expert.role != "expert":
         await show(update, zh.EXPERT_UNKNOWN)
         return

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import html
+import re
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
@@ -12,6 +15,38 @@ from telegram.error import BadRequest, NetworkError, RetryAfter, TimedOut
 T = TypeVar("T")
 ATTEMPTS = 3
 MAX_WAIT = 30.0
+POP_UP_LIMIT = 200  # characters Telegram shows in a callback answer
+_TAG = re.compile(r"<[^<>]*>")
+# Ids of callback queries already answered: Telegram refuses a second answer, so a refusal after an early
+# acknowledgement would be lost. Recent ids only; a query cannot be answered after about 15 minutes anyway.
+_ANSWERED: OrderedDict[str, None] = OrderedDict()
+_REMEMBER = 4096
+
+
+def plain(text: str) -> str:
+    """A pop-up shows text as it is: no tags, entities decoded, within Telegram's length."""
+    text = html.unescape(_TAG.sub("", text))
+    return text if len(text) <= POP_UP_LIMIT else text[: POP_UP_LIMIT - 1] + "…"
+
+
+def answered(update: Update) -> bool:
+    query = update.callback_query
+    return query is not None and query.id in _ANSWERED
+
+
+async def acknowledge(update: Update, text: str | None = None, *, alert: bool = False) -> bool:
+    """Answers a button press once; False (and nothing sent) when it was answered already."""
+    query = update.callback_query
+    if query is None or query.id in _ANSWERED:
+        return False
+    _ANSWERED[query.id] = None
+    while len(_ANSWERED) > _REMEMBER:
+        _ANSWERED.popitem(last=False)
+    if text is None:
+        await with_retry(query.answer)
+    else:
+        await with_retry(lambda: query.answer(plain(text), show_alert=alert))
+    return True
 
 
 async def with_retry(call: Callable[[], Awaitable[T]]) -> T:
@@ -41,7 +76,7 @@ async def with_retry(call: Callable[[], Awaitable[T]]) -> T:
 async def show(update: Update, text: str, markup: InlineKeyboardMarkup | None = None) -> None:
     query = update.callback_query
     if query is not None and query.message is not None:
-        await with_retry(query.answer)
+        await acknowledge(update)
         try:
             await with_retry(lambda: query.edit_message_text(text, reply_markup=markup))
             return
@@ -58,10 +93,15 @@ async def show(update: Update, text: str, markup: InlineKeyboardMarkup | None = 
 
 
 async def refuse(update: Update, text: str) -> None:
-    """A refusal: a pop-up on a button press (the screen stays as it was), a reply to typed input."""
+    """A refusal: a pop-up on a button press (the screen stays as it was), a reply to typed input. A press
+    that was already acknowledged gets the refusal as a message, so it is never lost."""
     query = update.callback_query
     if query is not None:
-        await with_retry(lambda: query.answer(text, show_alert=True))
+        if await acknowledge(update, text, alert=True):
+            return
+        if query.message is not None:
+            chat_id = query.message.chat.id
+            await with_retry(lambda: query.get_bot().send_message(chat_id, text))
         return
     message = update.effective_message
     assert message is not None

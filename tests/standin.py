@@ -119,10 +119,13 @@ class Refusal:
 class StandIn:
     # Every stand-in created, so the tests' autouse fixture can fail a test on any call Telegram would refuse.
     created: ClassVar[list[StandIn]] = []
+    # Callback query ids are unique across everything, as Telegram's are (never reused by a later stand-in).
+    _query_ids: ClassVar[itertools.count[int]] = itertools.count(10_000)
 
     def __init__(self, token: str = "123456:TEST-token", username: str = "xcheck_test_bot") -> None:
         StandIn.created.append(self)
         self.refusals: list[Refusal] = []
+        self.answered: dict[str, str] = {}  # callback query id: the text it was answered with
         self._expected_refusals: list[str] = []
         self.token = token
         self.username = username
@@ -275,7 +278,7 @@ class StandIn:
         return self._push(
             {
                 "callback_query": {
-                    "id": str(next(self._ids)),
+                    "id": str(next(StandIn._query_ids)),
                     "from": self.user(user_id),
                     "chat_instance": str(shown.chat_id),
                     "message": message,
@@ -495,8 +498,17 @@ class StandIn:
         return True
 
     def _m_answerCallbackQuery(self, params: dict[str, Any], files: Any) -> Any:
-        if len(params.get("text", "")) > 200:
+        query_id = str(params.get("callback_query_id"))
+        if query_id in self.answered:
+            # Telegram takes one answer per query; a second one (and whatever it said) is refused.
+            return self._error(400, "Bad Request: query is too old and response timeout expired or query ID is invalid")
+        text = params.get("text", "")
+        if len(text) > 200:
             return self._error(400, "Bad Request: MESSAGE_TOO_LONG")
+        if _TAGS.search(text) or _ENTITIES.search(text):
+            # Not Telegram's rule but ours: a pop-up is plain text, so markup would show literally.
+            return self._error(400, "Bad Request: pop-up text shows literal HTML markup")
+        self.answered[query_id] = text
         return True
 
     async def _m_getUpdates(self, params: dict[str, Any]) -> Any:
