@@ -262,9 +262,9 @@ async def take_questionnaire_qr(update: Update, context: ContextTypes.DEFAULT_TY
     try:
         data = await download(context.bot, file_id, limit=limit)
     except EvidenceRefused as refused:
-        await refuse(update, zh.EVIDENCE_REFUSALS[refused.code].format(**refused.params))
+        await refuse(update, refused.text())
         return
-    filetype = detect(data[:16], data)
+    filetype = await asyncio.to_thread(detect, data[:16], data)
     if filetype is None or filetype.kind not in ("jpeg", "png"):
         await refuse(update, zh.QUEST_QR_NOT_IMAGE)
         return

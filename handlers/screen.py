@@ -13,7 +13,8 @@ from telegram import InlineKeyboardMarkup, Update
 from telegram.error import BadRequest, NetworkError, RetryAfter, TimedOut
 
 T = TypeVar("T")
-ATTEMPTS = 3
+ATTEMPTS = 3  # for 5xx answered by Telegram
+ATTEMPTS_429 = 5  # flood control is Telegram being busy: the reply waits its turn
 MAX_WAIT = 30.0
 POP_UP_LIMIT = 200  # characters Telegram shows in a callback answer
 _TAG = re.compile(r"<[^<>]*>")
@@ -50,27 +51,29 @@ async def acknowledge(update: Update, text: str | None = None, *, alert: bool = 
 
 
 async def with_retry(call: Callable[[], Awaitable[T]]) -> T:
-    """Retries what is safe to retry: a 429 (after retry_after) and a 5xx that Telegram answered.
+    """Retries what is safe to retry: a 429 (the flood gate then holds every call for retry_after, on the
+    app's clock) and a 5xx that Telegram answered.
 
     A timeout is not retried: the message may have arrived (PTB #1045), and a blind re-send duplicates it.
     The user's lock is held meanwhile, so their later updates still come after this reply.
     """
-    for attempt in range(1, ATTEMPTS + 1):
+    failures = flooded = 0
+    while True:
         try:
             return await call()
         except RetryAfter as exc:
             wait = exc.retry_after if isinstance(exc.retry_after, (int, float)) else exc.retry_after.total_seconds()
-            if attempt == ATTEMPTS or wait > MAX_WAIT:
+            flooded += 1
+            if flooded >= ATTEMPTS_429 or wait > MAX_WAIT:
                 raise
-            await asyncio.sleep(wait)
         except (TimedOut, BadRequest):
             # BadRequest subclasses NetworkError in PTB, but a 400 will fail the same way every time.
             raise
         except NetworkError:
-            if attempt == ATTEMPTS:
+            failures += 1
+            if failures >= ATTEMPTS:
                 raise
-            await asyncio.sleep(0.2 * attempt)
-    raise AssertionError("unreachable")
+            await asyncio.sleep(0.2 * failures)
 
 
 async def show(update: Update, text: str, markup: InlineKeyboardMarkup | None = None) -> None:
