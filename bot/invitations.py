@@ -120,10 +120,15 @@ async def sign_in(
     if current is not None:
         inv = await people.invitation_by_hash(db.read, code_hash)
         usable = inv is not None and inv.used_at is None and datetime.fromisoformat(inv.expires_at) > now
-        if inv is not None and usable and (inv.role, inv.institution_id, inv.city) != (
-            current.role,
-            current.institution_id,
-            current.city,
+        if (
+            inv is not None
+            and usable
+            and (inv.role, inv.institution_id, inv.city)
+            != (
+                current.role,
+                current.institution_id,
+                current.city,
+            )
         ):
             async with db.transaction(update_id=update_id, at=now.isoformat()) as conn:
                 await signin.ask_rebind(conn, user_id, inv.id, code_hash, at=now.isoformat())
