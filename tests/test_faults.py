@@ -4,6 +4,7 @@ trouble. Telegram's state is a warning and the user is told what to do; our bugs
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 import pytest
 
@@ -92,3 +93,27 @@ async def test_network_trouble_is_a_warning_without_alert(
         (logging.WARNING, "Telegram API unavailable")
     ]
     assert _office_alerts(harness) == []
+
+
+async def test_upload_recognition_and_writing_run_off_the_event_loop(
+    harness: Harness, at_point_4: Chat, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import threading
+
+    import bot.evidence as evidence
+
+    loop_thread = threading.get_ident()
+    seen: dict[str, int] = {}
+
+    def spy(name: str, real: Callable[..., object]) -> Callable[..., object]:
+        def wrapper(*args: object, **kwargs: object) -> object:
+            seen[name] = threading.get_ident()
+            return real(*args, **kwargs)
+
+        return wrapper
+
+    monkeypatch.setattr(evidence, "write_blob", spy("write_blob", evidence.write_blob))
+    monkeypatch.setattr(evidence, "detect", spy("detect", evidence.detect))
+    shown = await at_point_4.upload(files.pdf("方案"), "方案.pdf", "application/pdf")
+    assert "已保存" in shown.text
+    assert set(seen) == {"write_blob", "detect"} and loop_thread not in seen.values()
