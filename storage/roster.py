@@ -43,6 +43,10 @@ async def count(conn: aiosqlite.Connection) -> dict[str, int]:
     }
 
 
+async def clear_seqs(conn: aiosqlite.Connection, names: list[str]) -> None:
+    await conn.executemany("UPDATE institutions SET seq = NULL WHERE name = ?", [(n,) for n in names])
+
+
 async def upsert_institutions(conn: aiosqlite.Connection, rows: Iterable[RosterRow]) -> int:
     n = 0
     for r in rows:
