@@ -53,8 +53,9 @@ def test_settings_parse_admin_ids_and_defaults(monkeypatch: pytest.MonkeyPatch) 
 
 
 def test_cli_reports_bad_setting_without_traceback(
-    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    monkeypatch.chdir(tmp_path)  # no .env of the caller's working directory
     monkeypatch.setenv("XCHECK_TIMEZONE", "Nowhere/Land")
     assert cli_main(["init"]) == 2
     err = capsys.readouterr().err
@@ -211,8 +212,8 @@ async def test_roster_import_reports_every_bad_row_and_writes_nothing(tmp_path: 
 def test_cli_init_invite_roster_and_backup(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    monkeypatch.chdir(tmp_path)  # no .env of the caller's working directory
     monkeypatch.setenv("XCHECK_DATA_DIR", str(tmp_path / "d"))
-    monkeypatch.delenv("XCHECK_BOT_TOKEN", raising=False)
     assert cli_main(["init"]) == 0
     assert "189" in capsys.readouterr().out
     assert cli_main(["invite", "coordinator", "24", "--count", "2"]) == 0

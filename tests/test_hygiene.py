@@ -32,3 +32,9 @@ async def test_a_refused_call_is_recorded_for_the_fixture(harness: Harness) -> N
     assert len(harness.standin.unexpected_refusals()) == 1  # the autouse fixture would fail the test on this
     harness.standin.expect_refusal("can't find end tag")
     assert harness.standin.unexpected_refusals() == []
+
+
+def test_no_test_sees_the_callers_settings() -> None:
+    import os
+
+    assert sorted(k for k in os.environ if k.startswith("XCHECK_")) == []
