@@ -145,6 +145,7 @@ class StandIn:
         self.hold_confirmations = False
         self.polls = 0
         self.download_delay = 0.0
+        self.slow: dict[str, float] = {}  # method: seconds it takes to answer (past the bot's timeout)
         # Random faults on every call but getUpdates: probability, and which kinds to draw from.
         self.chaos = 0.0
         self.chaos_kinds: tuple[str, ...] = ("500", "502", "drop", "429", "slow")
@@ -425,6 +426,8 @@ class StandIn:
                 return self._error(429, "Too Many Requests: retry after 1", retry_after=1)
             else:
                 return self._error(int(kind), "Internal Server Error" if kind == "500" else "Bad Gateway")
+        if method in self.slow:
+            await asyncio.sleep(self.slow.pop(method))  # once; the call then takes effect as usual
         fault = self._take_fault(method, str(params.get("text", "")))
         if fault is not None:
             if fault.drop:

@@ -5,15 +5,18 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
+from bot.clock import FrozenClock
 from messages import zh
 from messages.faults import EVIDENCE_BUSY
 from storage import cursors, reports
 from storage import evidence as evidence_store
 from tests import files
-from tests.helpers import Chat, ErrorCollector, Harness
+from tests.helpers import Chat, ErrorCollector, Harness, make_settings
+from tests.standin import StandIn
 
 COORD = 600
 
@@ -117,3 +120,21 @@ async def test_upload_recognition_and_writing_run_off_the_event_loop(
     shown = await at_point_4.upload(files.pdf("方案"), "方案.pdf", "application/pdf")
     assert "已保存" in shown.text
     assert set(seen) == {"write_blob", "detect"} and loop_thread not in seen.values()
+
+
+async def test_a_get_file_timeout_asks_the_user_to_resend(tmp_path: Path, standin: StandIn, clock: FrozenClock) -> None:
+    harness = Harness(standin, make_settings(tmp_path, standin, api_timeout=0.5), clock)
+    await harness.start()
+    await harness.seed()
+    try:
+        await harness.bind(COORD, "coordinator", "24")
+        async with harness.deps.db.transaction() as conn:
+            report = await reports.ensure(conn, institution_id=24, certificate_id=None, outline="institution", at="t")
+            await cursors.put(conn, user_id=COORD, report_id=report.id, item="p4", at="t")
+        standin.slow["getFile"] = 2.0
+        shown = await harness.chat(COORD).upload(files.pdf("方案"), "方案.pdf", "application/pdf")
+        assert shown.text == zh.EVIDENCE_REFUSALS["download_failed"]
+        assert await evidence_store.of_report(harness.deps.db.read, 1) == []
+        assert _office_alerts(harness) == []
+    finally:
+        await harness.stop()
