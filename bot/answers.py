@@ -69,7 +69,7 @@ def parse_yes_no(text: str) -> bool:
 
 def parse_choice(text: str, options: list[str]) -> str:
     word = normalise(text)
-    if word.isdigit() and 1 <= int(word) <= len(options):
+    if word.isascii() and word.isdigit() and 1 <= int(word) <= len(options):
         return options[int(word) - 1]
     for option in options:
         if word == normalise(option):

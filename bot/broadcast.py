@@ -1,8 +1,9 @@
 """Broadcasts: who receives one, and the sender that works through its outbox.
 
-The sender writes 'sending' before each API call and the outcome after it. After a crash a row left in
-'sending' is marked 'unknown' and never sent again; 'pending' rows are sent when the bot is back. A 429
-pauses the flood gate for retry_after; a user who blocked the bot becomes 'unreachable'.
+The sender writes 'sending' when the flood gate grants the slot, right before each API call, and the
+outcome after it. After a crash a row left in 'sending' is marked 'unknown' and never sent again; 'pending'
+rows are sent when the bot is back. A 429 pauses the flood gate for retry_after; a user who blocked the bot
+becomes 'unreachable'.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import Counter
+from collections.abc import Awaitable, Callable
 
 from telegram import Bot
 from telegram.error import TelegramError
@@ -72,15 +74,21 @@ async def report_text(d: Deps, broadcast_id: int) -> tuple[str, bool]:
     return zh.broadcast_report(broadcast_id, label, len(rows), dict(tally), done, problems), done
 
 
-async def _show_report(bot: Bot, d: Deps, broadcast_id: int) -> None:
+async def _show_report(bot: Bot, d: Deps, broadcast_id: int, shown: str | None = None) -> str | None:
+    """Edits the live report unless it already says this (Telegram refuses an edit that changes nothing);
+    returns the text it now shows."""
     found = await campaign.broadcast(d.db.read, broadcast_id)
     if found is None or found.report_chat is None or found.report_msg is None:
-        return
+        return shown
     text, _ = await report_text(d, broadcast_id)
+    if text == shown:
+        return shown
     try:
         await bot.edit_message_text(text, chat_id=found.report_chat, message_id=found.report_msg)
-    except TelegramError as exc:  # "not modified", or the office deleted it: the report is in the database
+    except TelegramError as exc:  # the office deleted it: the report is in the database
         log.debug("delivery report not updated: %s", exc)
+        return shown
+    return text
 
 
 async def run(bot: Bot, d: Deps, broadcast_id: int) -> None:
@@ -89,24 +97,38 @@ async def run(bot: Bot, d: Deps, broadcast_id: int) -> None:
     if found is None:
         return
     last_report = d.clock.monotonic()
+    shown: str | None = (await report_text(d, broadcast_id))[0]  # what the office was shown when the broadcast started
     while True:
         batch = await campaign.next_pending(d.db.read, broadcast_id, 50)
         if not batch:
             break
         for row in batch:
-            async with d.db.transaction() as conn:
-                await campaign.mark(conn, row.id, "sending", at=d.now_iso(), attempt=True)
-            outcome, detail = await send_once(bot, row.user_id, found.text)
+            outcome, detail = await send_once(bot, row.user_id, found.text, on_slot=_claim(d, row.id))
             if outcome == "retry":
                 outcome = "failed" if row.attempts + 1 >= MAX_ATTEMPTS else "pending"
             async with d.db.transaction() as conn:
                 await campaign.mark(conn, row.id, outcome, at=d.now_iso(), error=detail)
             if d.clock.monotonic() - last_report >= REPORT_EVERY:
                 last_report = d.clock.monotonic()
-                await _show_report(bot, d, broadcast_id)
+                shown = await _show_report(bot, d, broadcast_id, shown)
     async with d.db.transaction() as conn:
         await campaign.finish_broadcast(conn, broadcast_id)
-    await _show_report(bot, d, broadcast_id)
+    await _show_report(bot, d, broadcast_id, shown)
+
+
+def _claim(d: Deps, row_id: int) -> Callable[[], Awaitable[None]]:
+    """Marks the row 'sending' (one attempt) when the flood gate grants its first slot, not before: a
+    crash while it waits for the slot leaves it 'pending', to be sent after the restart."""
+    claimed = False
+
+    async def claim() -> None:
+        nonlocal claimed
+        if not claimed:
+            claimed = True
+            async with d.db.transaction() as conn:
+                await campaign.mark(conn, row_id, "sending", at=d.now_iso(), attempt=True)
+
+    return claim
 
 
 def start(bot: Bot, d: Deps, broadcast_id: int) -> asyncio.Task[None]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
 from telegram import Bot
 from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError, TimedOut
 
@@ -11,12 +13,16 @@ MAX_429 = 5
 BULK = {"bulk": True}
 
 
-async def send_once(bot: Bot, chat_id: int, text: str) -> tuple[str, str]:
+async def send_once(
+    bot: Bot, chat_id: int, text: str, *, on_slot: Callable[[], Awaitable[None]] | None = None
+) -> tuple[str, str]:
     """Returns (outcome, detail): sent; unreachable (blocked, deleted); failed (Telegram refused it);
-    unknown (it may have arrived: never send it again); retry (5xx answered: safe to try later)."""
+    unknown (it may have arrived: never send it again); retry (5xx answered: safe to try later).
+    on_slot runs when the flood gate grants the slot, right before each attempt goes out."""
+    args = BULK if on_slot is None else {**BULK, "on_slot": on_slot}
     for _ in range(MAX_429):
         try:
-            await bot.send_message(chat_id, text, rate_limit_args=BULK)  # type: ignore[call-arg]
+            await bot.send_message(chat_id, text, rate_limit_args=args)  # type: ignore[call-arg]
             return "sent", ""
         except RetryAfter:
             continue  # not delivered; the gate already paused everyone for retry_after

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import hashlib
 import os
@@ -11,9 +12,11 @@ from pathlib import Path
 from typing import Any
 
 from telegram import Bot
-from telegram.error import BadRequest, NetworkError
+from telegram.error import BadRequest, NetworkError, RetryAfter
 
 from bot.filetypes import FileType, detect, safe_name
+from messages import zh
+from messages.faults import EVIDENCE_BUSY
 from storage import Database, audit
 from storage import evidence as store
 
@@ -23,6 +26,11 @@ class EvidenceRefused(Exception):
         super().__init__(code)
         self.code = code
         self.params = params
+
+    def text(self) -> str:
+        """What the user is told (messages/)."""
+        template = EVIDENCE_BUSY if self.code == "busy" else zh.EVIDENCE_REFUSALS[self.code]
+        return template.format(**self.params)
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,10 +86,16 @@ async def download(bot: Bot, file_id: str, *, limit: int) -> bytes:
         if "too big" in str(exc).lower():
             raise EvidenceRefused("too_big", limit_mb=limit // (1024 * 1024)) from exc
         raise EvidenceRefused("download_failed") from exc
+    except RetryAfter as exc:  # Telegram is busy: nothing stored, the user sends the file again
+        raise EvidenceRefused("busy") from exc
+    except NetworkError as exc:  # 5xx, a timeout or a dropped connection: the same
+        raise EvidenceRefused("download_failed") from exc
     if tg_file.file_size is not None and tg_file.file_size > limit:
         raise EvidenceRefused("too_big", limit_mb=limit // (1024 * 1024))
     try:
         data = bytes(await tg_file.download_as_bytearray())
+    except RetryAfter as exc:
+        raise EvidenceRefused("busy") from exc
     except NetworkError as exc:
         raise EvidenceRefused("download_failed") from exc
     if len(data) > limit:
@@ -102,10 +116,11 @@ async def store_upload(
     at: str,
     update_id: int | None,
 ) -> Stored:
-    filetype = detect(data[:16], data, name=file_name or "")
+    # Recognising (a ZIP is scanned) and writing up to 20 MB with fsync block: both run off the event loop.
+    filetype = await asyncio.to_thread(detect, data[:16], data, name=file_name or "")
     if filetype is None:
         raise EvidenceRefused("bad_type")
-    digest = write_blob(root, data)
+    digest = await asyncio.to_thread(write_blob, root, data)
     name = safe_name(file_name, filetype, fallback=f"{item}-{digest[:8]}")
     async with db.transaction(update_id=update_id, at=at) as conn:
         current = await store.of_report(conn, report_id, item)

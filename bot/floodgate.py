@@ -5,7 +5,8 @@ pauses everything on a retry. Here every outgoing message (send*, copy, forward)
 schedule that stays under the cap. Bulk messages (broadcasts, reminders; rate_limit_args={"bulk": True})
 are paced at their configured rate and get that share reserved; interactive replies get the rest of the
 cap, or all of it when nothing bulk is going out. A 429 pauses both schedules for retry_after. Edits and
-callback answers are not messages and pass straight through.
+callback answers are not messages and are not paced, but they too wait out a 429's pause.
+rate_limit_args={"on_slot": coroutine function} is awaited once the slot is granted, right before the call.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ class FloodGate(BaseRateLimiter[dict[str, Any]]):
         self._next_interactive = 0.0
         self._next_bulk = 0.0
         self._last_bulk = float("-inf")
+        self._paused_until = float("-inf")
         self.paused = 0.0  # seconds spent paused on 429s, for the delivery report and tests
 
     async def initialize(self) -> None:
@@ -43,6 +45,7 @@ class FloodGate(BaseRateLimiter[dict[str, Any]]):
 
     def pause(self, seconds: float) -> None:
         until = self.clock.monotonic() + seconds
+        self._paused_until = max(self._paused_until, until)
         self._next_interactive = max(self._next_interactive, until)
         self._next_bulk = max(self._next_bulk, until)
         self.paused += seconds
@@ -72,6 +75,14 @@ class FloodGate(BaseRateLimiter[dict[str, Any]]):
             wait = self._slot(bool(rate_limit_args and rate_limit_args.get("bulk")))
             if wait > 0:
                 await self.clock.sleep(wait)
+        elif (wait := self._paused_until - self.clock.monotonic()) > 0:
+            # Edits and answers are not paced, but after a 429 they too wait until Telegram said to retry.
+            await self.clock.sleep(wait)
+        # The caller's record that the call is about to be made (an outbox row's 'sending'), written only
+        # once the slot is granted: a crash while waiting leaves nothing that looks possibly sent.
+        on_slot = rate_limit_args.get("on_slot") if rate_limit_args else None
+        if on_slot is not None:
+            await on_slot()
         try:
             return await callback(*args, **kwargs)
         except RetryAfter as exc:

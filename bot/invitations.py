@@ -7,8 +7,12 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from storage import Database, audit, oversight, people
-from storage.models import Institution, Role
+from storage import Database, audit, oversight, people, signin
+from storage.models import Institution, Person, Role
+
+# Sign-in guessing: at most this many refused codes per Telegram user in the window, then refused unread.
+SIGNIN_ATTEMPTS = 5
+SIGNIN_WINDOW = timedelta(hours=1)
 
 
 def hash_code(code: str) -> str:
@@ -44,10 +48,13 @@ async def issue(
     days: int,
     count: int = 1,
     scope: list[int] | None = None,
+    update_id: int | None = None,
 ) -> list[Issued]:
+    """Creates the invitations; with update_id (an office command) the update is recorded in the same
+    commit, so a replayed command raises AlreadyApplied instead of creating them twice."""
     expires = now + timedelta(days=days)
     out = []
-    async with db.transaction() as conn:
+    async with db.transaction(update_id=update_id, at=now.isoformat()) as conn:
         for _ in range(count):
             code = new_code()
             await people.create_invitation(
@@ -79,12 +86,102 @@ class InvitationRefused(Exception):
         self.reason = reason  # 'unknown' | 'used' | 'expired'
 
 
+class TooManyAttempts(Exception):
+    """This user gave too many wrong codes lately; the code is not even looked at."""
+
+
+@dataclass(frozen=True, slots=True)
+class Rebind:
+    """The code is valid but would move an already bound person elsewhere: they must confirm first."""
+
+    invitation_id: int
+    role: Role
+    institution_id: int | None
+    city: str | None
+
+
+async def sign_in(
+    db: Database,
+    *,
+    code: str,
+    current: Person | None,
+    user_id: int,
+    name: str,
+    chat_id: int,
+    now: datetime,
+    update_id: int | None,
+) -> tuple[Role, int | None, str | None] | Rebind:
+    """/start CODE: rate-limited per user; a person already bound to something else is asked first
+    (Rebind); otherwise the binding as redeem() makes it. A refused code is counted against the user."""
+    since = (now - SIGNIN_WINDOW).isoformat()
+    if await signin.failures_since(db.read, user_id, since) >= SIGNIN_ATTEMPTS:
+        raise TooManyAttempts
+    code_hash = hash_code(code)
+    if current is not None:
+        inv = await people.invitation_by_hash(db.read, code_hash)
+        usable = inv is not None and inv.used_at is None and datetime.fromisoformat(inv.expires_at) > now
+        if (
+            inv is not None
+            and usable
+            and (inv.role, inv.institution_id, inv.city)
+            != (
+                current.role,
+                current.institution_id,
+                current.city,
+            )
+        ):
+            async with db.transaction(update_id=update_id, at=now.isoformat()) as conn:
+                await signin.ask_rebind(conn, user_id, inv.id, code_hash, at=now.isoformat())
+            return Rebind(inv.id, inv.role, inv.institution_id, inv.city)
+    try:
+        return await redeem(
+            db, code_hash=code_hash, user_id=user_id, name=name, chat_id=chat_id, now=now, update_id=update_id
+        )
+    except InvitationRefused as refused:
+        async with db.transaction() as conn:
+            await signin.forget_failures_before(conn, since)
+            await signin.record_failure(conn, user_id, refused.reason, at=now.isoformat())
+        raise
+
+
+async def confirm_rebind(
+    db: Database, *, invitation_id: int, user_id: int, name: str, chat_id: int, now: datetime, update_id: int | None
+) -> tuple[Role, int | None, str | None] | None:
+    """The 确认更换 button: binds per the invitation the user was asked about; None if that question is
+    no longer open (an old button, or answered already)."""
+    request = await signin.rebind_request(db.read, user_id)
+    if request is None or request[0] != invitation_id:
+        return None
+    return await redeem(
+        db, code_hash=request[1], user_id=user_id, name=name, chat_id=chat_id, now=now, update_id=update_id
+    )
+
+
+async def keep_binding(db: Database, *, invitation_id: int, user_id: int, update_id: int | None, at: str) -> bool:
+    """The 保留当前身份 button: forgets the question; False if it was no longer open."""
+    request = await signin.rebind_request(db.read, user_id)
+    if request is None or request[0] != invitation_id:
+        return False
+    async with db.transaction(update_id=update_id, at=at) as conn:
+        return await signin.drop_rebind(conn, user_id)
+
+
 async def redeem(
-    db: Database, *, code: str, user_id: int, name: str, chat_id: int, now: datetime, update_id: int | None
+    db: Database,
+    *,
+    code: str | None = None,
+    code_hash: str | None = None,
+    user_id: int,
+    name: str,
+    chat_id: int,
+    now: datetime,
+    update_id: int | None,
 ) -> tuple[Role, int | None, str | None]:
-    """Bind the user per the invitation, atomically; a used, expired or unknown code binds nothing."""
+    """Bind the user per the invitation (by code or its hash), atomically; a used, expired or unknown
+    code binds nothing."""
+    wanted = code_hash if code_hash is not None else hash_code(code or "")
     async with db.transaction(update_id=update_id, at=now.isoformat()) as conn:
-        inv = await people.invitation_by_hash(conn, hash_code(code))
+        inv = await people.invitation_by_hash(conn, wanted)
         if inv is None:
             raise InvitationRefused("unknown")
         if inv.used_at is not None:
@@ -105,6 +202,7 @@ async def redeem(
         )
         for institution_id in inv.scope:
             await oversight.assign(conn, user_id, institution_id, at=now.isoformat())
+        await signin.drop_rebind(conn, user_id)
         await audit.record(
             conn,
             at=now.isoformat(),

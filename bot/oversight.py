@@ -33,13 +33,14 @@ async def candidates(db: Database) -> tuple[list[Candidate], list[Candidate]]:
 
 
 async def draw_sample(
-    db: Database, *, seed: str | None, actor: str, at: str, fraction: float = 0.2
+    db: Database, *, seed: str | None, actor: str, at: str, fraction: float = 0.2, update_id: int | None = None
 ) -> tuple[int, Draw]:
-    """Draws and records a sample; a given seed reproduces an earlier draw over the same roster."""
+    """Draws and records a sample; a given seed reproduces an earlier draw over the same roster. With
+    update_id a replayed command raises AlreadyApplied instead of drawing again."""
     seed = seed or secrets.token_hex(8)
     schools, orgs = await candidates(db)
     result = draw(schools, orgs, seed=seed, fraction=fraction)
-    async with db.transaction() as conn:
+    async with db.transaction(update_id=update_id, at=at) as conn:
         sample_id = await oversight.record_sample(
             conn,
             seed=seed,

@@ -348,6 +348,10 @@ class Walk:
                 view = _view_at(ctx, nxt, info="put_off")
                 await self._save_cursor(conn, view)
                 return view
+            if action in ("yn", "ch", "skip") and not at_item:
+                # An answer button from an older message: the walk has moved on (or the answer was typed),
+                # so it must not overwrite what is stored now.
+                raise Refused("stale")
             self._editable(ctx, item)
             if action == "yn" and arg in ("1", "0") and item.point and isinstance(item.point.answer, YesNo):
                 return await self._yes_no(conn, ctx, item, arg == "1")

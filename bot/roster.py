@@ -9,8 +9,10 @@ from pathlib import Path
 from typing import Any, cast
 
 from openpyxl import Workbook, load_workbook
+from openpyxl.worksheet.worksheet import Worksheet
 
-from messages import zh
+from bot.export.cells import put
+from messages import roster_rows, zh
 from storage import Database, audit
 from storage import roster as store
 from storage.models import ORG_KIND, SCHOOL_KINDS, Kind
@@ -72,12 +74,15 @@ def _whole(value: Any) -> int | None:
     if isinstance(value, int):
         return value if value >= 0 else None
     text = _cell(value)
-    return int(text) if text.isdigit() else None
+    return int(text) if text.isascii() and text.isdigit() else None
 
 
-def parse_workbook(path: Path, known: dict[str, Kind] | None = None) -> ParsedRoster:
+def parse_workbook(
+    path: Path, known: dict[str, Kind] | None = None, known_seqs: dict[int, str] | None = None
+) -> ParsedRoster:
     """Reads and checks the three sheets. `known` are institutions already in the database, which the
-    certificate and pilot sheets may name without listing them again."""
+    certificate and pilot sheets may name without listing them again; `known_seqs` their 序号, which a
+    row may not take from an institution that keeps it."""
     out = ParsedRoster()
     try:
         wb = load_workbook(path, read_only=True, data_only=True)
@@ -92,6 +97,7 @@ def parse_workbook(path: Path, known: dict[str, Kind] | None = None) -> ParsedRo
 
     names: set[str] = set()
     seqs: set[int] = set()
+    seq_rows: list[tuple[str, int | None, str]] = []
     kinds: dict[str, Kind] = dict(known or {})
     for i, row in enumerate(wb[SHEET_INST].iter_rows(min_row=2, values_only=True), start=2):
         if not any(_cell(v) for v in row[:4]):
@@ -108,7 +114,10 @@ def parse_workbook(path: Path, known: dict[str, Kind] | None = None) -> ParsedRo
         if kind not in KINDS:
             out.errors.append(zh.ROSTER_ERRORS["bad_kind"].format(where=where, kind=kind, kinds="/".join(KINDS)))
             continue
-        if _cell(seq_v) and seq is None:
+        if seq is not None and not 1 <= seq <= roster_rows.SEQ_MAX:
+            out.errors.append(roster_rows.seq_out_of_range(where, _cell(seq_v)))
+            seq = None
+        elif _cell(seq_v) and seq is None:
             out.errors.append(zh.ROSTER_ERRORS["bad_seq"].format(where=where, seq=_cell(seq_v)))
         elif kind != ORG_KIND and seq is None:
             out.errors.append(zh.ROSTER_ERRORS["need_seq"].format(where=where))
@@ -121,6 +130,13 @@ def parse_workbook(path: Path, known: dict[str, Kind] | None = None) -> ParsedRo
             seqs.add(seq)
         kinds[name] = kind
         out.institutions.append(RosterRow(seq, kind, name, city.removesuffix("市") or None))
+        seq_rows.append((where, seq, name))
+    # A 序号 held in the database by an institution this workbook does not renumber stays taken.
+    listed = {r.name for r in out.institutions}
+    for where, seq, name in seq_rows:
+        holder = (known_seqs or {}).get(seq) if seq is not None else None
+        if seq is not None and holder is not None and holder != name and holder not in listed:
+            out.errors.append(roster_rows.seq_taken(where, seq, holder))
 
     certs: set[str] = set()
     for i, row in enumerate(wb[SHEET_CERT].iter_rows(min_row=2, values_only=True), start=2):
@@ -167,11 +183,15 @@ def parse_workbook(path: Path, known: dict[str, Kind] | None = None) -> ParsedRo
 
 
 async def import_workbook(db: Database, path: Path, *, actor: str, at: str) -> ParsedRoster:
-    known = {i.name: i.kind for i in await store.institutions(db.read)}
-    parsed = parse_workbook(path, known)
+    current = await store.institutions(db.read)
+    known = {i.name: i.kind for i in current}
+    known_seqs = {i.seq: i.name for i in current if i.seq is not None}
+    parsed = parse_workbook(path, known, known_seqs)
     if parsed.errors:
         raise RosterImportError(parsed.errors)
     async with db.transaction() as conn:
+        # Institutions listed here give up their 序号 first, so numbers may move between them.
+        await store.clear_seqs(conn, [r.name for r in parsed.institutions])
         await store.upsert_institutions(conn, parsed.institutions)
         await store.replace_certificates(conn, parsed.certificates, parsed.pilots)
         await audit.record(
@@ -196,18 +216,28 @@ async def export_workbook(db: Database, path: Path) -> None:
     wb = Workbook()
     ws = wb.active
     ws.title = SHEET_INST
-    ws.append(HEAD_INST)
-    for inst in insts:
-        ws.append([inst.seq, inst.kind, inst.name, inst.city or ""])
     ws_c = wb.create_sheet(SHEET_CERT)
-    ws_c.append(HEAD_CERT)
-    certs = await store.certificates(conn)
-    for c in certs:
-        ws_c.append([c.name, by_id.get(c.org_id or 0, ""), by_id.get(c.lead_id or 0, "")])
     ws_p = wb.create_sheet(SHEET_PILOT)
-    ws_p.append(HEAD_PILOT)
-    for p in await store.all_pilots(conn):
-        ws_p.append([by_id[p.institution_id], p.certificate_name, p.scale])
+    certs = await store.certificates(conn)
+    rows: list[tuple[Worksheet, list[list[Any]]]] = [
+        (ws, [list(HEAD_INST), *([inst.seq, inst.kind, inst.name, inst.city or ""] for inst in insts)]),
+        (
+            ws_c,
+            [list(HEAD_CERT), *([c.name, by_id.get(c.org_id or 0, ""), by_id.get(c.lead_id or 0, "")] for c in certs)],
+        ),
+        (
+            ws_p,
+            [
+                list(HEAD_PILOT),
+                *([by_id[p.institution_id], p.certificate_name, p.scale] for p in await store.all_pilots(conn)),
+            ],
+        ),
+    ]
+    for sheet, lines in rows:
+        # Names are the office's text: written through put() so one starting with = + - @ stays text.
+        for r, line in enumerate(lines, 1):
+            for c, value in enumerate(line, 1):
+                put(sheet, r, c, value)
     for sheet, widths in ((ws, (6, 14, 36, 10)), (ws_c, (30, 30, 30)), (ws_p, (36, 30, 10))):
         sheet.freeze_panes = "A2"
         for col, width in zip("ABCD", widths, strict=False):

@@ -19,7 +19,7 @@ from bot.reminders import due_dates, parse_due
 from bot.roster import ANHUI_CITIES
 from handlers.guards import office_only
 from handlers.render import menu_data
-from handlers.screen import refuse, show
+from handlers.screen import acknowledge, refuse, show
 from messages import zh
 from storage import AlreadyApplied, audit, campaign, cursors, roster
 from storage.models import Person
@@ -46,16 +46,19 @@ async def set_deadline(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     if due is None:
         await show(update, zh.DEADLINE_BAD)
         return
-    async with d.db.transaction() as conn:
-        await campaign.set_deadline(conn, args[0], due.isoformat(), by=f"tg:{who.user_id}", at=d.now_iso())
-        await audit.record(
-            conn,
-            at=d.now_iso(),
-            actor=f"tg:{who.user_id}",
-            action="deadline.set",
-            subject=args[0],
-            detail={"due_on": due.isoformat()},
-        )
+    try:
+        async with d.db.transaction(update_id=update.update_id, at=d.now_iso()) as conn:
+            await campaign.set_deadline(conn, args[0], due.isoformat(), by=f"tg:{who.user_id}", at=d.now_iso())
+            await audit.record(
+                conn,
+                at=d.now_iso(),
+                actor=f"tg:{who.user_id}",
+                action="deadline.set",
+                subject=args[0],
+                detail={"due_on": due.isoformat()},
+            )
+    except AlreadyApplied:
+        return
     await show(update, zh.deadline_set(args[0], due.isoformat()))
 
 
@@ -209,10 +212,22 @@ async def set_questionnaire(update: Update, context: ContextTypes.DEFAULT_TYPE) 
         people_ = await broadcast.recipients(d, "schools", "")
         due = (await due_dates(d))["questionnaire"]
         text = zh.quest_notice(links, zh.month_day(due.month, due.day))
-        async with d.db.transaction() as conn:
-            bid = await campaign.create_broadcast(
-                conn, text=text, audience="schools", arg="", by=who.user_id, at=d.now_iso(), recipients=people_
-            )
+        try:
+            # The update is recorded with the broadcast: a replay after a crash never tells the schools twice.
+            async with d.db.transaction(update_id=update.update_id, at=d.now_iso()) as conn:
+                bid = await campaign.create_broadcast(
+                    conn, text=text, audience="schools", arg="", by=who.user_id, at=d.now_iso(), recipients=people_
+                )
+                await audit.record(
+                    conn,
+                    at=d.now_iso(),
+                    actor=f"tg:{who.user_id}",
+                    action="questionnaire.send",
+                    subject=str(bid),
+                    detail={"n": len(people_)},
+                )
+        except AlreadyApplied:
+            return
         report, _ = await broadcast.report_text(d, bid)
         sent = await context.bot.send_message(who.user_id, report)
         async with d.db.transaction() as conn:
@@ -225,8 +240,11 @@ async def set_questionnaire(update: Update, context: ContextTypes.DEFAULT_TYPE) 
     if not args[1].startswith(("http://", "https://")) or len(args[1]) > 500:
         await show(update, zh.QUEST_BAD_URL)
         return
-    async with d.db.transaction() as conn:
-        await campaign.set_link(conn, args[0], url=args[1], at=d.now_iso())
+    try:
+        async with d.db.transaction(update_id=update.update_id, at=d.now_iso()) as conn:
+            await campaign.set_link(conn, args[0], url=args[1], at=d.now_iso())
+    except AlreadyApplied:
+        return
     await show(update, zh.quest_link_set(args[0], args[1]))
 
 
@@ -244,23 +262,26 @@ async def take_questionnaire_qr(update: Update, context: ContextTypes.DEFAULT_TY
     try:
         data = await download(context.bot, file_id, limit=limit)
     except EvidenceRefused as refused:
-        await refuse(update, zh.EVIDENCE_REFUSALS[refused.code].format(**refused.params))
+        await refuse(update, refused.text())
         return
-    filetype = detect(data[:16], data)
+    filetype = await asyncio.to_thread(detect, data[:16], data)
     if filetype is None or filetype.kind not in ("jpeg", "png"):
         await refuse(update, zh.QUEST_QR_NOT_IMAGE)
         return
-    digest = write_blob(d.settings.evidence_dir, data)
-    async with d.db.transaction() as conn:
-        await campaign.set_link(conn, kind, image=digest, at=d.now_iso())
-        await audit.record(
-            conn,
-            at=d.now_iso(),
-            actor=f"tg:{who.user_id}",
-            action="questionnaire.qr",
-            subject=kind,
-            detail={"sha256": digest},
-        )
+    digest = await asyncio.to_thread(write_blob, d.settings.evidence_dir, data)
+    try:
+        async with d.db.transaction(update_id=update.update_id, at=d.now_iso()) as conn:
+            await campaign.set_link(conn, kind, image=digest, at=d.now_iso())
+            await audit.record(
+                conn,
+                at=d.now_iso(),
+                actor=f"tg:{who.user_id}",
+                action="questionnaire.qr",
+                subject=kind,
+                detail={"sha256": digest},
+            )
+    except AlreadyApplied:
+        return
     await show(update, zh.quest_qr_set(kind))
 
 
@@ -268,8 +289,7 @@ async def send_questionnaire_qr(update: Update, context: ContextTypes.DEFAULT_TY
     """Sends the questionnaires' QR images the office published."""
     d = deps(context)
     assert update.effective_chat is not None
-    if update.callback_query is not None:
-        await update.callback_query.answer()
+    await acknowledge(update)
     images = {k: img for k, (_url, img) in (await campaign.links(d.db.read)).items() if img}
     if not images:
         await context.bot.send_message(update.effective_chat.id, zh.QUEST_QR_NONE)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 
 from telegram import Update
-from telegram.error import Forbidden, NetworkError, TelegramError
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 from telegram.ext import ContextTypes
 
 from bot.deps import deps
@@ -21,8 +21,13 @@ async def report_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> No
     if isinstance(err, Forbidden):
         log.info("%s: user has blocked the bot", where)
         return
-    if isinstance(err, NetworkError):
+    if isinstance(err, RetryAfter):
+        # Flood control after our retries: Telegram is busy, not our bug; nothing to alert.
+        log.warning("%s: Telegram flood control: %s", where, err)
+        return
+    if isinstance(err, NetworkError) and not isinstance(err, BadRequest):
         # Telegram unreachable or overloaded after our retries: not a bug of ours, nothing to alert.
+        # (PTB's BadRequest subclasses NetworkError, but a refused message is our bug: it falls through.)
         log.warning("%s: Telegram API unavailable: %s", where, err)
         return
     log.error("handler failed on %s", where, exc_info=err)

@@ -77,7 +77,7 @@ async def receive_evidence(update: Update, context: ContextTypes.DEFAULT_TYPE) -
             update_id=update.update_id,
         )
     except EvidenceRefused as refused:
-        await refuse(update, zh.EVIDENCE_REFUSALS[refused.code].format(**refused.params))
+        await refuse(update, refused.text())
         return
     except AlreadyApplied:
         return

@@ -15,7 +15,7 @@ from bot import access
 from bot.deps import Deps, deps
 from bot.export.run import export, stamp
 from bot.reporting import load_ctx, may_write
-from handlers.screen import refuse, with_retry
+from handlers.screen import acknowledge, refuse, with_retry
 from messages import zh
 from storage import reports
 
@@ -87,6 +87,7 @@ async def start_export(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     if not access.is_office(who):
         await refuse(update, zh.NOT_ALLOWED)
         return
+    await acknowledge(update)
     context.application.create_task(deliver(context.bot, d, update.effective_chat.id), update=update)
 
 
@@ -106,8 +107,7 @@ async def download_own_report(update: Update, context: ContextTypes.DEFAULT_TYPE
     if who is None or report is None or not may_write(who, report):
         await refuse(update, zh.NOT_ALLOWED)
         return
-    if update.callback_query is not None:
-        await update.callback_query.answer()
+    await acknowledge(update)
     await load_ctx(d.db.read, report, d.outlines)
     schedule_own_report(context, update, d, report.id)
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from telegram import Update
 
 from bot import access
@@ -9,6 +11,24 @@ from bot.deps import Deps
 from handlers.screen import refuse
 from messages import zh
 from storage.models import Person
+
+_ASCII_ID = re.compile(r"[0-9]{1,19}")
+SQLITE_MAX = 2**63 - 1
+
+
+def parse_id(text: str) -> int | None:
+    """A number from button data: ASCII digits only, within SQLite's integer range; otherwise None.
+    (str.isdigit() accepts '²' and '١', which int() then rejects or misreads.)"""
+    if not _ASCII_ID.fullmatch(text):
+        return None
+    value = int(text)
+    return value if value <= SQLITE_MAX else None
+
+
+def well_formed(data: str) -> bool:
+    """Button data any handler may parse: every part that looks like a number is a valid id (so no
+    handler's isdigit() + int() can fail or reach the database out of range)."""
+    return all(parse_id(part) is not None for part in data.split(":") if part and (part.isdigit() or part.isdecimal()))
 
 
 async def bound(update: Update, d: Deps) -> Person | None:
@@ -46,7 +66,7 @@ async def button_parts(update: Update, count: int) -> list[str] | None:
     query = update.callback_query
     assert query is not None
     parts = (query.data or "").split(":")
-    if len(parts) != count or not parts[1].isdigit():
+    if len(parts) != count or parse_id(parts[1]) is None:
         await refuse(update, zh.STALE_BUTTON)
         return None
     return parts

@@ -10,9 +10,10 @@ from bot.deps import deps
 from bot.invitations import deep_link, issue
 from bot.roster import ANHUI_CITIES
 from handlers import campaign, exports, office_review, oversight
+from handlers.guards import parse_id
 from handlers.screen import show
 from messages import zh
-from storage import roster
+from storage import AlreadyApplied, roster
 from storage.models import ORG_KIND, ROLES, Institution
 
 
@@ -43,7 +44,7 @@ async def create_invitations(update: Update, context: ContextTypes.DEFAULT_TYPE)
                 return
             scope.append(found.id)
         args = []
-    elif args and args[-1].isdigit() and (role == "office" or len(args) > 1):
+    elif args and parse_id(args[-1]) is not None and (role == "office" or len(args) > 1):
         count = int(args.pop())
     if not 1 <= count <= 20:
         await show(update, zh.INVITE_BAD_COUNT)
@@ -67,17 +68,21 @@ async def create_invitations(update: Update, context: ContextTypes.DEFAULT_TYPE)
         if city not in ANHUI_CITIES:
             await show(update, zh.INVITE_BAD_CITY)
             return
-    issued = await issue(
-        d.db,
-        role=role,
-        institution=institution,
-        city=city,
-        actor=f"tg:{update.effective_user.id}",
-        now=d.clock.now(),
-        days=d.settings.invitation_days,
-        count=count,
-        scope=scope,
-    )
+    try:
+        issued = await issue(
+            d.db,
+            role=role,
+            institution=institution,
+            city=city,
+            actor=f"tg:{update.effective_user.id}",
+            now=d.clock.now(),
+            days=d.settings.invitation_days,
+            count=count,
+            scope=scope,
+            update_id=update.update_id,
+        )
+    except AlreadyApplied:
+        return
     expires = issued[0].expires_at.astimezone(d.settings.tz).strftime("%Y-%m-%d %H:%M")
     target = institution.name if institution else (city or zh.ROLE_NAMES[role])
     await show(
@@ -113,8 +118,6 @@ async def press_office_menu(update: Update, context: ContextTypes.DEFAULT_TYPE) 
         return
     # A button carries no arguments: /sample without a seed would draw anew, so the button only shows.
     context.args = ["show"] if action == "ofc:sample" else []
-    if action == "ofc:export" and update.callback_query is not None:
-        await update.callback_query.answer()
     await target(update, context)
 
 

@@ -11,12 +11,12 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, Cont
 from bot.deps import Deps, deps
 from bot.oversight import GRADES, GradeUnit, NotGradable, draw_sample, findings, grade, grade_unit, grade_units
 from bot.progress import STATUSES, Unit, tally, units
-from handlers.guards import button_parts, office_only, with_role
+from handlers.guards import button_parts, office_only, parse_id, with_role
 from handlers.screen import refuse, show
 from messages import org_oversight as zo
 from messages import zh
 from storage import AlreadyApplied, audit, cursors, oversight, people, roster
-from storage.models import ORG_KIND, Grade, Person
+from storage.models import ORG_KIND, Grade, Institution, Person
 
 Button = InlineKeyboardButton
 
@@ -93,7 +93,12 @@ async def draw_or_show_sample(update: Update, context: ContextTypes.DEFAULT_TYPE
         sample_id, seed, _by, _at, strata = latest
         members = await oversight.sample_members(d.db.read, sample_id)
     else:
-        sample_id, result = await draw_sample(d.db, seed=arg[:64] or None, actor=f"tg:{who.user_id}", at=d.now_iso())
+        try:
+            sample_id, result = await draw_sample(
+                d.db, seed=arg[:64] or None, actor=f"tg:{who.user_id}", at=d.now_iso(), update_id=update.update_id
+            )
+        except AlreadyApplied:
+            return
         seed, strata = result.seed, json.dumps(result.strata)
         members = [(c.id, c.stratum) for c in result.picked]
     names = []
@@ -110,10 +115,11 @@ async def assign_expert(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     if who is None:
         return
     args = list(context.args or [])
-    if len(args) < 2 or not args[0].isdigit():
+    expert_id = parse_id(args[0]) if args else None
+    if len(args) < 2 or expert_id is None:
         await show(update, zh.ASSIGN_USAGE)
         return
-    expert = await people.get(d.db.read, int(args[0]))
+    expert = await people.get(d.db.read, expert_id)
     if expert is None or expert.role != "expert":
         await show(update, zh.EXPERT_UNKNOWN)
         return
@@ -121,7 +127,15 @@ async def assign_expert(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     if any(f is None for f in found):
         await show(update, zh.INVITE_NO_TARGET)
         return
-    async with d.db.transaction() as conn:
+    try:
+        await _assign(d, who, expert, [i for i in found if i is not None], update.update_id)
+    except AlreadyApplied:
+        return
+    await show(update, zh.assigned(expert.name, [i.name for i in found if i]))
+
+
+async def _assign(d: Deps, who: Person, expert: Person, found: list[Institution], update_id: int) -> None:
+    async with d.db.transaction(update_id=update_id, at=d.now_iso()) as conn:
         for inst in found:
             assert inst is not None
             await oversight.assign(conn, expert.user_id, inst.id, at=d.now_iso())
@@ -131,9 +145,8 @@ async def assign_expert(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
             actor=f"tg:{who.user_id}",
             action="expert.assign",
             subject=str(expert.user_id),
-            detail=[i.id for i in found if i],
+            detail=[i.id for i in found],
         )
-    await show(update, zh.assigned(expert.name, [i.name for i in found if i]))
 
 
 async def list_experts(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

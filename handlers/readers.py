@@ -11,7 +11,7 @@ from bot.reporting import Refused
 from handlers import notify
 from handlers.exports import schedule_city_export
 from handlers.guards import with_role
-from handlers.screen import refuse, show
+from handlers.screen import acknowledge, refuse, show
 from messages import zh
 from storage import AlreadyApplied, audit, reports, roster, versions
 from storage.models import Person
@@ -93,8 +93,7 @@ async def export_city(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     who = await with_role(update, d, "city")
     if who is None or who.city is None:
         return
-    if update.callback_query is not None:
-        await update.callback_query.answer()
+    await acknowledge(update)
     schedule_city_export(context, update, d, who.city)
 
 

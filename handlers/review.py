@@ -18,7 +18,7 @@ from handlers.exports import schedule_own_report
 from handlers.guards import bound, button_parts
 from handlers.office_review import render_card
 from handlers.render import answer_text, item_label, menu_data
-from handlers.screen import refuse, show, with_retry
+from handlers.screen import acknowledge, refuse, show, with_retry
 from messages import zh
 from storage import AlreadyApplied, reports
 from storage import evidence as evidence_store
@@ -138,7 +138,7 @@ async def show_review(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         if wanted is None or wanted.report_id != ctx.report.id:
             await refuse(update, zh.STALE_BUTTON)
             return
-        await query.answer()
+        await acknowledge(update)
         chat_id = update.effective_chat.id if update.effective_chat else who.user_id
         await send_evidence(context, chat_id, wanted, d.settings.evidence_dir)
     elif action == "sum":

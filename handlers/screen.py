@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import html
+import re
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
@@ -10,38 +13,73 @@ from telegram import InlineKeyboardMarkup, Update
 from telegram.error import BadRequest, NetworkError, RetryAfter, TimedOut
 
 T = TypeVar("T")
-ATTEMPTS = 3
+ATTEMPTS = 3  # for 5xx answered by Telegram
+ATTEMPTS_429 = 5  # flood control is Telegram being busy: the reply waits its turn
 MAX_WAIT = 30.0
+POP_UP_LIMIT = 200  # characters Telegram shows in a callback answer
+_TAG = re.compile(r"<[^<>]*>")
+# Ids of callback queries already answered: Telegram refuses a second answer, so a refusal after an early
+# acknowledgement would be lost. Recent ids only; a query cannot be answered after about 15 minutes anyway.
+_ANSWERED: OrderedDict[str, None] = OrderedDict()
+_REMEMBER = 4096
+
+
+def plain(text: str) -> str:
+    """A pop-up shows text as it is: no tags, entities decoded, within Telegram's length."""
+    text = html.unescape(_TAG.sub("", text))
+    return text if len(text) <= POP_UP_LIMIT else text[: POP_UP_LIMIT - 1] + "…"
+
+
+def answered(update: Update) -> bool:
+    query = update.callback_query
+    return query is not None and query.id in _ANSWERED
+
+
+async def acknowledge(update: Update, text: str | None = None, *, alert: bool = False) -> bool:
+    """Answers a button press once; False (and nothing sent) when it was answered already."""
+    query = update.callback_query
+    if query is None or query.id in _ANSWERED:
+        return False
+    _ANSWERED[query.id] = None
+    while len(_ANSWERED) > _REMEMBER:
+        _ANSWERED.popitem(last=False)
+    if text is None:
+        await with_retry(query.answer)
+    else:
+        await with_retry(lambda: query.answer(plain(text), show_alert=alert))
+    return True
 
 
 async def with_retry(call: Callable[[], Awaitable[T]]) -> T:
-    """Retries what is safe to retry: a 429 (after retry_after) and a 5xx that Telegram answered.
+    """Retries what is safe to retry: a 429 (the flood gate then holds every call for retry_after, on the
+    app's clock) and a 5xx that Telegram answered.
 
     A timeout is not retried: the message may have arrived (PTB #1045), and a blind re-send duplicates it.
     The user's lock is held meanwhile, so their later updates still come after this reply.
     """
-    for attempt in range(1, ATTEMPTS + 1):
+    failures = flooded = 0
+    while True:
         try:
             return await call()
         except RetryAfter as exc:
             wait = exc.retry_after if isinstance(exc.retry_after, (int, float)) else exc.retry_after.total_seconds()
-            if attempt == ATTEMPTS or wait > MAX_WAIT:
+            flooded += 1
+            if flooded >= ATTEMPTS_429 or wait > MAX_WAIT:
                 raise
-            await asyncio.sleep(wait)
         except (TimedOut, BadRequest):
             # BadRequest subclasses NetworkError in PTB, but a 400 will fail the same way every time.
             raise
         except NetworkError:
-            if attempt == ATTEMPTS:
+            failures += 1
+            if failures >= ATTEMPTS:
                 raise
-            await asyncio.sleep(0.2 * attempt)
-    raise AssertionError("unreachable")
+            await asyncio.sleep(0.2 * failures)
 
 
 async def show(update: Update, text: str, markup: InlineKeyboardMarkup | None = None) -> None:
     query = update.callback_query
     if query is not None and query.message is not None:
-        await with_retry(query.answer)
+        await acknowledge(update)
         try:
             await with_retry(lambda: query.edit_message_text(text, reply_markup=markup))
             return
@@ -58,10 +96,15 @@ async def show(update: Update, text: str, markup: InlineKeyboardMarkup | None = 
 
 
 async def refuse(update: Update, text: str) -> None:
-    """A refusal: a pop-up on a button press (the screen stays as it was), a reply to typed input."""
+    """A refusal: a pop-up on a button press (the screen stays as it was), a reply to typed input. A press
+    that was already acknowledged gets the refusal as a message, so it is never lost."""
     query = update.callback_query
     if query is not None:
-        await with_retry(lambda: query.answer(text, show_alert=True))
+        if await acknowledge(update, text, alert=True):
+            return
+        if query.message is not None:
+            chat_id = query.message.chat.id
+            await with_retry(lambda: query.get_bot().send_message(chat_id, text))
         return
     message = update.effective_message
     assert message is not None

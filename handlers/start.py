@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.ext import BaseHandler, CommandHandler, ContextTypes, filters
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes, filters
 
 from bot import access
 from bot.deps import deps
-from bot.invitations import InvitationRefused, redeem
+from bot.invitations import InvitationRefused, Rebind, TooManyAttempts, confirm_rebind, keep_binding, sign_in
+from handlers.guards import parse_id
 from handlers.screen import refuse, show
+from messages import signin as texts
 from messages import zh
 from storage import AlreadyApplied, cursors, roster
 
@@ -27,30 +29,93 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     assert update.effective_user and update.effective_message and update.effective_chat
     d = deps(context)
     user = update.effective_user
+    who = await access.person(d.db, user.id, admin_ids=d.settings.admin_ids)
     if context.args:
         try:
-            role, inst_id, city = await redeem(
+            bound = await sign_in(
                 d.db,
                 code=context.args[0][:64],
+                current=who,
                 user_id=user.id,
                 name=user.full_name,
                 chat_id=update.effective_chat.id,
                 now=d.clock.now(),
                 update_id=update.update_id,
             )
+        except TooManyAttempts:
+            await refuse(update, texts.TOO_MANY_ATTEMPTS)
+            return
         except InvitationRefused as refused:
             await refuse(update, _REFUSALS[refused.reason])
             return
         except AlreadyApplied:
             return
-        menu = InlineKeyboardMarkup([[InlineKeyboardButton(zh.BTN_OPEN_MENU, callback_data="m:home:0:")]])
-        await show(update, zh.welcome(role, await _unit_name(context, inst_id, city)), menu)
+        if isinstance(bound, Rebind):
+            assert who is not None
+            question = texts.rebind_question(
+                who.role,
+                await _unit_name(context, who.institution_id, who.city),
+                bound.role,
+                await _unit_name(context, bound.institution_id, bound.city),
+            )
+            buttons = [
+                InlineKeyboardButton(texts.BTN_REBIND_YES, callback_data=f"i:yes:{bound.invitation_id}"),
+                InlineKeyboardButton(texts.BTN_REBIND_NO, callback_data=f"i:no:{bound.invitation_id}"),
+            ]
+            await show(update, question, InlineKeyboardMarkup([buttons]))
+            return
+        await _welcome(update, context, *bound)
         return
-    who = await access.person(d.db, user.id, admin_ids=d.settings.admin_ids)
     if who is None:
         await show(update, zh.NOT_BOUND)
         return
     await show(update, zh.greeting(who.role, await _unit_name(context, who.institution_id, who.city)))
+
+
+async def _welcome(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, role: str, inst_id: int | None, city: str | None
+) -> None:
+    menu = InlineKeyboardMarkup([[InlineKeyboardButton(zh.BTN_OPEN_MENU, callback_data="m:home:0:")]])
+    await show(update, zh.welcome(role, await _unit_name(context, inst_id, city)), menu)
+
+
+async def press_rebind_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """确认更换 binds per the invitation the user was asked about; 保留当前身份 leaves everything as it was."""
+    assert update.effective_user is not None and update.callback_query is not None
+    d = deps(context)
+    user = update.effective_user
+    parts = (update.callback_query.data or "").split(":")
+    invitation_id = parse_id(parts[2]) if len(parts) == 3 else None
+    if invitation_id is None or parts[1] not in ("yes", "no"):
+        await refuse(update, zh.STALE_BUTTON)
+        return
+    try:
+        if parts[1] == "no":
+            if not await keep_binding(
+                d.db, invitation_id=invitation_id, user_id=user.id, update_id=update.update_id, at=d.now_iso()
+            ):
+                await refuse(update, zh.STALE_BUTTON)
+                return
+            await show(update, texts.REBIND_KEPT)
+            return
+        bound = await confirm_rebind(
+            d.db,
+            invitation_id=invitation_id,
+            user_id=user.id,
+            name=user.full_name,
+            chat_id=update.effective_chat.id if update.effective_chat else user.id,
+            now=d.clock.now(),
+            update_id=update.update_id,
+        )
+    except InvitationRefused as refused:
+        await refuse(update, _REFUSALS[refused.reason])
+        return
+    except AlreadyApplied:
+        return
+    if bound is None:
+        await refuse(update, zh.STALE_BUTTON)
+        return
+    await _welcome(update, context, *bound)
 
 
 async def show_help(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -79,4 +144,5 @@ HANDLERS: list[BaseHandler] = [  # type: ignore[type-arg]
     CommandHandler("start", start, filters=filters.ChatType.PRIVATE),
     CommandHandler("help", show_help, filters=filters.ChatType.PRIVATE),
     CommandHandler("cancel", cancel, filters=filters.ChatType.PRIVATE),
+    CallbackQueryHandler(press_rebind_button, pattern=r"^i:"),
 ]

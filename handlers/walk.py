@@ -17,7 +17,7 @@ from handlers.campaign import (
 )
 from handlers.evidence import core_evidence_hint, show_evidence_overview, show_reuse
 from handlers.exports import download_own_report
-from handlers.guards import bound, button_parts
+from handlers.guards import bound, button_parts, parse_id
 from handlers.office import office_menu
 from handlers.office_review import take_office_text
 from handlers.oversight import show_expert_menu, take_expert_text
@@ -165,7 +165,7 @@ async def press_menu_button(update: Update, context: ContextTypes.DEFAULT_TYPE) 
     if who is None:
         return
     parts = (query.data or "").split(":")
-    if len(parts) != 4 or not parts[2].isdigit():
+    if len(parts) != 4 or parse_id(parts[2]) is None:
         await refuse(update, zh.STALE_BUTTON)
         return
     _, action, rid_text, arg = parts

@@ -43,6 +43,10 @@ async def count(conn: aiosqlite.Connection) -> dict[str, int]:
     }
 
 
+async def clear_seqs(conn: aiosqlite.Connection, names: list[str]) -> None:
+    await conn.executemany("UPDATE institutions SET seq = NULL WHERE name = ?", [(n,) for n in names])
+
+
 async def upsert_institutions(conn: aiosqlite.Connection, rows: Iterable[RosterRow]) -> int:
     n = 0
     for r in rows:
@@ -92,9 +96,12 @@ async def institution(conn: aiosqlite.Connection, institution_id: int) -> Instit
 async def find_institution(conn: aiosqlite.Connection, ref: str) -> Institution | None:
     """By 附件3 number, by database id prefixed '#', or by exact name."""
     ref = ref.strip()
-    if ref.isdigit():
+    number = ref.removeprefix("#")
+    if number.isascii() and number.isdigit() and len(number) > 18:
+        return None  # beyond SQLite's integer range: no such row
+    if ref.isascii() and ref.isdigit():
         sql, arg = _INST + " WHERE seq = ?", int(ref)
-    elif ref.startswith("#") and ref[1:].isdigit():
+    elif ref.startswith("#") and ref[1:].isascii() and ref[1:].isdigit():
         sql, arg = _INST + " WHERE id = ?", int(ref[1:])
     else:
         sql, arg = _INST + " WHERE name = ?", ref  # type: ignore[assignment]

@@ -18,12 +18,27 @@ os.environ["NO_PROXY"] = "127.0.0.1,localhost"
 
 
 @pytest.fixture(autouse=True)
+def no_caller_settings(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No test sees the caller's XCHECK_* settings (an office may export XCHECK_DATA_DIR in its shell)."""
+    for key in [k for k in os.environ if k.startswith("XCHECK_")]:
+        monkeypatch.delenv(key)
+
+
+@pytest.fixture(autouse=True)
 def fail_on_logged_errors() -> Iterator[ErrorCollector]:
+    """Fails a test that logged an ERROR, or made a Bot API call the stand-in refused with 400 (as
+    Telegram would), unless the test marked it expected (record.expected, StandIn.expect_refusal)."""
     collector = ErrorCollector()
     root = logging.getLogger()
     root.addHandler(collector)
+    StandIn.created.clear()
     yield collector
     root.removeHandler(collector)
+    refused = [r for s in StandIn.created for r in s.unexpected_refusals()]
+    StandIn.created.clear()
+    if refused:
+        details = "\n".join(f"{r.method}: {r.description} {str(r.params)[:300]}" for r in refused)
+        pytest.fail(f"the Bot API stand-in refused calls, as Telegram would:\n{details}")
     unexpected = [r for r in collector.records if not getattr(r, "expected", False)]
     if unexpected:
         details = "\n".join(

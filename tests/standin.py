@@ -16,7 +16,7 @@ import re
 import time
 from collections import defaultdict, deque
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 from aiohttp import web
 
@@ -45,11 +45,23 @@ def markup_error(markup: Any) -> str | None:
 
 
 def html_error(text: str) -> str | None:
-    """Why Telegram would refuse this text in HTML parse mode, or None."""
+    """Why Telegram would refuse this text in HTML parse mode, or None: a character it cannot parse, an
+    end tag without its start tag, or a start tag never closed."""
     rest = _ENTITIES.sub("", _TAGS.sub("", text))
     for ch in "<>&":
         if ch in rest:
             return f"Bad Request: can't parse entities: unexpected {ch!r}"
+    open_tags: list[str] = []
+    for match in _TAGS.finditer(text):
+        name = match.group(1)
+        if match.group(0).startswith("</"):
+            if not open_tags or open_tags[-1] != name:
+                return f"Bad Request: can't parse entities: unexpected end tag at byte offset {match.start()}"
+            open_tags.pop()
+        else:
+            open_tags.append(name)
+    if open_tags:
+        return f"Bad Request: can't parse entities: can't find end tag corresponding to start tag {open_tags[-1]}"
     return None
 
 
@@ -95,8 +107,26 @@ class Fault:
     match: str | None = None  # only calls whose text contains this
 
 
+@dataclass
+class Refusal:
+    """A call the stand-in refused with 400, as Telegram would: a defect unless the test expected it."""
+
+    method: str
+    description: str
+    params: dict[str, Any]
+
+
 class StandIn:
+    # Every stand-in created, so the tests' autouse fixture can fail a test on any call Telegram would refuse.
+    created: ClassVar[list[StandIn]] = []
+    # Callback query ids are unique across everything, as Telegram's are (never reused by a later stand-in).
+    _query_ids: ClassVar[itertools.count[int]] = itertools.count(10_000)
+
     def __init__(self, token: str = "123456:TEST-token", username: str = "xcheck_test_bot") -> None:
+        StandIn.created.append(self)
+        self.refusals: list[Refusal] = []
+        self.answered: dict[str, str] = {}  # callback query id: the text it was answered with
+        self._expected_refusals: list[str] = []
         self.token = token
         self.username = username
         self.calls: list[Call] = []
@@ -115,6 +145,7 @@ class StandIn:
         self.hold_confirmations = False
         self.polls = 0
         self.download_delay = 0.0
+        self.slow: dict[str, float] = {}  # method: seconds it takes to answer (past the bot's timeout)
         # Random faults on every call but getUpdates: probability, and which kinds to draw from.
         self.chaos = 0.0
         self.chaos_kinds: tuple[str, ...] = ("500", "502", "drop", "429", "slow")
@@ -174,6 +205,13 @@ class StandIn:
         match: str | None = None,
     ) -> None:
         self._faults.append(Fault(method, code, description or f"Error {code}", retry_after, times, match=match))
+
+    def expect_refusal(self, description: str) -> None:
+        """Marks 400s whose description contains this as provoked on purpose by the test."""
+        self._expected_refusals.append(description)
+
+    def unexpected_refusals(self) -> list[Refusal]:
+        return [r for r in self.refusals if not any(e in r.description for e in self._expected_refusals)]
 
     def drop(self, method: str | None, *, times: int = 1, match: str | None = None) -> None:
         self._faults.append(Fault(method, 0, "", None, times, drop=True, match=match))
@@ -241,7 +279,7 @@ class StandIn:
         return self._push(
             {
                 "callback_query": {
-                    "id": str(next(self._ids)),
+                    "id": str(next(StandIn._query_ids)),
                     "from": self.user(user_id),
                     "chat_instance": str(shown.chat_id),
                     "message": message,
@@ -249,6 +287,11 @@ class StandIn:
                 }
             }
         )
+
+    def place(self, shown: Shown) -> Shown:
+        """A message the bot sent before the test began (so presses on it can edit it), unless already there."""
+        self._messages.setdefault((shown.chat_id, shown.message_id), shown)
+        return shown
 
     def add_file(self, content: bytes, *, size: int | None = None) -> tuple[str, str]:
         n = next(self._ids)
@@ -383,6 +426,8 @@ class StandIn:
                 return self._error(429, "Too Many Requests: retry after 1", retry_after=1)
             else:
                 return self._error(int(kind), "Internal Server Error" if kind == "500" else "Bad Gateway")
+        if method in self.slow:
+            await asyncio.sleep(self.slow.pop(method))  # once; the call then takes effect as usual
         fault = self._take_fault(method, str(params.get("text", "")))
         if fault is not None:
             if fault.drop:
@@ -409,6 +454,9 @@ class StandIn:
             return web.json_response({"ok": True, "result": result})
         result = handler(params, files)
         if isinstance(result, web.Response):
+            if result.status == 400:
+                body = json.loads(result.body) if isinstance(result.body, bytes) else {}
+                self.refusals.append(Refusal(method, str(body.get("description", "")), params))
             return result
         async with self._changed:
             self.calls.append(Call(method, params, time.monotonic(), files))
@@ -453,8 +501,17 @@ class StandIn:
         return True
 
     def _m_answerCallbackQuery(self, params: dict[str, Any], files: Any) -> Any:
-        if len(params.get("text", "")) > 200:
+        query_id = str(params.get("callback_query_id"))
+        if query_id in self.answered:
+            # Telegram takes one answer per query; a second one (and whatever it said) is refused.
+            return self._error(400, "Bad Request: query is too old and response timeout expired or query ID is invalid")
+        text = params.get("text", "")
+        if len(text) > 200:
             return self._error(400, "Bad Request: MESSAGE_TOO_LONG")
+        if _TAGS.search(text) or _ENTITIES.search(text):
+            # Not Telegram's rule but ours: a pop-up is plain text, so markup would show literally.
+            return self._error(400, "Bad Request: pop-up text shows literal HTML markup")
+        self.answered[query_id] = text
         return True
 
     async def _m_getUpdates(self, params: dict[str, Any]) -> Any:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from messages import zh
 from storage import evidence as evidence_store
 from storage import reports, versions
 from tests import files
@@ -143,8 +144,14 @@ async def test_forged_buttons_cannot_reach_another_institutions_report(harness: 
         "m:secs:1:",
     ):
         assert "没有权限" in await _alert(harness, 651, menu, data), data
-    for data in ("e:x:p4:list:", "w:1:p4", "o:1:card:", "zz", "r:1:page:99"):
-        assert await _alert(harness, 651, menu, data), data
+    for data, refusal in (
+        ("e:x:p4:list:", zh.STALE_BUTTON),
+        ("w:1:p4", zh.STALE_BUTTON),
+        ("o:1:card:", zh.NOT_ALLOWED),
+        ("zz", zh.STALE_BUTTON),
+        ("r:1:page:99", zh.NOT_ALLOWED),
+    ):
+        assert await _alert(harness, 651, menu, data) == refusal, data
     assert len(await evidence_store.of_report(harness.deps.db.read, 1)) == 1
     assert "p4" not in await reports.answers(harness.deps.db.read, 1)
 

@@ -58,6 +58,7 @@ class Process:
             stdout=asyncio.subprocess.DEVNULL,
             stderr=asyncio.subprocess.PIPE,
         )
+        Process.running.append(self)
         await self.standin.wait_for(lambda: self.standin.polls > polls, timeout=60)
 
     async def kill(self) -> None:
@@ -172,7 +173,7 @@ def _send(standin: StandIn, action: tuple[str, str]) -> None:
     if kind == "text":
         standin.send_text(600, value)
     else:
-        standin.press(600, ANCHOR, value)
+        standin.press(600, standin.place(ANCHOR), value)
 
 
 @pytest.mark.parametrize(("kill_after", "withhold"), [(1, False), (3, False), (5, True), (7, True)])

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bot.evidence import blob_path
+from bot.export.cells import FORMULA_START
 from bot.export.data import Province, ReportData
 from messages import zh
 
@@ -26,9 +27,17 @@ def _part(text: str, limit: int = 40) -> str:
 
 
 def unit_folder(unit: ReportData) -> str:
-    """附件3 number and name (and certificate), safe as one path component."""
+    """附件3 number and name (and certificate), safe as one path component, and never starting like a
+    formula (an organization has no number, and its name is the office's text), so manifest.csv's path
+    column stays text in a spreadsheet."""
     seq = f"{unit.institution.seq:03d}_" if unit.institution.seq is not None else ""
-    return _part(seq + unit.institution.name + (f"_{unit.certificate}" if unit.certificate else ""), 60)
+    folder = _part(seq + unit.institution.name + (f"_{unit.certificate}" if unit.certificate else ""), 60)
+    return "_" + folder if folder.startswith(FORMULA_START) else folder
+
+
+def csv_text(value: object) -> object:
+    """A CSV cell a spreadsheet will not evaluate: text that starts like a formula gets a leading quote."""
+    return "'" + value if isinstance(value, str) and value.startswith(FORMULA_START) else value
 
 
 def arc_path(unit: ReportData, section_no: int, section_title: str, where: str, name: str, evidence_id: int) -> str:
@@ -45,12 +54,14 @@ def build(p: Province, rows: list[EvidenceRow], evidence_root: Path, path: Path,
     manifest = io.StringIO()
     writer = csv.writer(manifest)
     writer.writerow(["path", "sha256", "size", "workbook", "sheet", "row"])
+    # Paths are built never to start like a formula; csv_text guards every cell all the same.
     path.parent.mkdir(parents=True, exist_ok=True)
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as zf:
         for row in rows:
             evidence = by_id[row.evidence_id]
             zf.write(blob_path(evidence_root, evidence.sha256), row.path)
-            writer.writerow([row.path, evidence.sha256, evidence.size, workbook_name, zh.SHEET_EVIDENCE, row.row])
+            cells = [row.path, evidence.sha256, evidence.size, workbook_name, zh.SHEET_EVIDENCE, row.row]
+            writer.writerow([csv_text(c) for c in cells])
         # Excel opens a UTF-8 CSV correctly only with a byte-order mark.
         zf.writestr(MANIFEST, "\ufeff" + manifest.getvalue())
     return len(rows)

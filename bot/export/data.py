@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 from bot.outlines.loader import Item, LaidOut, Outlines
 from bot.outlines.models import Numbers
@@ -47,6 +47,46 @@ class ReportData:
         return [e for e in self.evidence if e.item == item.key]
 
 
+@dataclass(frozen=True)
+class Audience:
+    """Who an export is built for, which decides everything it may contain.
+
+    office: everything. city: its own 中职, the grades of those, no sample, no cross-checks (they sum other
+    cities' schools). coordinator: its own report only. expert: the assigned institutions, their own grades,
+    and the cross-checks of assigned organizations' certificates."""
+
+    kind: Literal["office", "city", "coordinator", "expert"]
+    city: str | None = None
+    report_id: int | None = None
+    expert_id: int | None = None
+    institutions: frozenset[int] = frozenset()
+
+    @classmethod
+    def office(cls) -> Audience:
+        return cls("office")
+
+    @classmethod
+    def of_city(cls, city: str) -> Audience:
+        return cls("city", city=city)
+
+    @classmethod
+    def own_report(cls, report_id: int) -> Audience:
+        return cls("coordinator", report_id=report_id)
+
+    @classmethod
+    def expert(cls, user_id: int, institutions: frozenset[int]) -> Audience:
+        return cls("expert", expert_id=user_id, institutions=institutions)
+
+    def sees(self, inst: Institution, report: Report | None) -> bool:
+        if self.kind == "city":
+            return inst.kind == "中职" and inst.city == self.city
+        if self.kind == "coordinator":
+            return report is not None and report.id == self.report_id
+        if self.kind == "expert":
+            return inst.id in self.institutions
+        return True
+
+
 @dataclass
 class Province:
     units: list[ReportData]
@@ -58,8 +98,23 @@ class Province:
     cross_drafts: list[tuple[str, str, bool]] = field(default_factory=list)
 
 
-async def load(db: Database, outlines: Outlines, *, city: str | None = None, report_id: int | None = None) -> Province:
-    """The province, or one city's 中职, or one report."""
+async def load(
+    db: Database,
+    outlines: Outlines,
+    *,
+    city: str | None = None,
+    report_id: int | None = None,
+    audience: Audience | None = None,
+) -> Province:
+    """What one audience may see: the province for the office, one city's 中职, one report, or an
+    expert's institutions. Without an audience it follows city / report_id, never more than they name."""
+    if audience is None:
+        if report_id is not None:
+            audience = Audience.own_report(report_id)
+        elif city is not None:
+            audience = Audience.of_city(city)
+        else:
+            audience = Audience.office()
     conn = db.read
     all_answers = await reports.all_answers(conn)
     counts = await reports.answer_counts(conn)
@@ -73,14 +128,12 @@ async def load(db: Database, outlines: Outlines, *, city: str | None = None, rep
     found = await findings(db)
     units: list[ReportData] = []
     for inst in await roster.institutions(conn):
-        if city is not None and (inst.kind != "中职" or inst.city != city):
-            continue
         subjects: list[tuple[int | None, str | None]] = [(None, None)]
         if inst.kind == "培训评价组织":
             subjects = [(c.id, c.name) for c in await roster.certificates_of_org(conn, inst.id)]
         for cert_id, cert_name in subjects:
             report = by_key.get((inst.id, cert_id))
-            if report_id is not None and (report is None or report.id != report_id):
+            if not audience.sees(inst, report):
                 continue
             laid = outlines.get("training_org" if inst.kind == "培训评价组织" else "institution")
             rid = report.id if report else -1
@@ -99,19 +152,35 @@ async def load(db: Database, outlines: Outlines, *, city: str | None = None, rep
             )
     certs = {c.id: c.name for c in await roster.certificates(conn)}
     names = {i.id: i.name for i in await roster.institutions(conn)}
+    visible = {u.institution.id for u in units}
     grade_rows = []
     for g in await oversight.all_grades(conn):
+        if audience.kind == "coordinator" or g.institution_id not in visible:
+            continue
+        if audience.kind == "expert" and g.user_id != audience.expert_id:
+            continue
         expert = await people.get(conn, g.user_id)
         unit = names.get(g.institution_id, str(g.institution_id))
         if g.certificate_id:  # a training organization is graded per certificate
             unit += f" · {certs.get(g.certificate_id, str(g.certificate_id))}"
         grade_rows.append((unit, expert.name if expert else str(g.user_id), g.grade, g.comment, g.graded_at))
-    latest = await oversight.latest_sample(conn)
+    # The draw (its seed, strata and every member) is the office's alone.
+    latest = await oversight.latest_sample(conn) if audience.kind == "office" else None
     sample = None
     if latest is not None:
         sample_id, seed, by, at, strata = latest
         members = [(names.get(i, str(i)), s) for i, s in await oversight.sample_members(conn, sample_id)]
         sample = (sample_id, seed, by, at, json.loads(strata), members)
+    if audience.kind == "expert":
+        orgs = {u.institution.id for u in units if u.institution.kind == "培训评价组织"}
+        mine = {c.id for c in await roster.certificates(conn) if c.org_id in orgs}
+        found = Findings(
+            found.by_report,
+            [c for c in found.cross if c.certificate_id in mine],
+            [x for x in found.drafts if x.certificate_id in mine],
+        )
+    elif audience.kind != "office":
+        found = Findings(found.by_report, [], [])
     drafts = [
         (certs.get(x.certificate_id, str(x.certificate_id)), names.get(x.institution_id, str(x.institution_id)), x.org)
         for x in found.drafts

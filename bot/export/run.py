@@ -8,7 +8,7 @@ from datetime import datetime
 from pathlib import Path
 
 from bot.export import bundle, document, workbook
-from bot.export.data import load
+from bot.export.data import Audience, load
 from bot.outlines.loader import Outlines
 from messages import zh
 from storage import Database
@@ -38,8 +38,9 @@ async def export(
     report_id: int | None = None,
     with_bundle: bool = True,
     docx_dir: Path | None = None,
+    audience: Audience | None = None,
 ) -> Exported:
-    province = await load(db, outlines, city=city, report_id=report_id)
+    province = await load(db, outlines, city=city, report_id=report_id, audience=audience)
 
     def work() -> Exported:
         sheets, rows = workbook.build(province, out, year=year)
