@@ -139,7 +139,7 @@ def invalid(code: str, params: dict[str, object]) -> str:
 
 
 def percent(rate: float | None) -> str:
-    return "—" if rate is None else f"{rate * 100:.1f}%"
+    return "—" if rate is None else f"{rate * 100:.2f}%"
 
 
 def header(section_no: int, sections: int, *, point_no: int | None, core: bool, label: str = "") -> str:
