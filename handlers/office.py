@@ -11,7 +11,7 @@ from bot.invitations import deep_link, issue
 from bot.roster import ANHUI_CITIES
 from handlers import campaign, exports, office_review, oversight
 from handlers.screen import show
-from messages import zh
+from messages import when, zh
 from storage import roster
 from storage.models import ORG_KIND, ROLES, Institution
 
@@ -78,7 +78,7 @@ async def create_invitations(update: Update, context: ContextTypes.DEFAULT_TYPE)
         count=count,
         scope=scope,
     )
-    expires = issued[0].expires_at.astimezone(d.settings.tz).strftime("%Y-%m-%d %H:%M")
+    expires = when.local_time(issued[0].expires_at, d.settings.tz)
     target = institution.name if institution else (city or zh.ROLE_NAMES[role])
     await show(
         update, zh.invitations_created(target, role, [deep_link(d.bot_username, i.code) for i in issued], expires)

@@ -73,6 +73,10 @@ DOC_ZIP_EMPTY = "还没有已提交的报告，暂无 Word 报告可导出。"
 BTN_CARD_WORD = "📄 Word 报告"
 
 
+def docs_done(n: int) -> str:
+    return f"✅ 已生成 Word 自查报告 {n} 份。"
+
+
 def doc_caption(n: int, point_no: int, text: str) -> str:
     return f"表{n}　监测点{point_no} {text.rstrip('？?。 ')}"
 
@@ -100,6 +104,7 @@ CHART_CURVE_LABEL = "累计提交"
 CHART_DEADLINE_LABEL = "截止日期"
 CHART_TOTAL_LABEL = "应交总数"
 CHART_Y_UNITS = "单位数"
+CHART_BY_KIND = "按类型"
 PROGRESS_CAPTION = "📊 填报进度图（{when}）"
 
 
