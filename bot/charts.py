@@ -47,7 +47,7 @@ class ProgressData:
 
 def progress_data(units: list[Unit], *, tz: tzinfo, deadline: date, today: date) -> ProgressData:
     schools = [u for u in units if u.institution.kind != "培训评价组织"]
-    cities = sorted({u.institution.city or "未知" for u in schools})
+    cities = sorted({u.institution.city or "未知" for u in schools}, key=_city_order)
     by_city = [
         (c, [sum(1 for u in schools if (u.institution.city or "未知") == c and u.status == s) for s in STATUSES])
         for c in cities
@@ -72,6 +72,12 @@ def progress_data(units: list[Unit], *, tz: tzinfo, deadline: date, today: date)
         days.append((day, running))
         day += timedelta(days=1)
     return ProgressData(by_city, by_kind, days, len(units), deadline, today)
+
+
+def _city_order(city: str) -> tuple[int, str]:
+    from bot.roster import ANHUI_CITIES
+
+    return (ANHUI_CITIES.index(city), city) if city in ANHUI_CITIES else (len(ANHUI_CITIES), city)
 
 
 def cjk_font() -> str:

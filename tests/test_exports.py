@@ -77,7 +77,10 @@ async def test_workbook_cell_by_cell(harness: Harness, tmp_path: Path) -> None:
     assert wb.sheetnames[0] == "汇总" and len(set(n.lower() for n in wb.sheetnames)) == len(wb.sheetnames)
     assert all(len(n) <= 31 for n in wb.sheetnames)
     summary = wb["汇总"]
-    assert summary.freeze_panes == "D5" and summary.auto_filter.ref == f"A4:{summary.cell(4, summary.max_column).column_letter}193"
+    assert (
+        summary.freeze_panes == "D5"
+        and summary.auto_filter.ref == f"A4:{summary.cell(4, summary.max_column).column_letter}193"
+    )
     head = [c.value for c in summary[4]]
     assert head[:14] == [
         "序号", "类型", "名称", "所在市", "状态", "提交时间", "版本",

@@ -29,7 +29,7 @@ def add_sheet(
 ) -> None:
     top = titled(ws, doc.sheet_title(meta.campaign, doc.SHEET_CHARTS), meta, 12)
     # Three small tables side by side (A, G, M), each with its chart below the tables.
-    first = top + 1
+    first = top
     for col, text in enumerate(doc.HEAD_DAILY, 1):
         put(ws, first, col, text, bold=True)
     for r, (day, n, cumulative, deadline) in enumerate(data.daily, first + 1):

@@ -79,10 +79,11 @@ def build(unit: ReportData, path: Path, *, meta: ExportMeta, data_dir: Path | No
     }
     anchor = next((p for p in doc.paragraphs if f"{{{{{BODY}}}}}" in p.text.replace(" ", "")), None)
     body = doc.element.body
-    before = {id(el) for el in body}
+    before = list(body)  # held so lxml keeps the same proxies: membership below is by identity
+    known = set(before)
     _body(doc, unit, draft=draft)
     if anchor is not None:
-        for el in [el for el in body if id(el) not in before and not el.tag.endswith("}sectPr")]:
+        for el in [el for el in body if el not in known and not el.tag.endswith("}sectPr")]:
             anchor._p.addprevious(el)
         anchor._p.getparent().remove(anchor._p)
     for paragraph in _all_paragraphs(doc):

@@ -21,6 +21,7 @@ from bot.figures import numbers_table, rate_parts
 from bot.outlines.loader import Item, LaidOut
 from bot.outlines.models import Numbers
 from bot.progress import STATUSES
+from bot.roster import ANHUI_CITIES
 from messages import documents as doc
 from messages import when, zh
 from storage.models import SCHOOL_KINDS
@@ -272,7 +273,10 @@ def build(p: Province, path: Path, *, meta: ExportMeta) -> tuple[int, list[Evide
         for col, value in enumerate(values, 1):
             put(city_ws, r, col, value, percent=isinstance(value, float), bold=values[0] == zh.TOTAL_LABEL)
     _finish(city_ws, header_row)
-    charts.add_sheet(wb.create_sheet(sheet_name(doc.SHEET_CHARTS, used)), chart_data(p.units, meta), meta, _titled)
+    chart_ws = wb.create_sheet(sheet_name(doc.SHEET_CHARTS, used))
+    charts.add_sheet(chart_ws, chart_data(p.units, meta), meta, _titled)
+    fit_columns(chart_ws, skip_rows=2)
+    _print(chart_ws, 2)
     for unit in schools + orgs:
         if unit.status in SUBMITTED:
             _unit_sheet(wb.create_sheet(sheet_name(unit_sheet_title(unit), used)), unit, meta)
@@ -343,6 +347,13 @@ def build(p: Province, path: Path, *, meta: ExportMeta) -> tuple[int, list[Evide
 DONE = ("submitted", "accepted")
 
 
+def city_order(city: str) -> tuple[int, str]:
+    """The province's cities in their official order, then any other name, then 未填地市."""
+    if city in ANHUI_CITIES:
+        return (ANHUI_CITIES.index(city), city)
+    return (len(ANHUI_CITIES) + (city == doc.CITY_UNKNOWN), city)
+
+
 def city_summary(schools: list[ReportData], meta: ExportMeta) -> list[list[object]]:
     """Per city and kind: units, submitted, returned, overdue (not submitted after the deadline), the share
     submitted, and the overall rates over the submitted figures; then a 合计 row."""
@@ -364,7 +375,7 @@ def city_summary(schools: list[ReportData], meta: ExportMeta) -> list[list[objec
         rates = [v for (_h, _k, fid), v in zip(columns, totals, strict=True) if fid is None]
         return [city, kind, len(units), done, returned, overdue, done / len(units) if units else None, *rates]
 
-    for (city, kind), units in sorted(groups.items(), key=lambda g: (g[0][0], kinds.get(g[0][1], 9))):
+    for (city, kind), units in sorted(groups.items(), key=lambda g: (city_order(g[0][0]), kinds.get(g[0][1], 9))):
         out.append(row(city, kind, units))
     if schools:
         out.append(row(zh.TOTAL_LABEL, "", schools))
@@ -393,7 +404,7 @@ def chart_data(units: list[ReportData], meta: ExportMeta) -> charts.ChartData:
         daily.append((day, days.get(day, 0), running, len(units) if day == deadline else None))
         day += timedelta(days=1)
     schools = [u for u in units if u.institution.kind != "培训评价组织"]
-    cities = sorted({u.institution.city or doc.CITY_UNKNOWN for u in schools})
+    cities = sorted({u.institution.city or doc.CITY_UNKNOWN for u in schools}, key=city_order)
     by_city = [
         (
             c,
