@@ -11,6 +11,10 @@ DRAFT_SHEET_SUFFIX = "（修改稿）"
 DRAFT_DOC_SUFFIX = "修改稿"
 
 
+def unit_status(status: str, version: str) -> str:
+    return f"状态：{status}　{version}"
+
+
 def version_label(version: int, when: str) -> str:
     return f"第 {version} 版（{when} 提交）" if version else DRAFT_LABEL
 

@@ -105,3 +105,31 @@ async def test_chart_sheet_has_native_charts(harness: Harness, tmp_path: Path) -
     assert ("2020年12月14日", 3, 3, None) in days and days[-1] == ("2020年12月15日", 0, 3, 191)
     kinds = [r[13:17] for r in ws.iter_rows(min_row=4, max_row=8, values_only=True) if r[13]]
     assert [k[0] for k in kinds] == ["本科", "高职", "中职", "培训评价组织"]
+
+
+async def test_report_sheet_tables_end_with_summed_totals(harness: Harness, tmp_path: Path) -> None:
+    ids = await province(harness)
+    answers = await reports.answers(harness.deps.db.read, ids[SCHOOL])
+    wb = load_workbook((await exported(harness, tmp_path)).workbook)
+    ws = wb["024 安徽工商职业学院"]
+    assert ws["A3"].value == f"状态：已提交　第 1 版（{SUBMITTED_LOCAL} 提交）"
+    rows = [[c.value for c in row[1:6]] for row in ws.iter_rows(min_row=5, max_col=6)]
+    tables = {}
+    for key, field in (("p1", "registered"), ("p2", "assessed"), ("p3", "passed")):
+        at = rows.index(
+            ["证书", "试点规模", "已报名人数", "报考率", None] if key == "p1" else ["证书", *_head(key), None, None]
+        )
+        tables[key] = rows[at : at + 4]
+        got = [answers[key]["rows"][c][field] for c in ("c1", "c2")]
+        assert tables[key][1][0] == "Web前端开发" and tables[key][2][0] == "物流管理"
+        assert tables[key][3][0] == "合计"
+        counts = [v for v in tables[key][3][1:] if isinstance(v, int)]
+        assert counts == ([230, sum(got)] if key == "p1" else [sum(got)])
+    registered = sum(answers["p1"]["rows"][c]["registered"] for c in ("c1", "c2"))
+    assessed = sum(answers["p2"]["rows"][c]["assessed"] for c in ("c1", "c2"))
+    assert tables["p1"][3] == ["合计", 230, registered, pytest.approx(registered / 230), None]
+    assert tables["p2"][3] == ["合计", assessed, pytest.approx(assessed / registered), None, None]
+
+
+def _head(key: str) -> list[str]:
+    return {"p2": ["已完成考核人数", "考核率"], "p3": ["成绩合格人数", "合格率"]}[key]

@@ -48,11 +48,3 @@ def core_value(unit: ReportData, item: Item) -> Any:
         if lines:
             return lines[0].total
     return answer_plain(unit, item)
-
-
-def overall(unit: ReportData, key: str) -> float | None:
-    item = unit.laid.by_key.get(key)
-    if item is None or not unit.answers.get(key):
-        return None
-    lines = unit.rate_lines(item)
-    return lines[0].total if lines else None

@@ -188,7 +188,7 @@ def _summary(ws: Worksheet, units: list[ReportData], *, orgs: bool, meta: Export
 def _unit_sheet(ws: Worksheet, unit: ReportData, meta: ExportMeta, *, draft: bool = False) -> None:
     _titled(ws, zh.export_title(unit.label, meta.year), meta, 4)
     label = doc.DRAFT_MARK if draft else doc.version_label(unit.version, meta.time(unit.submitted_at))
-    put(ws, 3, 1, zh.export_meta(_status(unit), unit.version, None).split("　")[0] + "　" + label, bold=draft)
+    put(ws, 3, 1, doc.unit_status(_status(unit), label), bold=draft)
     ws.merge_cells(start_row=3, start_column=1, end_row=3, end_column=4)
     for col, text in enumerate(zh.HEAD_UNIT, 1):
         put(ws, 4, col, text, bold=True)
