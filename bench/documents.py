@@ -100,7 +100,7 @@ async def main(target: Path) -> None:
         for source, name, page in (
             (school, "word-report.png", 1),
             (school, "word-report-p2.png", 2),
-            (org, "word-org.png", 3),
+            (org, "word-org.png", 4),
         ):
             _page(source, target / name, page)
             print(f"wrote {target / name}")
