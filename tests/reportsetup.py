@@ -75,6 +75,7 @@ def meta() -> ExportMeta:
 
 
 async def exported(harness: Harness, tmp_path: Path, **kw: Any) -> Exported:
+    kw.setdefault("meta", meta())
     return await export(
         harness.deps.db,
         harness.deps.outlines,
@@ -82,6 +83,5 @@ async def exported(harness: Harness, tmp_path: Path, **kw: Any) -> Exported:
         evidence_root=harness.settings.evidence_dir,
         out=tmp_path / "out" / "汇总.xlsx",
         docx_dir=tmp_path / "docx",
-        meta=meta(),
         **kw,
     )

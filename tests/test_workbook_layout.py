@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -11,7 +13,7 @@ from openpyxl import load_workbook
 from bot.roster import ANHUI_CITIES
 from storage import reports, roster
 from tests.helpers import Harness
-from tests.reportsetup import CAMPAIGN, SCHOOL, SECOND, SUBMITTED_LOCAL, exported, province
+from tests.reportsetup import CAMPAIGN, SCHOOL, SECOND, SUBMITTED_LOCAL, exported, meta, province
 
 SUBTITLE = "制表单位：安徽省1+X证书制度试点工作协调推进办公室　　制表日期：2020年12月14日"
 
@@ -133,3 +135,16 @@ async def test_report_sheet_tables_end_with_summed_totals(harness: Harness, tmp_
 
 def _head(key: str) -> list[str]:
     return {"p2": ["已完成考核人数", "考核率"], "p3": ["成绩合格人数", "合格率"]}[key]
+
+
+async def test_after_the_deadline_the_unsubmitted_are_overdue(harness: Harness, tmp_path: Path) -> None:
+    await province(harness)
+    late = replace(meta(), made_at=datetime(2020, 12, 16, 2, 0, tzinfo=UTC))  # 12月16日 10:00, past 12月15日
+    wb = load_workbook((await exported(harness, tmp_path, meta=late)).workbook)
+    rows = list(wb["分市汇总"].iter_rows(min_row=4, values_only=True))
+    assert rows[-1][:6] == ("合计", None, 189, 2, 0, 187)
+    assert wb["分市汇总"]["A2"].value.endswith("制表日期：2020年12月16日")
+    orgs = wb["培训评价组织汇总"]
+    head = [c.value for c in orgs[4]]
+    last = dict(zip(head, [c.value for c in orgs[orgs.max_row]], strict=True))
+    assert last["培训评价组织"] == "合计" and isinstance(last["报考率"], float)
