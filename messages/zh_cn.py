@@ -844,7 +844,7 @@ CROSS_LABELS = {"registered": "报名人数", "assessed": "考核人数", "passe
 
 
 def flag_rate(what: str, rate: float, high: bool) -> str:
-    return f"{what} {rate:.0%} " + ("超过100%" if high else "偏低")
+    return f"{what} {percent(rate)} " + ("超过100%" if high else "偏低")
 
 
 def flag_total(rate: float, high: bool) -> str:
