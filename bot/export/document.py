@@ -57,7 +57,7 @@ def _all_paragraphs(doc: DocType) -> list[Paragraph]:
         out += [p for row in table.rows for cell in row.cells for p in cell.paragraphs]
     for section in doc.sections:
         for part in (section.header, section.footer, section.first_page_header, section.first_page_footer):
-            if not part.is_linked_to_previous or part is section.header or part is section.footer:
+            if not part.is_linked_to_previous:  # a header or footer of its own (a linked one has no content)
                 out += list(part.paragraphs)
     return out
 
