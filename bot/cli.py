@@ -13,6 +13,7 @@ from bot import invitations
 from bot import roster as roster_domain
 from bot.clock import Clock
 from bot.config import Settings, SettingsError, load_settings
+from messages import when
 from storage import Database, meta
 from storage import roster as roster_store
 from storage.models import ORG_KIND, ROLES, Role
@@ -134,7 +135,7 @@ def _invite(args: argparse.Namespace, settings: Settings) -> Callable[[Database]
         for inv in issued:
             target = inv.institution.name if inv.institution else (inv.city or "")
             print(
-                f"{role}\t{target}\t{inv.expires_at.astimezone(settings.tz):%Y-%m-%d %H:%M}\t"
+                f"{role}\t{target}\t{when.local_time(inv.expires_at, settings.tz)}\t"
                 f"{invitations.deep_link(username, inv.code)}"
             )
         return 0
@@ -166,9 +167,24 @@ def _roster(args: argparse.Namespace) -> Callable[[Database], Awaitable[int]]:
 
 def _export(args: argparse.Namespace, settings: Settings) -> Callable[[Database], Awaitable[int]]:
     async def work(db: Database) -> int:
+        from datetime import date
+
+        from bot.export.meta import ExportMeta
         from bot.export.run import export
         from bot.outlines import load_outlines
+        from messages import documents as words
+        from storage import campaign
 
+        city = args.city.removesuffix("市") if args.city else None
+        stored = await campaign.deadlines(db.read)
+        meta = ExportMeta(
+            campaign=settings.campaign_name,
+            year=settings.campaign_year,
+            tz=settings.tz,
+            made_at=Clock().now(),
+            maker=words.maker_city(city) if city else words.MAKER_OFFICE,
+            deadline=date.fromisoformat(stored["report"]) if "report" in stored else settings.deadline,
+        )
         result = await export(
             db,
             load_outlines(year=settings.campaign_year),
@@ -178,12 +194,15 @@ def _export(args: argparse.Namespace, settings: Settings) -> Callable[[Database]
             city=args.city.removesuffix("市") if args.city else None,
             with_bundle=not args.no_bundle,
             docx_dir=args.docx,
+            docx_zip=args.docx / words.DOC_ZIP_NAME if args.docx else None,
+            meta=meta,
+            data_dir=settings.data_dir,
         )
         print(f"workbook {result.workbook} ({result.sheets} sheets)")
         if result.bundle:
             print(f"evidence bundle {result.bundle} ({result.files} files)")
         if result.documents:
-            print(f"{len(result.documents)} Word self-reports in {args.docx}")
+            print(f"{len(result.documents)} Word self-reports in {args.docx}, all in {result.documents_zip}")
         return 0
 
     return work

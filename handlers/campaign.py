@@ -20,7 +20,7 @@ from bot.roster import ANHUI_CITIES
 from handlers.guards import office_only
 from handlers.render import menu_data
 from handlers.screen import acknowledge, refuse, show
-from messages import zh
+from messages import when, zh
 from storage import AlreadyApplied, audit, campaign, cursors, roster
 from storage.models import Person
 
@@ -37,7 +37,8 @@ async def set_deadline(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     args = list(context.args or [])
     if not args:
         dues = await due_dates(d)
-        await show(update, zh.deadlines_text([(k, v.isoformat()) for k, v in dues.items()]) + "\n" + zh.DEADLINE_USAGE)
+        shown = [(k, when.local_date(v, d.settings.tz)) for k, v in dues.items()]
+        await show(update, zh.deadlines_text(shown) + "\n" + zh.DEADLINE_USAGE)
         return
     if len(args) != 2 or args[0] not in zh.DEADLINE_KINDS:
         await show(update, zh.DEADLINE_USAGE)
@@ -59,7 +60,7 @@ async def set_deadline(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
             )
     except AlreadyApplied:
         return
-    await show(update, zh.deadline_set(args[0], due.isoformat()))
+    await show(update, zh.deadline_set(args[0], when.local_date(due, d.settings.tz)))
 
 
 # --- broadcasts ------------------------------------------------------------------------------------------

@@ -13,9 +13,12 @@ from telegram.ext import BaseHandler, CommandHandler, ContextTypes, filters
 
 from bot import access
 from bot.deps import Deps, deps
+from bot.export.meta import ExportMeta
 from bot.export.run import export, stamp
+from bot.reminders import due_dates
 from bot.reporting import load_ctx, may_write
 from handlers.screen import acknowledge, refuse, with_retry
+from messages import documents as words
 from messages import zh
 from storage import reports
 
@@ -37,14 +40,25 @@ async def deliver(
     report_id: int | None = None,
     bundle: bool = True,
     word: bool = False,
+    word_only: bool = False,
 ) -> None:
-    """Builds the export and sends it; a progress message is edited as it goes."""
+    """Builds the export and sends it; a progress message is edited as it goes. `word_only`: just the Word
+    self-reports (one report's as files, several as one ZIP), no workbook."""
     progress = await with_retry(lambda: bot.send_message(chat_id, zh.EXPORT_STARTED))
     folder = d.settings.exports_dir / stamp(d.clock.now()) / f"{chat_id}"
     try:
         name = zh.EXPORT_NAME_ALL if report_id is None else zh.EXPORT_NAME_ONE
         if city is not None:
             name = zh.export_name_city(city)
+        meta = ExportMeta(
+            campaign=d.settings.campaign_name,
+            year=d.settings.campaign_year,
+            tz=d.settings.tz,
+            made_at=d.clock.now(),
+            maker=words.maker_city(city) if city is not None else words.MAKER_OFFICE,
+            deadline=(await due_dates(d))["report"],
+        )
+        many_words = word_only and report_id is None
         result = await export(
             d.db,
             d.outlines,
@@ -53,11 +67,23 @@ async def deliver(
             out=folder / f"{name}.xlsx",
             city=city,
             report_id=report_id,
-            with_bundle=bundle,
-            docx_dir=folder if word else None,
+            with_bundle=bundle and not word_only,
+            docx_dir=folder / "word" if word or word_only else None,
+            docx_zip=folder / words.DOC_ZIP_NAME if many_words else None,
+            meta=meta,
+            data_dir=d.settings.data_dir,
         )
-        for path in result.documents:
-            await _send_file(bot, chat_id, path)
+        if word_only and not result.documents:
+            await with_retry(lambda: progress.edit_text(words.DOC_ZIP_EMPTY))
+            return
+        if result.documents_zip is not None:
+            await _send_file(bot, chat_id, result.documents_zip)
+        else:
+            for path in result.documents:
+                await _send_file(bot, chat_id, path)
+        if word_only:
+            await with_retry(lambda: progress.edit_text(words.docs_done(len(result.documents))))
+            return
         await _send_file(bot, chat_id, result.workbook)
         if result.bundle is not None and result.files:
             size = result.bundle.stat().st_size
@@ -88,7 +114,18 @@ async def start_export(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
         await refuse(update, zh.NOT_ALLOWED)
         return
     await acknowledge(update)
-    context.application.create_task(deliver(context.bot, d, update.effective_chat.id), update=update)
+    word_only = [a.lower() for a in context.args or []] in (["word"], ["docx"])
+    context.application.create_task(
+        deliver(context.bot, d, update.effective_chat.id, word_only=word_only), update=update
+    )
+
+
+def schedule_report_word(context: ContextTypes.DEFAULT_TYPE, update: Update, d: Deps, report_id: int) -> None:
+    """The office, from a report card: that report's Word self-report (and its draft, if returned)."""
+    assert update.effective_chat is not None
+    context.application.create_task(
+        deliver(context.bot, d, update.effective_chat.id, report_id=report_id, word_only=True), update=update
+    )
 
 
 def schedule_own_report(context: ContextTypes.DEFAULT_TYPE, update: Update, d: Deps, report_id: int) -> None:

@@ -12,7 +12,7 @@ from bot.roster import ANHUI_CITIES
 from handlers import campaign, exports, office_review, oversight
 from handlers.guards import parse_id
 from handlers.screen import show
-from messages import zh
+from messages import when, zh
 from storage import AlreadyApplied, roster
 from storage.models import ORG_KIND, ROLES, Institution
 
@@ -83,7 +83,7 @@ async def create_invitations(update: Update, context: ContextTypes.DEFAULT_TYPE)
         )
     except AlreadyApplied:
         return
-    expires = issued[0].expires_at.astimezone(d.settings.tz).strftime("%Y-%m-%d %H:%M")
+    expires = when.local_time(issued[0].expires_at, d.settings.tz)
     target = institution.name if institution else (city or zh.ROLE_NAMES[role])
     await show(
         update, zh.invitations_created(target, role, [deep_link(d.bot_username, i.code) for i in issued], expires)

@@ -11,12 +11,13 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, Cont
 from bot.deps import Deps, deps
 from bot.lifecycle import accept, diff, return_for_revision, review
 from bot.reporting import Ctx, Refused, load_ctx
-from handlers import notify
+from handlers import exports, notify
 from handlers.campaign import take_broadcast_text
 from handlers.guards import button_parts, office_only
 from handlers.render import answer_text, item_label, walk_data
 from handlers.screen import refuse, show
-from messages import zh
+from messages import documents as words
+from messages import when, zh
 from storage import AlreadyApplied, cursors, reports, roster, versions
 from storage.models import Person
 
@@ -37,7 +38,7 @@ async def render_card(d: Deps, ctx: Ctx) -> tuple[str, InlineKeyboardMarkup]:
         ctx.certificate,
         ctx.report.status,
         ctx.report.version,
-        ctx.report.submitted_at,
+        when.local_time(ctx.report.submitted_at, d.settings.tz) if ctx.report.submitted_at else None,
         len(found.missing),
         sum(ctx.evidence.values()),
         len(history),
@@ -54,6 +55,8 @@ async def render_card(d: Deps, ctx: Ctx) -> tuple[str, InlineKeyboardMarkup]:
         rows.append([Button(zh.BTN_ACCEPT, callback_data=office_data(rid, "acceptask"))])
     if len(history) >= 2:
         rows.append([Button(zh.BTN_DIFF, callback_data=office_data(rid, "diff"))])
+    if history:
+        rows.append([Button(words.BTN_CARD_WORD, callback_data=office_data(rid, "word"))])
     return text, InlineKeyboardMarkup(rows)
 
 
@@ -170,6 +173,10 @@ async def press_office_button(update: Update, context: ContextTypes.DEFAULT_TYPE
     try:
         if action == "card":
             await show(update, *await render_card(d, ctx))
+        elif action == "word":
+            if update.callback_query is not None:
+                await update.callback_query.answer()
+            exports.schedule_report_word(context, update, d, report.id)
         elif action in ("retpts", "retall"):
             if report.status != "submitted":
                 raise Refused("not_submitted" if report.status != "accepted" else "accepted_final")

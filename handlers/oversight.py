@@ -3,22 +3,27 @@
 from __future__ import annotations
 
 import json
+import logging
 import re
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.error import TelegramError
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes, filters
 
+from bot.charts import progress_png
 from bot.deps import Deps, deps
 from bot.oversight import GRADES, GradeUnit, NotGradable, draw_sample, findings, grade, grade_unit, grade_units
 from bot.progress import STATUSES, Unit, tally, units
 from handlers.guards import button_parts, office_only, parse_id, with_role
-from handlers.screen import refuse, show
+from handlers.screen import refuse, show, with_retry
+from messages import documents as words
 from messages import org_oversight as zo
-from messages import zh
+from messages import when, zh
 from storage import AlreadyApplied, audit, cursors, oversight, people, roster
 from storage.models import ORG_KIND, Grade, Institution, Person
 
 Button = InlineKeyboardButton
+log = logging.getLogger("xcheck.oversight")
 
 
 def _progress_buttons() -> InlineKeyboardMarkup:
@@ -47,6 +52,18 @@ async def show_progress(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
         return
     schools = [u for u in await units(d.db) if u.institution.kind != "培训评价组织"]
     await show(update, _by_kind(schools), _progress_buttons())
+    assert update.effective_chat is not None
+    context.application.create_task(send_progress_picture(context.bot, d, update.effective_chat.id), update=update)
+
+
+async def send_progress_picture(bot: Bot, d: Deps, chat_id: int) -> None:
+    """The picture follows the table: drawn in a worker thread (cached per data), sent as a photo."""
+    try:
+        png = await progress_png(d)
+        caption = words.PROGRESS_CAPTION.format(when=when.local_time(d.clock.now(), d.settings.tz))
+        await with_retry(lambda: bot.send_photo(chat_id, png, caption=caption))
+    except TelegramError:
+        log.warning("progress picture for chat %s could not be delivered", chat_id, exc_info=True)
 
 
 async def press_progress_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

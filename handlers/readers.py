@@ -12,7 +12,7 @@ from handlers import notify
 from handlers.exports import schedule_city_export
 from handlers.guards import with_role
 from handlers.screen import acknowledge, refuse, show
-from messages import zh
+from messages import when, zh
 from storage import AlreadyApplied, audit, reports, roster, versions
 from storage.models import Person
 
@@ -37,6 +37,7 @@ async def show_city(update: Update, d: Deps, who: Person) -> None:
     assert who.city is not None
     rows = await city_rows(d, who.city)
     completed = await versions.city_completed(d.db.read, who.city)
+    completed = when.local_time(completed, d.settings.tz) if completed else None
     buttons = [[Button(name[:24], callback_data=f"r:{rid}:sum:")] for name, _, rid in rows if rid is not None][:40]
     buttons.append([Button(zh.BTN_CITY_COMPLETE, callback_data="c:complete")])
     buttons.append([Button(zh.BTN_CITY_EXPORT, callback_data="c:export")])

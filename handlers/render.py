@@ -7,11 +7,13 @@ from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from bot.figures import numbers_table
 from bot.outlines.loader import Item
 from bot.outlines.models import Choice, Number, Numbers, YesNo
 from bot.reporting import Ctx, View
 from bot.rules import rates
 from bot.walk import State
+from messages import documents as words
 from messages import zh
 
 Button = InlineKeyboardButton
@@ -62,8 +64,14 @@ def table_text(ctx: Ctx, item: Item) -> str:
         label = f"{escape(row.label)}{scale}：" if row.label else ""
         out.append(f"• {label}{nums}" + (f" → {rate}" if rate and len(rows) > 0 else ""))
     if len(rows) > 1:
-        for line in lines:
-            out.append(zh.total_rate(line.label, zh.percent(line.total)))
+        label = zh.CERT_COLUMN if answer.rows == "certificates" else zh.LEVEL_COLUMN
+        table = numbers_table(
+            ctx.laid, item, ctx.state.answers, ctx.state.certificates, label=label, scale=zh.SCALE_LABEL
+        )
+        assert table.total is not None
+        cells = list(zip(table.columns, table.total, strict=True))
+        counts = [(c.label, v) for c, v in cells if c.kind == "count"]
+        out.append(words.total_counts(counts, [(c.label, zh.percent(v)) for c, v in cells if c.kind == "rate"]))
     return "\n".join(out) if out else zh.NO_ROWS_HINT
 
 
@@ -247,6 +255,7 @@ def render_menu(ctx: Ctx, *, several: bool, campaign: str = "", due: str = "") -
     if several:
         rows.append([Button(zh.BTN_SWITCH, callback_data=menu_data("pick"))])
     text = zh.menu(ctx.unit, ctx.certificate, ctx.report.status, done_sections, len(sections), campaign, due)
+    text += "\n" + words.progress_bar(done_sections, len(sections))
     if ctx.report.status == "returned" and ctx.comments:
         text += "\n" + "\n".join(
             f"{zh.REOPENED_MARK} {escape(item_label(ctx, key))}：{escape(comment)}"

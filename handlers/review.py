@@ -19,7 +19,7 @@ from handlers.guards import bound, button_parts
 from handlers.office_review import render_card
 from handlers.render import answer_text, item_label, menu_data
 from handlers.screen import acknowledge, refuse, show, with_retry
-from messages import zh
+from messages import when, zh
 from storage import AlreadyApplied, reports
 from storage import evidence as evidence_store
 from storage.models import Evidence, Person
@@ -199,7 +199,7 @@ async def submit_report(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
         lacking = names(ctx, [i.key for i in incomplete.review.missing_evidence])
         await show(update, zh.submit_refused(missing, lacking), back)
         return
-    local = d.clock.now().astimezone(d.settings.tz).strftime("%Y-%m-%d %H:%M")
+    local = when.local_time(d.clock.now(), d.settings.tz)
     text = zh.receipt(ctx.unit, ctx.certificate, receipt.number, receipt.version, local, receipt.checksum)
     await show(update, text, InlineKeyboardMarkup([[Button(zh.BTN_MENU, callback_data=menu_data("home", updated.id))]]))
     # The document they must print, seal and e-mail comes right after the receipt.

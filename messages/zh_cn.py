@@ -139,7 +139,7 @@ def invalid(code: str, params: dict[str, object]) -> str:
 
 
 def percent(rate: float | None) -> str:
-    return "—" if rate is None else f"{rate * 100:.1f}%"
+    return "—" if rate is None else f"{rate * 100:.2f}%"
 
 
 def header(section_no: int, sections: int, *, point_no: int | None, core: bool, label: str = "") -> str:
@@ -621,10 +621,6 @@ def export_title(label: str, year: int) -> str:
     return f"{label} “1+X”证书制度试点工作自检自查报告（{year} 年度）"
 
 
-def export_meta(status: str, version: int, submitted: str | None) -> str:
-    return f"状态：{status}　版本：第 {version} 版　提交时间：{submitted or '—'}"
-
-
 def sample_meta(sample_id: int, seed: str, by: str, at: str) -> str:
     return f"样本 #{sample_id}　种子 {seed}　抽取人 {by}　时间 {at}"
 
@@ -636,10 +632,6 @@ def export_total(label: str, rate: str) -> str:
 # Word self-report
 DOC_NARRATIVE_EMPTY = "（未填写）"
 DOC_EVIDENCE_TITLE = "佐证材料清单"
-DOC_EVIDENCE_HEAD = ("序号", "监测点", "文件名", "大小", "SHA-256（前16位）")
-DOC_POINTS_HEAD = ("监测点", "填报内容")
-DOC_SEAL = "单位（盖章）：______________________　　负责人签字：______________"
-DOC_DATE = "日期：________年____月____日"
 DOC_NOTE = "注：相关佐证材料另附。★ 代表核心监测点。"
 CN_NUMERALS = "一二三四五六七八九十"
 
@@ -852,7 +844,7 @@ CROSS_LABELS = {"registered": "报名人数", "assessed": "考核人数", "passe
 
 
 def flag_rate(what: str, rate: float, high: bool) -> str:
-    return f"{what} {rate:.0%} " + ("超过100%" if high else "偏低")
+    return f"{what} {percent(rate)} " + ("超过100%" if high else "偏低")
 
 
 def flag_total(rate: float, high: bool) -> str:
@@ -879,10 +871,6 @@ def outline_heading(source: str, title: str, year: int) -> str:
 
 def scale_note(scale: int) -> str:
     return f"（规模 {scale}）"
-
-
-def total_rate(label: str, rate: str) -> str:
-    return f"<b>合计{label}：{rate}</b>"
 
 
 def narrative_prompt(label: str) -> str:

@@ -57,9 +57,9 @@ def test_due_dates_parse() -> None:
 async def test_office_sets_deadlines_in_chat(harness: Harness) -> None:
     office = harness.chat(1)
     shown = await office.say("/deadline report 12月10日")
-    assert "2020-12-10" in shown.text
+    assert "设为 2020年12月10日（当日 24:00 前）" in shown.text  # dates shown as people write them, never ISO
     assert (await campaign.deadlines(harness.deps.db.read))["report"] == "2020-12-10"
-    assert "2020-12-10" in (await office.say("/deadline")).text
+    assert "• 自查报告：2020年12月10日" in (await office.say("/deadline")).text.splitlines()
     assert "格式不对" in (await office.say("/deadline report 明天")).text
     await harness.bind(600, "coordinator", SCHOOL)
     assert "没有权限" in (await harness.chat(600).say("/deadline report 12-01")).text

@@ -109,17 +109,19 @@ async def _export(harness: Harness, tmp_path: Path, **kw: object) -> Exported:
 
 def _compared_certificates(path: Path) -> set[str]:
     """The certificates of the 交叉核对 rows that compare figures (the note and draft rows below them aside)."""
-    rows = list(load_workbook(path)["交叉核对"].iter_rows(min_row=2, values_only=True))
+    ws = load_workbook(path)["交叉核对"]
+    rows = list(ws.iter_rows(min_row=ws[ws.freeze_panes].row, values_only=True))
     return {str(r[0]) for r in rows if r[6] in ("一致", "不一致")}
 
 
-def _column(path: Path, sheet: str, col: int, first_row: int = 2) -> set[str]:
+def _column(path: Path, sheet: str, col: int) -> set[str]:
+    """The values of one column in a sheet's data rows: below its frozen header, without the 合计 row."""
     ws = load_workbook(path)[sheet]
-    return {
-        str(ws.cell(row=r, column=col).value)
-        for r in range(first_row, ws.max_row + 1)
-        if ws.cell(row=r, column=col).value
-    }
+    first = ws[ws.freeze_panes].row if ws.freeze_panes else 2
+    rows = [
+        r for r in range(first, ws.max_row + 1) if "合计" not in {ws.cell(row=r, column=c).value for c in (1, 2, 3)}
+    ]
+    return {str(ws.cell(row=r, column=col).value) for r in rows if ws.cell(row=r, column=col).value}
 
 
 def _manifest_units(bundle: Path) -> set[str]:
@@ -145,12 +147,12 @@ async def test_office_gets_everything(harness: Harness, tmp_path: Path) -> None:
     wb = load_workbook(result.workbook)
     assert set(wb.sheetnames) == {
         "汇总", "培训评价组织汇总", f"024 {SCHOOL}", f"088 {HEFEI}", f"093 {WUHU}", f"{ORG} {CERT}"[:31],
-        "交叉核对", "佐证材料", "抽查样本", "专家评定",
+        "交叉核对", "佐证材料", "抽查样本", "专家评定", "分市汇总", "图表",
     }  # fmt: skip
     schools = {i.name for i in await roster.institutions(harness.deps.db.read) if i.kind != "培训评价组织"}
     assert len(schools) == 189 and _column(result.workbook, "汇总", 3) == schools
     assert _column(result.workbook, "专家评定", 4) == {"甲评合肥", "甲评组织", "乙评合肥", "乙评芜湖", "乙评工商"}
-    assert "secret-seed" in str(wb["抽查样本"].cell(row=1, column=1).value)
+    assert "secret-seed" in str(wb["抽查样本"].cell(row=3, column=1).value)  # below the two title rows
     assert _compared_certificates(result.workbook) == {CERT}
 
 
@@ -160,7 +162,7 @@ async def test_city_package_holds_its_own_schools_and_no_sampling_or_grades_else
     await _province(harness)
     result = await _export(harness, tmp_path, city="合肥")  # what a city bureau's export button asks for
     wb = load_workbook(result.workbook)
-    assert set(wb.sheetnames) == {"汇总", f"088 {HEFEI}", "佐证材料", "专家评定"}
+    assert set(wb.sheetnames) == {"汇总", "分市汇总", "图表", f"088 {HEFEI}", "佐证材料", "专家评定"}
     assert _column(result.workbook, "汇总", 3) == await _city_schools(harness, "合肥")
     assert _column(result.workbook, "佐证材料", 2) == {HEFEI}
     assert _column(result.workbook, "专家评定", 1) == {HEFEI}

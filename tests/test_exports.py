@@ -14,6 +14,7 @@ from openpyxl import load_workbook
 from bot.evidence import blob_path
 from bot.export.cells import sheet_name
 from bot.export.run import export
+from bot.lifecycle import canonical, snapshot
 from storage import evidence as evidence_store
 from storage import reports, versions
 from tests.helpers import Harness
@@ -46,6 +47,13 @@ async def _province(harness: Harness) -> tuple[int, int]:
             await versions.set_status(
                 conn, rid, status="submitted", at="2020-12-10T08:00:00+00:00", expect=("draft",), bump=True
             )
+            report = await reports.get(conn, rid)
+            assert report is not None
+            content, checksum = canonical(await snapshot(conn, report))
+            await versions.add_version(
+                conn, report_id=rid, version=1, at="2020-12-10T08:00:00+00:00", user_id=0, content=content,
+                checksum=checksum,
+            )  # fmt: skip
     return school.id, org.id
 
 
@@ -69,20 +77,26 @@ async def test_workbook_cell_by_cell(harness: Harness, tmp_path: Path) -> None:
     assert wb.sheetnames[0] == "汇总" and len(set(n.lower() for n in wb.sheetnames)) == len(wb.sheetnames)
     assert all(len(n) <= 31 for n in wb.sheetnames)
     summary = wb["汇总"]
-    assert summary.freeze_panes == "D2" and summary.auto_filter.ref
-    head = [c.value for c in summary[1]]
-    assert head[:10] == ["序号", "类型", "名称", "所在市", "状态", "提交时间", "版本", "总报考率", "考核率", "合格率"]
-    assert [summary.cell(row=r, column=1).value for r in range(2, 191)] == list(range(1, 190))
-    row = {h: c for h, c in zip(head, summary[25], strict=True)}  # 附件3 No. 24
+    assert (
+        summary.freeze_panes == "D5"
+        and summary.auto_filter.ref == f"A4:{summary.cell(4, summary.max_column).column_letter}193"
+    )
+    head = [c.value for c in summary[4]]
+    assert head[:14] == [
+        "序号", "类型", "名称", "所在市", "状态", "提交时间", "版本",
+        "试点规模合计", "已报名人数合计", "总报考率", "已完成考核人数合计", "考核率", "成绩合格人数合计", "合格率",
+    ]  # fmt: skip
+    assert [summary.cell(row=r, column=1).value for r in range(5, 194)] == list(range(1, 190))
+    row = {h: c for h, c in zip(head, summary[28], strict=True)}  # 附件3 No. 24
     assert row["名称"].value == SCHOOL and row["状态"].value == "已提交" and row["版本"].value == 1
     registered = sum(v["registered"] for v in answers["p1"]["rows"].values())
-    assert row["总报考率"].value == pytest.approx(registered / (150 + 80)) and row["总报考率"].number_format == "0.0%"
+    assert row["总报考率"].value == pytest.approx(registered / (150 + 80)) and row["总报考率"].number_format == "0.00%"
     assert row["★4"].value == "是" and row["★24"].value == "否"
     assert row["佐证材料数"].value == len(await evidence_store.of_report(harness.deps.db.read, school_id))
     sheet = wb["024 安徽工商职业学院"]
-    assert [c.value for c in sheet[3]][:4] == ["指标", "监测点", "填报内容", "佐证材料"]
+    assert [c.value for c in sheet[4]][:4] == ["指标", "监测点", "填报内容", "佐证材料"]
     cells: dict[object, int] = {}
-    for r in range(4, sheet.max_row + 1):
+    for r in range(5, sheet.max_row + 1):
         cells.setdefault(sheet.cell(row=r, column=2).value, r)  # first occurrence: section 1's narratives
     r4 = cells["★4.是否建立由学校主要负责同志、分管领导、二级院系、相关行政管理部门共同组成的X证书试点工作领导小组？"]
     assert sheet.cell(row=r4, column=3).value == "是" and sheet.cell(row=r4, column=4).value == "p4.pdf"
@@ -93,7 +107,7 @@ async def test_workbook_cell_by_cell(harness: Harness, tmp_path: Path) -> None:
     assert [c.value for c in web[:3]] == ["Web前端开发", 150, answers["p1"]["rows"]["c1"]["registered"]]
     assert (
         web[3].value == pytest.approx(answers["p1"]["rows"]["c1"]["registered"] / 150)
-        and web[3].number_format == "0.0%"
+        and web[3].number_format == "0.00%"
     )
     assert sheet.cell(row=r1 + 4, column=2).value == "合计"
     # Text that looks like a formula stays text, forever.
@@ -108,10 +122,10 @@ async def test_workbook_cell_by_cell(harness: Harness, tmp_path: Path) -> None:
     assert org_sheet.cell(row=1, column=1).value.startswith(f"{ORG} · Web前端开发")
     evidence = wb["佐证材料"]
     stored = await evidence_store.all_current(harness.deps.db.read)
-    assert evidence.max_row - 1 == len(stored)
-    assert {evidence.cell(row=r, column=6).value for r in range(2, evidence.max_row + 1)} == {e.sha256 for e in stored}
+    assert evidence.max_row - 3 == len(stored)
+    assert {evidence.cell(row=r, column=6).value for r in range(4, evidence.max_row + 1)} == {e.sha256 for e in stored}
     cross = wb["交叉核对"]
-    assert [c.value for c in cross[1]] == [
+    assert [c.value for c in cross[3]] == [
         "证书",
         "比较项",
         "院校填报合计",
@@ -120,7 +134,7 @@ async def test_workbook_cell_by_cell(harness: Harness, tmp_path: Path) -> None:
         "差额",
         "是否一致",
     ]
-    assert cross.cell(row=2, column=1).value == "Web前端开发"
+    assert cross.cell(row=4, column=1).value == "Web前端开发"
 
 
 async def test_bundle_and_manifest(harness: Harness, tmp_path: Path) -> None:
@@ -152,7 +166,7 @@ async def test_word_self_report_follows_the_outline(harness: Harness, tmp_path: 
     for heading in (
         "一、2020 年度证书考核完成情况",
         "十、试点过程中的不当行为与违纪违规行为",
-        "主要做法与成效",
+        "（一）主要做法与成效",
         "佐证材料清单",
     ):
         assert heading in paragraphs, heading
@@ -160,8 +174,8 @@ async def test_word_self_report_follows_the_outline(harness: Harness, tmp_path: 
     assert any("盖章" in p for p in paragraphs)
     table_text = [cell.text for t in doc.tables for row in t.rows for cell in row.cells]
     assert (
-        "★4.是否建立由学校主要负责同志、分管领导、二级院系、相关行政管理部门共同组成的X证书试点工作领导小组？"
-        in table_text
+        "★4. 是否建立由学校主要负责同志、分管领导、二级院系、相关行政管理部门共同组成的X证书试点工作领导小组？"
+        in paragraphs
     )
     assert "p4.pdf" in table_text and "Web前端开发" in table_text
     files = await evidence_store.of_report(harness.deps.db.read, school_id)
@@ -171,7 +185,7 @@ async def test_word_self_report_follows_the_outline(harness: Harness, tmp_path: 
 async def test_city_package_holds_only_its_zhongzhi(harness: Harness, tmp_path: Path) -> None:
     result = await _export(harness, tmp_path, city="合肥")
     wb = load_workbook(result.workbook)  # type: ignore[attr-defined]
-    rows = list(wb["汇总"].iter_rows(min_row=2, values_only=True))
+    rows = list(wb["汇总"].iter_rows(min_row=5, values_only=True))[:-1]  # the last one is 合计
     assert rows and all(r[1] == "中职" and r[3] == "合肥" for r in rows)
 
 

@@ -197,7 +197,7 @@ async def test_expert_card_lists_each_certificate_report_and_grades_each(harness
         with_bundle=False,
     )
     sheet = load_workbook(result.workbook)["专家评定"]
-    assert [[c.value for c in row][:4] for row in sheet.iter_rows(min_row=2)] == [
+    assert [[c.value for c in row][:4] for row in sheet.iter_rows(min_row=4)] == [
         [f"{ORG} · {CERT_A}", "测试", "整改", "师资培训覆盖不足。"],
         [f"{ORG} · {CERT_B}", "测试", "优秀", "教材与题库完备。"],
     ]
@@ -319,7 +319,8 @@ async def test_cross_checks_use_the_last_submitted_versions_and_keep_drafts_apar
         with_bundle=False,
     )
     sheet = load_workbook(result.workbook)["交叉核对"]
-    rows = [[c.value for c in row] for row in sheet.iter_rows()]
+    # Two title rows (campaign; 制表单位 and date) stand above the header.
+    rows = [[c.value for c in row] for row in sheet.iter_rows(min_row=3)]
     assert rows[0] == ["证书", "比较项", "院校填报合计", "填报院校数", "培训评价组织填报", "差额", "是否一致"]
     assert rows[1:5] == [
         [CERT_A, "报名人数", 300, 3, 300, 0, "一致"],

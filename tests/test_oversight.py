@@ -169,9 +169,9 @@ def test_attention_flags() -> None:
     }
     flags = school_flags(answers, {"c1": "证书甲"}, {"c1": 100})
     assert "★24 收取学生考核费用" in flags and not any("25" in f for f in flags)
-    assert "总报考率 10% 偏低" in flags and "证书甲 考核率 20% 偏低" in flags
+    assert "总报考率 10.00% 偏低" in flags and "证书甲 考核率 20.00% 偏低" in flags
     over = school_flags({"p1": {"rows": {"c1": {"registered": 120}}}}, {"c1": "证书甲"}, {"c1": 100})
-    assert "总报考率 120% 超过100%" in over and "证书甲 报考率 120% 超过100%" in over
+    assert "总报考率 120.00% 超过100%" in over and "证书甲 报考率 120.00% 超过100%" in over
 
 
 def test_cross_check_sums_institutions_against_the_organization() -> None:

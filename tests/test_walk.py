@@ -79,13 +79,14 @@ async def test_rates_are_computed_and_shown_for_confirmation(harness: Harness, c
     shown = await coordinator.say("120")
     assert "物流管理" in shown.text and "试点规模 80" in shown.text
     shown = await coordinator.say("40")
-    assert "报考率 80.0%" in shown.text and "报考率 50.0%" in shown.text
-    assert "合计报考率：69.6%" in shown.text  # (120 + 40) / (150 + 80)
+    assert "报考率 80.00%" in shown.text and "报考率 50.00%" in shown.text
+    # The total travels with its counts: (120 + 40) / (150 + 80), two decimals as the formulas give.
+    assert "<b>合计：试点规模 230、已报名人数 160 → 报考率 69.57%</b>" in shown.text.splitlines()
     shown = await coordinator.tap(shown, "确认无误")
     assert "监测点 2" in shown.text
     shown = await coordinator.say("100")
     shown = await coordinator.say("40")
-    assert "考核率 83.3%" in shown.text and "考核率 100.0%" in shown.text
+    assert "考核率 83.33%" in shown.text and "考核率 100.00%" in shown.text
 
 
 async def test_impossible_numbers_are_refused_and_nothing_is_stored(harness: Harness, coordinator: Chat) -> None:
@@ -173,7 +174,7 @@ async def test_resume_after_restart_returns_to_the_same_point(harness: Harness, 
     shown = await coordinator.tap(shown, "继续填报")
     assert "物流管理" in shown.text and "第 2/2 个" in shown.text
     shown = await coordinator.say("40")
-    assert "合计报考率" in shown.text
+    assert "合计：试点规模 230、已报名人数 160 → 报考率 69.57%" in shown.text
     assert (await _state(harness)).answers["p1"]["rows"] == {"c1": {"registered": 120}, "c2": {"registered": 40}}
 
 

@@ -10,7 +10,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.worksheet.worksheet import Worksheet
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-PERCENT = "0.0%"
+PERCENT = "0.00%"
 _BAD_SHEET = re.compile(r"[\[\]:*?/\\]")
 BOLD = Font(bold=True)
 WRAP = Alignment(wrap_text=True, vertical="top")
@@ -51,14 +51,15 @@ def display_width(text: str) -> int:
     return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
 
 
-def fit_columns(ws: Worksheet, *, minimum: int = 6, maximum: int = 60) -> None:
+def fit_columns(ws: Worksheet, *, minimum: int = 6, maximum: int = 60, skip_rows: int = 0) -> None:
+    """Widths from the cells' text; `skip_rows` title rows (merged across the sheet) do not count."""
     widths: dict[str, int] = {}
-    for row in ws.iter_rows():
+    for row in ws.iter_rows(min_row=skip_rows + 1):
         for cell in row:
             if cell.value is None:
                 continue
             text = (
-                f"{cell.value:.1%}"
+                f"{cell.value:.2%}"
                 if cell.number_format == PERCENT and isinstance(cell.value, float)
                 else str(cell.value)
             )

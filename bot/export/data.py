@@ -12,9 +12,9 @@ from bot.oversight import Findings, findings
 from bot.progress import status_of
 from bot.rules import RateLine, Row, rates, rows_for
 from bot.walk import State
-from storage import Database, oversight, people, reports, roster
+from storage import Database, oversight, people, reports, roster, snapshots
 from storage import evidence as evidence_store
-from storage.models import Evidence, Institution, Report
+from storage.models import Evidence, Institution, Report, Version
 
 
 @dataclass
@@ -28,6 +28,16 @@ class ReportData:
     evidence: list[Evidence]
     status: str
     flags: list[str] = field(default_factory=list)
+    # What the data is: the submitted version it was read from (0: the live draft), when and by whom it was
+    # submitted; for a report returned for revision, the draft in progress rides along, separately marked.
+    version: int = 0
+    submitted_at: str | None = None
+    submitted_by: str = ""
+    draft: ReportData | None = None
+
+    @property
+    def is_draft(self) -> bool:
+        return self.version == 0
 
     @property
     def label(self) -> str:
@@ -96,6 +106,8 @@ class Province:
     sample: tuple[int, str, str, str, dict[str, Any], list[tuple[str, str]]] | None  # id, seed, by, at, strata, members
     # Never-submitted reports left out of 交叉核对: (certificate, institution or organization, is the organization)
     cross_drafts: list[tuple[str, str, bool]] = field(default_factory=list)
+    # 分市汇总 and 图表: for the office (the province) and a city bureau (its city) only.
+    overview: bool = True
 
 
 async def load(
@@ -164,6 +176,7 @@ async def load(
         if g.certificate_id:  # a training organization is graded per certificate
             unit += f" · {certs.get(g.certificate_id, str(g.certificate_id))}"
         grade_rows.append((unit, expert.name if expert else str(g.user_id), g.grade, g.comment, g.graded_at))
+    await _as_submitted(conn, units)
     # The draw (its seed, strata and every member) is the office's alone.
     latest = await oversight.latest_sample(conn) if audience.kind == "office" else None
     sample = None
@@ -185,4 +198,38 @@ async def load(
         (certs.get(x.certificate_id, str(x.certificate_id)), names.get(x.institution_id, str(x.institution_id)), x.org)
         for x in found.drafts
     ]
-    return Province(units, found, certs, grade_rows, sample, drafts)
+    overview = audience.kind in ("office", "city")
+    return Province(units, found, certs, grade_rows, sample, drafts, overview)
+
+
+async def _as_submitted(conn: Any, units: list[ReportData]) -> None:
+    """Exports show what was submitted: a report with a submitted version is read from that version's
+    snapshot (answers and the evidence it listed); a returned one keeps its draft in progress beside it."""
+    latest = await snapshots.latest_versions(conn)
+    taken = {unit.report.id: latest[unit.report.id] for unit in units if unit.report and unit.report.id in latest}
+    contents: dict[int, dict[str, Any]] = {rid: json.loads(v.content) for rid, v in taken.items()}
+    wanted = [int(f["id"]) for c in contents.values() for f in c.get("evidence", [])]
+    files = await snapshots.evidence_by_ids(conn, wanted)
+    who = await snapshots.names(conn, [v.submitted_by for v in taken.values()])
+    for n, unit in enumerate(units):
+        version: Version | None = taken.get(unit.report.id) if unit.report else None
+        if version is None:
+            continue
+        content = contents[version.report_id]
+        submitted = ReportData(
+            institution=unit.institution,
+            certificate=unit.certificate,
+            report=unit.report,
+            laid=unit.laid,
+            answers=content.get("answers", {}),
+            rows=unit.rows,
+            evidence=[files[int(f["id"])] for f in content.get("evidence", []) if int(f["id"]) in files],
+            status=unit.status,
+            flags=unit.flags,
+            version=version.version,
+            submitted_at=version.submitted_at,
+            submitted_by=who.get(version.submitted_by, ""),
+        )
+        if unit.status == "returned":
+            submitted.draft = unit
+        units[n] = submitted

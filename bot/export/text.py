@@ -5,8 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from bot.export.data import ReportData
+from bot.figures import numbers_table
 from bot.outlines.loader import Item
 from bot.outlines.models import Choice, Number, Numbers, YesNo
+from messages import documents as words
 from messages import zh
 
 
@@ -28,16 +30,14 @@ def answer_plain(unit: ReportData, item: Item) -> str | None:
     if isinstance(answer, Number):
         return f"{value.get('n')}{answer.unit}"
     if isinstance(answer, Numbers):
-        lines = unit.rate_lines(item)
-        if lines and len(unit.item_rows(item)) > 0:
-            return "；".join(zh.export_total(line.label, zh.percent(line.total)) for line in lines)
-        filled = value.get("rows", {})
-        parts = []
-        for row in unit.item_rows(item):
-            got = filled.get(row.key, {})
-            nums = "、".join(f"{f.label} {got.get(f.id, '—')}" for f in answer.fields)
-            parts.append(f"{row.label}：{nums}" if row.label else nums)
-        return "；".join(parts)
+        label = zh.CERT_COLUMN if answer.rows == "certificates" else zh.LEVEL_COLUMN
+        table = numbers_table(unit.laid, item, unit.answers, unit.rows, label=label, scale=zh.SCALE_LABEL)
+        row = table.total if table.total is not None else (table.body[0] if len(table.body) == 1 else None)
+        if row is None:
+            return zh.NO_ROWS_HINT
+        counts = [(c.label, v) for c, v in zip(table.columns, row, strict=True) if c.kind == "count"]
+        rates = [(c.label, zh.percent(v)) for c, v in zip(table.columns, row, strict=True) if c.kind == "rate"]
+        return words.counts_plain(counts, rates, total=table.total is not None)
     return None
 
 
@@ -48,11 +48,3 @@ def core_value(unit: ReportData, item: Item) -> Any:
         if lines:
             return lines[0].total
     return answer_plain(unit, item)
-
-
-def overall(unit: ReportData, key: str) -> float | None:
-    item = unit.laid.by_key.get(key)
-    if item is None or not unit.answers.get(key):
-        return None
-    lines = unit.rate_lines(item)
-    return lines[0].total if lines else None

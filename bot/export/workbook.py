@@ -4,19 +4,30 @@ evidence, sample and grades."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, timedelta
 from pathlib import Path
 
 from openpyxl import Workbook
+from openpyxl.styles import Font
 from openpyxl.worksheet.worksheet import Worksheet
 
+from bot.export import charts
 from bot.export.bundle import arc_path
 from bot.export.cells import BOLD, WRAP, fit_columns, put, sheet_name
 from bot.export.data import Province, ReportData
-from bot.export.text import answer_plain, core_value, overall
-from bot.outlines.loader import Item
+from bot.export.meta import ExportMeta
+from bot.export.text import answer_plain, core_value
+from bot.figures import numbers_table, rate_parts
+from bot.outlines.loader import Item, LaidOut
 from bot.outlines.models import Numbers
+from bot.progress import STATUSES
+from bot.roster import ANHUI_CITIES
+from messages import documents as doc
 from messages import org_oversight as zo
-from messages import zh
+from messages import when, zh
+from storage.models import SCHOOL_KINDS
+
+TITLE_FONT = Font(bold=True, size=14)
 
 SUBMITTED = ("submitted", "returned", "accepted")
 
@@ -39,25 +50,120 @@ def _status(unit: ReportData) -> str:
     return zh.PROGRESS_STATUS.get(unit.status, unit.status)
 
 
-def _summary(ws: Worksheet, units: list[ReportData], *, orgs: bool) -> None:
+RATE_KEYS = ("p1", "p2", "p3")  # the outlines' three completion points: 报考率, 考核率, 合格率
+
+
+def _titled(ws: Worksheet, title: str, meta: ExportMeta, width: int) -> int:
+    """Row 1: the title; row 2: 制表单位 and date. Returns the next free row."""
+    put(ws, 1, 1, title, bold=True).font = TITLE_FONT
+    put(ws, 2, 1, doc.sheet_subtitle(meta.maker, meta.made))
+    for row in (1, 2):
+        ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=max(width, 1))
+    ws.row_dimensions[1].height = 24
+    return 3
+
+
+def _print(ws: Worksheet, header_row: int) -> None:
+    """Landscape A4, fit to one page wide, title and header rows on every page, page numbers below."""
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = f"1:{header_row}"
+    ws.oddFooter.center.text = doc.FOOTER_PAGES
+    ws.print_options.horizontalCentered = True
+
+
+Columns = list[tuple[str, str, str | None]]
+
+
+def _count_columns(laid: LaidOut, rate_heads: tuple[str, ...]) -> Columns:
+    """(header, item key, field id; None for the rate) for each completion point: its counts, then its rate."""
+    out: Columns = []
+    for key, rate_head in zip(RATE_KEYS, rate_heads, strict=False):
+        item = laid.by_key.get(key)
+        if item is None or item.point is None or not isinstance(item.point.answer, Numbers):
+            continue
+        answer = item.point.answer
+        if answer.shows_scale:
+            out.append((zh.SCALE_LABEL + doc.COUNTS_SUFFIX, key, "scale"))
+        out += [(f.label + doc.COUNTS_SUFFIX, key, f.id) for f in answer.fields]
+        out += [(rate_head, key, None)][: len(answer.rates)]
+    return out
+
+
+def _counts_of(unit: ReportData, columns: Columns) -> tuple[list[object], list[tuple[int, int] | None]]:
+    """A report's summed counts and overall rates in the order of `columns`, and each rate's (numerator sum,
+    denominator sum) so totals over many reports are formed the same way."""
+    values: list[object] = []
+    parts: list[tuple[int, int] | None] = []
+    for _head, key, fid in columns:
+        item = unit.laid.by_key[key]
+        assert item.point is not None and isinstance(item.point.answer, Numbers)
+        if not unit.answers.get(key):
+            values.append(None)
+            parts.append(None)
+            continue
+        table = numbers_table(unit.laid, item, unit.answers, unit.rows, label=zh.CERT_COLUMN, scale=zh.SCALE_LABEL)
+        total = table.total if table.total is not None else (table.body[0] if table.body else None)
+        if fid is None:
+            rate_col = next(i for i, c in enumerate(table.columns) if c.kind == "rate")
+            values.append(total[rate_col] if total is not None else None)
+            num, den = rate_parts(unit.laid, item, unit.answers, unit.rows)[0]
+            parts.append((num, den) if den else None)
+        else:
+            wanted = (
+                zh.SCALE_LABEL if fid == "scale" else next(f.label for f in item.point.answer.fields if f.id == fid)
+            )
+            values.append(total[table.head.index(wanted)] if total is not None else None)
+            parts.append(None)
+    return values, parts
+
+
+def _column_totals(columns: Columns, rows: list[tuple[list[object], list[tuple[int, int] | None]]]) -> list[object]:
+    """Counts summed down the column; each rate as Σ numerators / Σ denominators (as the formulas say)."""
+    out: list[object] = []
+    for n, (_head, _key, fid) in enumerate(columns):
+        if fid is not None:
+            given = [int(v) for v, _p in ((row[0][n], None) for row in rows) if isinstance(v, int)]
+            out.append(sum(given) if given else None)
+        else:
+            pairs = [p for p in (row[1][n] for row in rows) if p is not None]
+            den = sum(d for _n, d in pairs)
+            out.append(sum(num for num, _d in pairs) / den if den else None)
+    return out
+
+
+def _summary(ws: Worksheet, units: list[ReportData], *, orgs: bool, meta: ExportMeta, title: str) -> None:
     laid = units[0].laid if units else None
     cores = [i for i in laid.items if i.core] if laid else []
-    head = list(zh.HEAD_ORG_SUMMARY if orgs else zh.HEAD_SUMMARY) + [f"★{i.point.no}" for i in cores if i.point]
+    rate_heads = zh.HEAD_ORG_SUMMARY[5:8] if orgs else zh.HEAD_SUMMARY[7:10]
+    counts = _count_columns(laid, rate_heads) if laid else []
+    lead_head = list(zh.HEAD_ORG_SUMMARY[:5] if orgs else zh.HEAD_SUMMARY[:7])
+    head = lead_head + [h for h, _k, _f in counts] + [f"★{i.point.no}" for i in cores if i.point]
     head += list(zh.HEAD_TAIL)
+    top = _titled(ws, title, meta, len(head))
+    put(ws, top, 1, doc.STAR_LEGEND)
+    ws.merge_cells(start_row=top, start_column=1, end_row=top, end_column=len(head))
+    header_row = top + 1
     for col, text in enumerate(head, 1):
-        put(ws, 1, col, text, bold=True)
-    for r, unit in enumerate(units, 2):
-        report = unit.report
+        put(ws, header_row, col, text, bold=True)
+    sums: list[tuple[list[object], list[tuple[int, int] | None]]] = []
+    r = header_row
+    for r, unit in enumerate(units, header_row + 1):
         inst = unit.institution
         lead: list[object] = (
             [inst.name, unit.certificate or ""] if orgs else [inst.seq, inst.kind, inst.name, inst.city or ""]
         )
-        lead += [_status(unit), (report.submitted_at or "") if report else "", report.version if report else 0]
+        lead += [_status(unit), meta.time(unit.submitted_at) if unit.version else "", unit.version]
         for col, value in enumerate(lead, 1):
             put(ws, r, col, value)
         col = len(lead) + 1
-        for key in ("p1", "p2", "p3"):
-            put(ws, r, col, overall(unit, key), percent=True)
+        values, parts = _counts_of(unit, counts)
+        sums.append((values, parts))
+        for (_h, _k, fid), value in zip(counts, values, strict=True):
+            put(ws, r, col, value, percent=fid is None)
             col += 1
         for item in cores:
             value = core_value(unit, item)
@@ -65,25 +171,29 @@ def _summary(ws: Worksheet, units: list[ReportData], *, orgs: bool) -> None:
             col += 1
         put(ws, r, col, len(unit.evidence))
         put(ws, r, col + 1, "；".join(unit.flags))
-    ws.freeze_panes = "D2" if not orgs else "C2"
-    ws.auto_filter.ref = ws.dimensions
-    fit_columns(ws, maximum=40)
-
-
-def _unit_sheet(ws: Worksheet, unit: ReportData, year: int) -> None:
-    report = unit.report
-    put(ws, 1, 1, zh.export_title(unit.label, year), bold=True)
-    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=4)
-    put(
-        ws,
-        2,
-        1,
-        zh.export_meta(_status(unit), report.version if report else 0, report.submitted_at if report else None),
+    if units:
+        r += 1
+        put(ws, r, 1 if orgs else 3, zh.TOTAL_LABEL, bold=True)
+        col = len(lead_head) + 1
+        for value in _column_totals(counts, sums):
+            put(ws, r, col, value, percent=isinstance(value, float)).font = BOLD
+            col += 1
+    ws.freeze_panes = ws.cell(row=header_row + 1, column=3 if orgs else 4).coordinate
+    ws.auto_filter.ref = (
+        f"A{header_row}:{ws.cell(row=max(header_row, r - 1 if units else r), column=len(head)).coordinate}"
     )
-    ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=4)
+    fit_columns(ws, maximum=40, skip_rows=header_row - 1)
+    _print(ws, header_row)
+
+
+def _unit_sheet(ws: Worksheet, unit: ReportData, meta: ExportMeta, *, draft: bool = False) -> None:
+    _titled(ws, zh.export_title(unit.label, meta.year), meta, 4)
+    label = doc.DRAFT_MARK if draft else doc.version_label(unit.version, meta.time(unit.submitted_at))
+    put(ws, 3, 1, doc.unit_status(_status(unit), label), bold=draft)
+    ws.merge_cells(start_row=3, start_column=1, end_row=3, end_column=4)
     for col, text in enumerate(zh.HEAD_UNIT, 1):
-        put(ws, 3, col, text, bold=True)
-    row = 4
+        put(ws, 4, col, text, bold=True)
+    row = 5
     for section in unit.laid.sections:
         first = row
         for item in unit.laid.section_items(section.no):
@@ -103,43 +213,31 @@ def _unit_sheet(ws: Worksheet, unit: ReportData, year: int) -> None:
         ws.cell(row=first, column=1).alignment = WRAP
         if row - 1 > first:
             ws.merge_cells(start_row=first, start_column=1, end_row=row - 1, end_column=1)
-    ws.freeze_panes = "A4"
+    ws.freeze_panes = "A5"
     for letter, width in zip("ABCDEFGH", (22, 50, 60, 28, 14, 14, 14, 14), strict=True):
         ws.column_dimensions[letter].width = width
+    _print(ws, 4)
 
 
 def _table(ws: Worksheet, row: int, unit: ReportData, item: Item) -> int:
-    """The per-certificate (or per-level) numbers of a point, and their rates, under the point."""
+    """The per-certificate (or per-level) numbers of a point, and their rates, under the point; then 合计."""
     assert item.point is not None and isinstance(item.point.answer, Numbers)
-    answer = item.point.answer
-    rows = unit.item_rows(item)
-    lines = unit.rate_lines(item)
-    label = zh.CERT_COLUMN if answer.rows == "certificates" else zh.LEVEL_COLUMN
-    head = ([label] if answer.rows != "once" else []) + ([zh.SCALE_LABEL] if answer.shows_scale else [])
-    head += [f.label for f in answer.fields] + [line.label for line in lines]
-    for col, text in enumerate(head, 2):
+    label = zh.CERT_COLUMN if item.point.answer.rows == "certificates" else zh.LEVEL_COLUMN
+    table = numbers_table(unit.laid, item, unit.answers, unit.rows, label=label, scale=zh.SCALE_LABEL)
+    for col, text in enumerate(table.head, 2):
         put(ws, row, col, text, bold=True)
-    filled = unit.answers.get(item.key, {}).get("rows", {})
-    for n, r in enumerate(rows):
+    for cells in table.body:
         row += 1
-        values: list[object] = [r.label] if answer.rows != "once" else []
-        if answer.shows_scale:
-            values.append(r.scale)
-        values += [filled.get(r.key, {}).get(f.id) for f in answer.fields]
-        col = 2
-        for value in values:
-            put(ws, row, col, value)
-            col += 1
-        for line in lines:
-            put(ws, row, col, line.per_row[n][1], percent=True)
-            col += 1
-    if len(rows) > 1 and lines:
+        for col, (column, value) in enumerate(zip(table.columns, cells, strict=True), 2):
+            put(ws, row, col, value, percent=column.kind == "rate")
+    if table.total is not None:
         row += 1
-        put(ws, row, 2, zh.TOTAL_LABEL, bold=True)
-        col = 2 + len(head) - len(lines)
-        for line in lines:
-            put(ws, row, col, line.total, percent=True).font = BOLD
-            col += 1
+        for col, (column, value) in enumerate(zip(table.columns, table.total, strict=True), 2):
+            put(
+                ws, row, col, zh.TOTAL_LABEL if column.kind == "label" else value, percent=column.kind == "rate"
+            ).font = BOLD
+        if not any(c.kind == "label" for c in table.columns):
+            put(ws, row, 1, zh.TOTAL_LABEL, bold=True)
     return row + 1
 
 
@@ -152,7 +250,21 @@ def _cross_drafts(ws: Worksheet, row: int, drafts: list[tuple[str, str, bool]]) 
             put(ws, r, col, value)
 
 
-def build(p: Province, path: Path, *, year: int) -> tuple[int, list[EvidenceRow]]:
+def _plain_sheet(ws: Worksheet, title: str, meta: ExportMeta, head: tuple[str, ...] | list[str]) -> int:
+    """Title rows and a bold header; returns the header's row."""
+    header_row = _titled(ws, title, meta, len(head))
+    for col, text in enumerate(head, 1):
+        put(ws, header_row, col, text, bold=True)
+    ws.freeze_panes = ws.cell(row=header_row + 1, column=1).coordinate
+    return header_row
+
+
+def _finish(ws: Worksheet, header_row: int) -> None:
+    fit_columns(ws, skip_rows=header_row - 1)
+    _print(ws, header_row)
+
+
+def build(p: Province, path: Path, *, meta: ExportMeta) -> tuple[int, list[EvidenceRow]]:
     """Writes the workbook; returns the number of sheets and where each evidence file was listed."""
     wb = Workbook()
     used: set[str] = set()
@@ -160,17 +272,32 @@ def build(p: Province, path: Path, *, year: int) -> tuple[int, list[EvidenceRow]
     ws.title = sheet_name(zh.SHEET_SUMMARY, used)
     schools = [u for u in p.units if u.institution.kind != "培训评价组织"]
     orgs = [u for u in p.units if u.institution.kind == "培训评价组织"]
-    _summary(ws, schools, orgs=False)
+    _summary(ws, schools, orgs=False, meta=meta, title=doc.sheet_title(meta.campaign, zh.SHEET_SUMMARY))
     if orgs:
-        _summary(wb.create_sheet(sheet_name(zh.SHEET_ORG_SUMMARY, used)), orgs, orgs=True)
+        title = doc.sheet_title(meta.campaign, zh.SHEET_ORG_SUMMARY)
+        _summary(wb.create_sheet(sheet_name(zh.SHEET_ORG_SUMMARY, used)), orgs, orgs=True, meta=meta, title=title)
+    if p.overview:  # the province or a city: a coordinator or an expert gets no summary of others
+        summary = city_summary(schools, meta)
+        city_ws = wb.create_sheet(sheet_name(doc.SHEET_CITY, used))
+        header_row = _plain_sheet(city_ws, doc.sheet_title(meta.campaign, doc.SHEET_CITY), meta, doc.HEAD_CITY)
+        for r, values in enumerate(summary, header_row + 1):
+            for col, value in enumerate(values, 1):
+                put(city_ws, r, col, value, percent=isinstance(value, float), bold=values[0] == zh.TOTAL_LABEL)
+        _finish(city_ws, header_row)
+        chart_ws = wb.create_sheet(sheet_name(doc.SHEET_CHARTS, used))
+        charts.add_sheet(chart_ws, chart_data(p.units, meta), meta, _titled)
+        fit_columns(chart_ws, skip_rows=2)
+        _print(chart_ws, 2)
     for unit in schools + orgs:
         if unit.status in SUBMITTED:
-            _unit_sheet(wb.create_sheet(sheet_name(unit_sheet_title(unit), used)), unit, year)
+            _unit_sheet(wb.create_sheet(sheet_name(unit_sheet_title(unit), used)), unit, meta)
+            if unit.draft is not None:
+                title = unit_sheet_title(unit) + doc.DRAFT_SHEET_SUFFIX
+                _unit_sheet(wb.create_sheet(sheet_name(title, used)), unit.draft, meta, draft=True)
     if p.findings.cross or p.cross_drafts:
         cross = wb.create_sheet(sheet_name(zh.SHEET_CROSS, used))
-        for col, text in enumerate(zh.HEAD_CROSS, 1):
-            put(cross, 1, col, text, bold=True)
-        for r, check in enumerate(p.findings.cross, 2):
+        header_row = _plain_sheet(cross, doc.sheet_title(meta.campaign, zh.SHEET_CROSS), meta, zh.HEAD_CROSS)
+        for r, check in enumerate(p.findings.cross, header_row + 1):
             values = [
                 p.certificates.get(check.certificate_id, str(check.certificate_id)),
                 check.label,
@@ -182,14 +309,12 @@ def build(p: Province, path: Path, *, year: int) -> tuple[int, list[EvidenceRow]
             ]
             for col, value in enumerate(values, 1):
                 put(cross, r, col, value)
-        _cross_drafts(cross, len(p.findings.cross) + 3, p.cross_drafts)
-        cross.freeze_panes = "A2"
-        fit_columns(cross)
+        _cross_drafts(cross, header_row + len(p.findings.cross) + 2, p.cross_drafts)
+        _finish(cross, header_row)
     ev = wb.create_sheet(sheet_name(zh.SHEET_EVIDENCE, used))
-    for col, text in enumerate(zh.HEAD_EVIDENCE, 1):
-        put(ev, 1, col, text, bold=True)
+    header_row = _plain_sheet(ev, doc.sheet_title(meta.campaign, zh.SHEET_EVIDENCE), meta, zh.HEAD_EVIDENCE)
     listed: list[EvidenceRow] = []
-    r = 2
+    r = header_row + 1
     for unit in p.units:
         for e in unit.evidence:
             item = unit.laid.by_key.get(e.item)
@@ -205,27 +330,110 @@ def build(p: Province, path: Path, *, year: int) -> tuple[int, list[EvidenceRow]
                 put(ev, r, col, value)
             listed.append(EvidenceRow(e.id, r, arc))
             r += 1
-    ev.freeze_panes = "A2"
-    ev.auto_filter.ref = ev.dimensions
-    fit_columns(ev)
+    ev.auto_filter.ref = f"A{header_row}:G{max(header_row, r - 1)}"
+    _finish(ev, header_row)
     if p.sample is not None:
         sample_id, seed, by, at, _strata, members = p.sample
         ws_s = wb.create_sheet(sheet_name(zh.SHEET_SAMPLE, used))
-        put(ws_s, 1, 1, zh.sample_meta(sample_id, seed, by, at), bold=True)
+        header_row = _titled(ws_s, doc.sheet_title(meta.campaign, zh.SHEET_SAMPLE), meta, 2)
+        put(ws_s, header_row, 1, zh.sample_meta(sample_id, seed, by, meta.time(at)), bold=True)
+        header_row += 1
         for col, text in enumerate(zh.HEAD_SAMPLE, 1):
-            put(ws_s, 2, col, text, bold=True)
-        for n, (name, stratum) in enumerate(members, 3):
+            put(ws_s, header_row, col, text, bold=True)
+        for n, (name, stratum) in enumerate(members, header_row + 1):
             put(ws_s, n, 1, name)
             put(ws_s, n, 2, stratum)
-        fit_columns(ws_s)
+        _finish(ws_s, header_row)
     if p.grades:
         ws_g = wb.create_sheet(sheet_name(zh.SHEET_GRADES, used))
-        for col, text in enumerate(zh.HEAD_GRADES, 1):
-            put(ws_g, 1, col, text, bold=True)
-        for n, grade_row in enumerate(p.grades, 2):
-            for col, text in enumerate(grade_row, 1):
+        header_row = _plain_sheet(ws_g, doc.sheet_title(meta.campaign, zh.SHEET_GRADES), meta, zh.HEAD_GRADES)
+        for n, (inst, expert, grade, comment, at) in enumerate(p.grades, header_row + 1):
+            for col, text in enumerate((inst, expert, grade, comment, meta.time(at)), 1):
                 put(ws_g, n, col, text)
-        fit_columns(ws_g)
+        _finish(ws_g, header_row)
     path.parent.mkdir(parents=True, exist_ok=True)
     wb.save(path)
     return len(wb.sheetnames), listed
+
+
+DONE = ("submitted", "accepted")
+
+
+def city_order(city: str) -> tuple[int, str]:
+    """The province's cities in their official order, then any other name, then 未填地市."""
+    if city in ANHUI_CITIES:
+        return (ANHUI_CITIES.index(city), city)
+    return (len(ANHUI_CITIES) + (city == doc.CITY_UNKNOWN), city)
+
+
+def city_summary(schools: list[ReportData], meta: ExportMeta) -> list[list[object]]:
+    """Per city and kind: units, submitted, returned, overdue (not submitted after the deadline), the share
+    submitted, and the overall rates over the submitted figures; then a 合计 row."""
+    overdue_now = meta.deadline is not None and meta.today > meta.deadline
+    groups: dict[tuple[str, str], list[ReportData]] = {}
+    for unit in schools:
+        groups.setdefault((unit.institution.city or doc.CITY_UNKNOWN, unit.institution.kind), []).append(unit)
+    kinds: dict[str, int] = {k: n for n, k in enumerate(SCHOOL_KINDS)}
+    out: list[list[object]] = []
+
+    def row(city: str, kind: str, units: list[ReportData]) -> list[object]:
+        done = sum(1 for u in units if u.status in DONE)
+        returned = sum(1 for u in units if u.status == "returned")
+        overdue = sum(1 for u in units if u.status not in DONE) if overdue_now else 0
+        laid = units[0].laid
+        columns = _count_columns(laid, zh.HEAD_SUMMARY[7:10])
+        sums = [_counts_of(u, columns) for u in units if u.version]
+        totals = _column_totals(columns, sums)
+        rates = [v for (_h, _k, fid), v in zip(columns, totals, strict=True) if fid is None]
+        return [city, kind, len(units), done, returned, overdue, done / len(units) if units else None, *rates]
+
+    for (city, kind), units in sorted(groups.items(), key=lambda g: (city_order(g[0][0]), kinds.get(g[0][1], 9))):
+        out.append(row(city, kind, units))
+    if schools:
+        out.append(row(zh.TOTAL_LABEL, "", schools))
+    return out
+
+
+def chart_data(units: list[ReportData], meta: ExportMeta) -> charts.ChartData:
+    """Submissions per day (local dates) up to the deadline, schools' statuses by city, rates by kind."""
+    days: dict[date, int] = {}
+    for unit in units:
+        if unit.version and unit.submitted_at:
+            at = when.local(unit.submitted_at, meta.tz)
+            if at is not None:
+                days[at.date()] = days.get(at.date(), 0) + 1
+    deadline = meta.deadline
+    marks = [*days, *([deadline] if deadline else [])]
+    start = min(marks) if marks else meta.today
+    end = max(marks) if marks else meta.today
+    if deadline is not None:
+        start = min(start, deadline - timedelta(days=13))
+    daily: list[tuple[date, int, int, int | None]] = []
+    running = 0
+    day = start
+    while day <= end:
+        running += days.get(day, 0)
+        daily.append((day, days.get(day, 0), running, len(units) if day == deadline else None))
+        day += timedelta(days=1)
+    schools = [u for u in units if u.institution.kind != "培训评价组织"]
+    cities = sorted({u.institution.city or doc.CITY_UNKNOWN for u in schools}, key=city_order)
+    by_city = [
+        (
+            c,
+            [
+                sum(1 for u in schools if (u.institution.city or doc.CITY_UNKNOWN) == c and u.status == s)
+                for s in STATUSES
+            ],
+        )
+        for c in cities
+    ]
+    by_kind: list[tuple[str, list[float | None]]] = []
+    for kind in (*SCHOOL_KINDS, "培训评价组织"):
+        group = [u for u in units if u.institution.kind == kind]
+        if not group:
+            continue
+        heads = zh.HEAD_ORG_SUMMARY[5:8] if kind == "培训评价组织" else zh.HEAD_SUMMARY[7:10]
+        columns = _count_columns(group[0].laid, heads)
+        totals = _column_totals(columns, [_counts_of(u, columns) for u in group if u.version])
+        by_kind.append((kind, [v for (_h, _k, fid), v in zip(columns, totals, strict=True) if fid is None]))  # type: ignore[misc]
+    return charts.ChartData(daily, list(STATUSES), by_city, by_kind)
