@@ -16,6 +16,7 @@ from bot.answers import Invalid, parse_choice, parse_text, parse_whole_numbers, 
 from bot.outlines.loader import Item, LaidOut, Outlines
 from bot.outlines.models import Choice, Number, Numbers, YesNo
 from bot.rules import Finding, RateLine, Row, check_row, rates, rows_for
+from bot.tables import looks_like_table, parse_table
 from bot.walk import State, needs_followup
 from storage import Database, cursors, reports, roster
 from storage.models import Cursor, Person, Report
@@ -69,6 +70,12 @@ class View:
     error: Invalid | None = None
     findings: list[Finding] = field(default_factory=list)
     info: str | None = None
+    # A warned table's rows as read (row key → field → value), shown with the warning.
+    pending: dict[str, Any] | None = None
+    # Asking one row again from the confirmation (after ✏️ 重新填写 and a certificate was picked).
+    redo: bool = False
+    # The item a typed answer was just saved to: acknowledged in one line on top of the next screen.
+    saved: Item | None = None
 
     @property
     def rate_lines(self) -> list[RateLine]:
@@ -116,6 +123,13 @@ async def load_ctx(conn: aiosqlite.Connection, report: Report, outlines: Outline
     return Ctx(
         report, laid, State(laid, found.answers, rows), found.unit, found.certificate, found.comments, found.evidence
     )
+
+
+def _findings(pending: dict[str, Any]) -> list[Finding]:
+    return [
+        Finding(f["severity"], f["message"], f.get("row", ""), tuple((label, int(v)) for label, v in f.get("read", [])))
+        for f in pending.get("findings", [])
+    ]
 
 
 def _view_at(ctx: Ctx, item: Item | None, **kw: Any) -> View:
@@ -195,9 +209,8 @@ class Walk:
         if cursor is not None and item is not None:
             if cursor.stage == "warn" and cursor.pending != "{}":
                 pending = json.loads(cursor.pending)
-                findings = [Finding(f["severity"], f["message"]) for f in pending.get("findings", [])]
-                return View(ctx, "warn", item, row=cursor.row, findings=findings)
-            if cursor.stage in ("ask", "followup", "confirm"):
+                return View(ctx, "warn", item, row=cursor.row, findings=_findings(pending), pending=pending.get("rows"))
+            if cursor.stage in ("ask", "followup", "confirm", "pick"):
                 return View(ctx, cursor.stage, item, row=cursor.row)
         return _view_at(ctx, ctx.state.next_open())
 
@@ -223,44 +236,53 @@ class Walk:
             if item is None or cursor.stage == "done":
                 return View(ctx, "done", info="nothing_asked")
             self._editable(ctx, item)
-            if cursor.stage in ("warn", "confirm"):
-                # A typed number while a confirmation is open replaces the row being confirmed.
-                cursor_row = cursor.row if cursor.stage == "warn" else 0
-                view = await self._typed(conn, ctx, item, "ask", cursor_row, text)
+            if cursor.stage in ("warn", "pick"):
+                # A typed number while a warning is open replaces the row(s) being warned about.
+                view = await self._typed(conn, ctx, item, "ask", cursor.row, text)
+            elif cursor.stage == "confirm":
+                view = await self._typed(conn, ctx, item, "confirm", cursor.row, text)
             else:
                 view = await self._typed(conn, ctx, item, cursor.stage, cursor.row, text)
             return view
 
     async def _typed(self, conn: aiosqlite.Connection, ctx: Ctx, item: Item, stage: str, row: int, text: str) -> View:
         try:
-            if item.narrative is not None:
-                await self._put(conn, ctx, item, {"text": parse_text(text, limit=self.long_limit)})
-                return await self._advance(conn, ctx, item)
-            assert item.point is not None
-            answer = item.point.answer
-            if isinstance(answer, YesNo):
-                if stage == "followup":
-                    value = dict(ctx.value(item) or {})
-                    value["note"] = parse_text(text, limit=self.long_limit)
-                    await self._put(conn, ctx, item, value)
-                    return await self._advance(conn, ctx, item)
-                return await self._yes_no(conn, ctx, item, parse_yes_no(text))
-            if isinstance(answer, Choice):
-                await self._put(conn, ctx, item, {"choice": parse_choice(text, answer.options)})
-                return await self._advance(conn, ctx, item)
-            if isinstance(answer, Number):
-                (n,) = parse_whole_numbers(text, count=1, minimum=answer.min, maximum=answer.max)
-                await self._put(conn, ctx, item, {"n": n})
-                return await self._advance(conn, ctx, item)
-            if isinstance(answer, Numbers):
-                return await self._table_row(conn, ctx, item, row, text)
-            limit = SHORT_TEXT_LIMIT if answer.type == "text" else self.long_limit
-            await self._put(conn, ctx, item, {"text": parse_text(text, limit=limit)})
-            return await self._advance(conn, ctx, item)
+            view = await self._typed_answer(conn, ctx, item, stage, row, text)
         except Invalid as invalid:
-            view = View(ctx, stage if stage != "confirm" else "ask", item, row=row, error=invalid)
+            view = View(ctx, stage if stage in ("confirm", "followup") else "ask", item, row=row, error=invalid)
             await self._save_cursor(conn, view)
             return view
+        if not (view.item is item and view.stage in ("followup", "ask", "warn", "confirm", "pick")):
+            view.saved = item  # a typed answer that moved on: say what was saved where
+        return view
+
+    async def _typed_answer(
+        self, conn: aiosqlite.Connection, ctx: Ctx, item: Item, stage: str, row: int, text: str
+    ) -> View:
+        if item.narrative is not None:
+            await self._put(conn, ctx, item, {"text": parse_text(text, limit=self.long_limit)})
+            return await self._advance(conn, ctx, item)
+        assert item.point is not None
+        answer = item.point.answer
+        if isinstance(answer, YesNo):
+            if stage == "followup":
+                value = dict(ctx.value(item) or {})
+                value["note"] = parse_text(text, limit=self.long_limit)
+                await self._put(conn, ctx, item, value)
+                return await self._advance(conn, ctx, item)
+            return await self._yes_no(conn, ctx, item, parse_yes_no(text))
+        if isinstance(answer, Choice):
+            await self._put(conn, ctx, item, {"choice": parse_choice(text, answer.options)})
+            return await self._advance(conn, ctx, item)
+        if isinstance(answer, Number):
+            (n,) = parse_whole_numbers(text, count=1, minimum=answer.min, maximum=answer.max)
+            await self._put(conn, ctx, item, {"n": n})
+            return await self._advance(conn, ctx, item)
+        if isinstance(answer, Numbers):
+            return await self._table_input(conn, ctx, item, stage, row, text)
+        limit = SHORT_TEXT_LIMIT if answer.type == "text" else self.long_limit
+        await self._put(conn, ctx, item, {"text": parse_text(text, limit=limit)})
+        return await self._advance(conn, ctx, item)
 
     async def _yes_no(self, conn: aiosqlite.Connection, ctx: Ctx, item: Item, yes: bool) -> View:
         assert item.point is not None and isinstance(item.point.answer, YesNo)
@@ -274,7 +296,10 @@ class Walk:
             return view
         return await self._advance(conn, ctx, item)
 
-    async def _table_row(self, conn: aiosqlite.Connection, ctx: Ctx, item: Item, row: int, text: str) -> View:
+    async def _table_input(
+        self, conn: aiosqlite.Connection, ctx: Ctx, item: Item, stage: str, row: int, text: str
+    ) -> View:
+        """One row ("120"), or the whole table in one message (a line per row, or `证书名 数字` lines)."""
         assert item.point is not None and isinstance(item.point.answer, Numbers)
         answer = item.point.answer
         rows = ctx.rows(item)
@@ -282,34 +307,46 @@ class Walk:
             raise Invalid("no_rows")
         row = min(row, len(rows) - 1)
         top = min(f.max for f in answer.fields)
-        numbers = parse_whole_numbers(text, count=len(answer.fields), maximum=top)
-        values = {f.id: n for f, n in zip(answer.fields, numbers, strict=True)}
-        findings = check_row(ctx.laid, item, ctx.state.answers, rows[row], values)
+        if len(rows) > 1 and looks_like_table(text, rows):
+            typed = parse_table(text, rows, count=len(answer.fields), maximum=top, start=row)
+        elif stage == "confirm" and len(rows) > 1:
+            # Which certificate a lone number is for is not known here: never overwrite row 0 silently.
+            raise Invalid("pick_row_first")
+        else:
+            typed = {row: parse_whole_numbers(text, count=len(answer.fields), maximum=top)}
+        values = {n: {f.id: v for f, v in zip(answer.fields, numbers, strict=True)} for n, numbers in typed.items()}
+        findings = [
+            f for n, vals in values.items() for f in check_row(ctx.laid, item, ctx.state.answers, rows[n], vals)
+        ]
         errors = [f for f in findings if f.severity == "error"]
+        first = min(values)
         if errors:
-            view = View(ctx, "ask", item, row=row, findings=errors)
+            view = View(ctx, "ask", item, row=first if len(values) == 1 else row, findings=errors)
             await self._save_cursor(conn, view)
             return view
         if findings:
-            view = View(ctx, "warn", item, row=row, findings=findings)
+            view = View(
+                ctx, "warn", item, row=first, findings=findings, pending={rows[n].key: v for n, v in values.items()}
+            )
             pending = {
-                "row": rows[row].key,
-                "values": values,
-                "findings": [{"severity": f.severity, "message": f.message} for f in findings],
+                "rows": {rows[n].key: v for n, v in values.items()},
+                "findings": [
+                    {"severity": f.severity, "message": f.message, "row": f.row, "read": f.read} for f in findings
+                ],
             }
             await self._save_cursor(conn, view, pending)
             return view
-        return await self._store_row(conn, ctx, item, row, values)
+        return await self._store_rows(conn, ctx, item, {rows[n].key: v for n, v in values.items()}, after=max(values))
 
-    async def _store_row(
-        self, conn: aiosqlite.Connection, ctx: Ctx, item: Item, row: int, values: dict[str, int]
+    async def _store_rows(
+        self, conn: aiosqlite.Connection, ctx: Ctx, item: Item, typed: dict[str, dict[str, int]], *, after: int
     ) -> View:
         rows = ctx.rows(item)
         value = dict(ctx.value(item) or {})
         filled = dict(value.get("rows", {}))
-        filled[rows[row].key] = values
+        filled.update(typed)
         await self._put(conn, ctx, item, {"rows": filled, "confirmed": False})
-        missing = [n for n, r in enumerate(rows) if r.key not in filled and n > row] or [
+        missing = [n for n, r in enumerate(rows) if r.key not in filled and n > after] or [
             n for n, r in enumerate(rows) if r.key not in filled
         ]
         view = View(ctx, "ask", item, row=missing[0]) if missing else View(ctx, "confirm", item)
@@ -368,10 +405,12 @@ class Walk:
             if action == "keep" and cursor.stage == "warn":
                 pending = json.loads(cursor.pending)
                 rows = ctx.rows(item)
-                index = next((n for n, r in enumerate(rows) if r.key == pending.get("row")), None)
-                if index is None:
+                keys = [r.key for r in rows]
+                typed = pending.get("rows") or {}
+                if not typed or any(k not in keys for k in typed):
                     raise Refused("stale")
-                return await self._store_row(conn, ctx, item, index, {k: int(v) for k, v in pending["values"].items()})
+                values = {k: {f: int(v) for f, v in vals.items()} for k, vals in typed.items()}
+                return await self._store_rows(conn, ctx, item, values, after=max(keys.index(k) for k in values))
             if action == "retype" and cursor.stage == "warn":
                 view = View(ctx, "ask", item, row=cursor.row)
                 await self._save_cursor(conn, view)
@@ -385,7 +424,14 @@ class Walk:
                 await self._put(conn, ctx, item, value)
                 return await self._advance(conn, ctx, item, info="confirmed")
             if action == "redo" and cursor.stage == "confirm":
-                view = View(ctx, "ask", item, row=0)
+                # With several rows, ask which one to change; with one, ask it again.
+                view = View(ctx, "pick" if len(ctx.rows(item)) > 1 else "ask", item, row=0)
+                await self._save_cursor(conn, view)
+                return view
+            if action == "row" and cursor.stage in ("pick", "confirm") and arg.isdigit():
+                if int(arg) >= len(ctx.rows(item)):
+                    raise Refused("stale")
+                view = View(ctx, "ask", item, row=int(arg), redo=True)
                 await self._save_cursor(conn, view)
                 return view
             raise Refused("stale")

@@ -1,0 +1,82 @@
+"""Wording for answers as people type them: numbers, whole tables, long texts, acknowledgements, evidence
+prompts and comment replies (issue 12). Existing strings stay in zh_cn; this module adds to them."""
+
+from __future__ import annotations
+
+from html import escape
+
+from messages import zh_cn as zh
+
+INVALID = {
+    "count": "需要 {expected} 个数，读到 {got} 个：{read}。多个数请用空格分隔；千位分隔符（1,000）可以使用。",
+    "chinese_numeral": "“{token}”是中文数字，请改用阿拉伯数字发送，例如：四百二十一 → 421",
+    "pick_row_first": "整张表已填写。要修改某个证书的数字，请点“✏️ 重新填写”并选择证书，"
+    "或发送“证书名 数字”，例如：{example}",
+    "table_unknown_name": "找不到名称以“{name}”开头的证书，请核对证书名称（可只写名称开头几个字）。",
+    "table_ambiguous_name": "“{name}”可指多个证书（{matches}），请多写几个字。",
+    "table_twice": "“{name}”写了两次，请每个证书只写一行。",
+    "table_mixed": "整张表请统一格式：要么每行一个证书按顺序只写数字，要么每行都写“证书名 数字”。",
+    "table_lines": "共有 {expected} 个证书，您发送了 {got} 行。按顺序填写时请每个证书一行，或写“证书名 数字”。",
+}
+
+
+def invalid(code: str, params: dict[str, object]) -> str:
+    """A refusal of typed input: the reason, and for a table the line it is about."""
+    if code == "table_line":
+        inner = {k: v for k, v in params.items() if k not in ("line", "why")}
+        return f"❗ “{escape(str(params['line']))}”：" + invalid(str(params["why"]), inner).removeprefix("❗ ")
+    if code in INVALID:
+        return "❗ " + INVALID[code].format(**{k: escape(str(v)) for k, v in params.items()})
+    return zh.invalid(code, params)
+
+
+def read_values(pairs: tuple[tuple[str | None, int], ...] | list[tuple[str, int]]) -> str:
+    """'已报名人数 200，试点规模 150': what was read and what it was compared with."""
+    return "，".join(f"{escape(label or zh.SCALE_LABEL)} {value}" for label, value in pairs)
+
+
+def finding(row: str, message: str, pairs: tuple[tuple[str | None, int], ...]) -> str:
+    where = f"{escape(row)}：" if row else ""
+    read = f"{read_values(pairs)}。" if pairs else ""
+    return f"{where}{read}{escape(message)}"
+
+
+def warn(findings: list[str]) -> str:
+    return "⚠️ " + "\n⚠️ ".join(findings) + "\n仍要保存吗？点“仍然保存”，或直接发送正确的数字。"
+
+
+def refused(findings: list[str]) -> str:
+    return "❗ " + "\n❗ ".join(findings) + "\n数据未保存，请重新输入。"
+
+
+def pending_rows(lines: list[tuple[str, str]]) -> str:
+    body = "\n".join(f"• {escape(label)}：{values}" if label else f"• {values}" for label, values in lines)
+    return f"读到的数字：\n{body}"
+
+
+def earlier(pairs: list[tuple[str, int]]) -> str:
+    return "此前填写：" + "，".join(f"{escape(label)} {value}" for label, value in pairs)
+
+
+def table_hint(example: str) -> str:
+    return f"也可一次发送整张表：每个证书一行按上面的顺序，或写“证书名 数字”，例如：\n{escape(example)}"
+
+
+PICK_ROW = "要修改哪个证书的数字？请点选："
+BTN_BACK_TO_CONFIRM = "↩ 返回核对"
+
+
+def redo_row(label: str) -> str:
+    return f"✏️ 正在修改：<b>{escape(label)}</b>"
+
+
+def saved(where: str, what: str) -> str:
+    return f"✅ 已保存：{escape(where)} {what}"
+
+
+def saved_note(where: str, yes_no: str, length: int) -> str:
+    return f"✅ 已保存：{escape(where)} {yes_no}，说明 {length} 字"
+
+
+def saved_text(section_no: int, label: str, length: int) -> str:
+    return f"✅ 已保存为 第{section_no}部分 · {escape(label)}（{length} 字）"
