@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from typing import Any
 
 import aiosqlite
@@ -18,10 +19,14 @@ from bot.outlines.models import Choice, Number, Numbers, YesNo
 from bot.rules import Finding, RateLine, Row, check_row, rates, rows_for
 from bot.tables import looks_like_table, parse_table
 from bot.walk import State, needs_followup
-from storage import Database, cursors, reports, roster
+from storage import Database, cursors, fragments, reports, roster
 from storage.models import Cursor, Person, Report
 
 SHORT_TEXT_LIMIT = 200
+# Telegram splits a text over 4096 characters into parts sent one after another; a part at least this
+# long, followed by another text within the window, is taken as the start of one longer answer.
+SPLIT_PART_MIN = 3000
+SPLIT_WINDOW = timedelta(seconds=3)
 EDITABLE = ("draft", "returned")
 
 
@@ -76,6 +81,8 @@ class View:
     redo: bool = False
     # The item a typed answer was just saved to: acknowledged in one line on top of the next screen.
     saved: Item | None = None
+    # How many messages a long text arrived in (Telegram splits texts over 4096 characters).
+    parts: int = 1
 
     @property
     def rate_lines(self) -> list[RateLine]:
@@ -123,6 +130,18 @@ async def load_ctx(conn: aiosqlite.Connection, report: Report, outlines: Outline
     return Ctx(
         report, laid, State(laid, found.answers, rows), found.unit, found.certificate, found.comments, found.evidence
     )
+
+
+def _takes_text(item: Item, stage: str) -> bool:
+    """Whether this item at this stage takes free text (a narrative, a long text, a 否's explanation)."""
+    if item.narrative is not None:
+        return True
+    if item.point is None:
+        return False
+    answer = item.point.answer
+    if isinstance(answer, YesNo):
+        return stage == "followup"
+    return not isinstance(answer, (Choice, Number, Numbers))
 
 
 def _findings(pending: dict[str, Any]) -> list[Finding]:
@@ -226,16 +245,23 @@ class Walk:
             return view
 
     async def text(self, text: str) -> View:
-        """A typed message: the answer to whatever the cursor is asking."""
+        """A typed message: the answer to whatever the cursor is asking, or the rest of a long text that
+        Telegram split into several messages (merged into the item the first part answered)."""
         async with self.db.transaction(update_id=self.update_id, at=self.at) as conn:
             cursor = await cursors.get(conn, self.who.user_id)
             if cursor is None or cursor.report_id is None:
                 raise Refused("no_report")
             ctx = await load_ctx(conn, await self._report(conn, cursor.report_id), self.outlines)
+            fragment = await fragments.get(conn, self.who.user_id)
+            if fragment is not None:
+                await fragments.drop(conn, self.who.user_id)
+                if self._continues(fragment, ctx):
+                    return await self._merge(conn, ctx, fragment, text)
             item = ctx.laid.by_key.get(cursor.item or "")
             if item is None or cursor.stage == "done":
                 return View(ctx, "done", info="nothing_asked")
             self._editable(ctx, item)
+            before = ctx.value(item)
             if cursor.stage in ("warn", "pick"):
                 # A typed number while a warning is open replaces the row(s) being warned about.
                 view = await self._typed(conn, ctx, item, "ask", cursor.row, text)
@@ -243,7 +269,58 @@ class Walk:
                 view = await self._typed(conn, ctx, item, "confirm", cursor.row, text)
             else:
                 view = await self._typed(conn, ctx, item, cursor.stage, cursor.row, text)
+            if len(text) >= SPLIT_PART_MIN and _takes_text(item, cursor.stage):
+                await fragments.put(
+                    conn,
+                    fragments.Fragment(
+                        self.who.user_id,
+                        ctx.report.id,
+                        item.key,
+                        cursor.stage,
+                        text,
+                        1,
+                        len(text),
+                        None if before is None else json.dumps(before, ensure_ascii=False),
+                        self.at,
+                    ),
+                )
             return view
+
+    def _continues(self, fragment: fragments.Fragment, ctx: Ctx) -> bool:
+        """Telegram splits a long text into parts of about 4096 characters sent within a second or two."""
+        if fragment.report_id != ctx.report.id or fragment.last_length < SPLIT_PART_MIN:
+            return False
+        gap = datetime.fromisoformat(self.at) - datetime.fromisoformat(fragment.received_at)
+        return timedelta(0) <= gap <= SPLIT_WINDOW
+
+    async def _merge(self, conn: aiosqlite.Connection, ctx: Ctx, fragment: fragments.Fragment, text: str) -> View:
+        """The whole text, as if it had arrived at once: stored if within the limit, refused whole if not;
+        the item's earlier value is restored first, so no part is ever kept on its own."""
+        item = ctx.laid.by_key.get(fragment.item)
+        if item is None:
+            raise Refused("stale")
+        self._editable(ctx, item)
+        merged = fragment.text + text
+        previous = fragment.previous_value
+        if ctx.value(item) != previous:  # the first part was stored: take it back before judging the whole
+            await self._put(conn, ctx, item, previous if previous is not None else {})
+        view = await self._typed(conn, ctx, item, fragment.stage, 0, merged)
+        view.parts = fragment.parts + 1
+        await fragments.put(
+            conn,
+            fragments.Fragment(
+                self.who.user_id,
+                ctx.report.id,
+                item.key,
+                fragment.stage,
+                merged,
+                fragment.parts + 1,
+                len(text),
+                fragment.previous,
+                self.at,
+            ),
+        )
+        return view
 
     async def _typed(self, conn: aiosqlite.Connection, ctx: Ctx, item: Item, stage: str, row: int, text: str) -> View:
         try:

@@ -116,10 +116,13 @@ def saved_line(view: View) -> str | None:
         return None
     value = view.ctx.value(item)
     if item.narrative is not None:
-        return en.saved_text(item.section.no, item.narrative.label, len(str((value or {}).get("text", ""))))
+        length = len(str((value or {}).get("text", "")))
+        return en.saved_text(item.section.no, item.narrative.label, length, view.parts)
     assert item.point is not None
     if "note" in (value or {}) and value.get("note") and isinstance(item.point.answer, YesNo):
-        return en.saved_note(item_name(item), zh.yes_no_text(bool(value.get("yes"))), len(str(value["note"])))
+        return en.saved_note(
+            item_name(item), zh.yes_no_text(bool(value.get("yes"))), len(str(value["note"])), view.parts
+        )
     what = answer_text(view.ctx, item, value) or ""
     if isinstance(item.point.answer, Number):
         what = f"{escape(item.point.answer.label)} {what}"
@@ -216,6 +219,8 @@ def render(view: View, *, long_limit: int) -> tuple[str, InlineKeyboardMarkup]:
         lines.append(en.refused(_findings(view.findings)))
     if view.error is not None:
         lines.append(en.invalid(view.error.code, view.error.params))
+        if view.parts > 1:
+            lines.append(en.merged_parts(view.parts))
 
     if view.stage == "followup" and isinstance(answer, YesNo):
         yes = bool((ctx.value(item) or {}).get("yes"))

@@ -74,9 +74,17 @@ def saved(where: str, what: str) -> str:
     return f"✅ 已保存：{escape(where)} {what}"
 
 
-def saved_note(where: str, yes_no: str, length: int) -> str:
-    return f"✅ 已保存：{escape(where)} {yes_no}，说明 {length} 字"
+def _parts(parts: int) -> str:
+    return f"已将连续收到的 {parts} 条消息合并为一条回答，" if parts > 1 else ""
 
 
-def saved_text(section_no: int, label: str, length: int) -> str:
-    return f"✅ 已保存为 第{section_no}部分 · {escape(label)}（{length} 字）"
+def saved_note(where: str, yes_no: str, length: int, parts: int = 1) -> str:
+    return f"✅ {_parts(parts)}已保存：{escape(where)} {yes_no}，说明 {length} 字"
+
+
+def saved_text(section_no: int, label: str, length: int, parts: int = 1) -> str:
+    return f"✅ {_parts(parts)}已保存为 第{section_no}部分 · {escape(label)}（{length} 字）"
+
+
+def merged_parts(parts: int) -> str:
+    return f"（Telegram 将长文字拆成了 {parts} 条消息发来，已合并计算字数，整段未保存。）"
