@@ -132,6 +132,13 @@ async def load_ctx(conn: aiosqlite.Connection, report: Report, outlines: Outline
     )
 
 
+def _stage(cursor: Cursor) -> str:
+    """The walk's stage; while the menu is open, the stage it was opened from."""
+    if cursor.stage == "menu":
+        return str(json.loads(cursor.pending or "{}").get("stage", "ask"))
+    return cursor.stage
+
+
 def _takes_text(item: Item, stage: str) -> bool:
     """Whether this item at this stage takes free text (a narrative, a long text, a 否's explanation)."""
     if item.narrative is not None:
@@ -229,9 +236,18 @@ class Walk:
             if cursor.stage == "warn" and cursor.pending != "{}":
                 pending = json.loads(cursor.pending)
                 return View(ctx, "warn", item, row=cursor.row, findings=_findings(pending), pending=pending.get("rows"))
-            if cursor.stage in ("ask", "followup", "confirm", "pick"):
-                return View(ctx, cursor.stage, item, row=cursor.row)
+            stage = _stage(cursor)
+            if stage == "evid":
+                return View(ctx, "evid", item)
+            if stage in ("ask", "followup", "confirm", "pick"):
+                return View(ctx, stage, item, row=cursor.row)
         return _view_at(ctx, ctx.state.next_open())
+
+    async def screen(self, report_id: int) -> View:
+        """The screen the cursor is on, for showing it again (after an upload); writes nothing."""
+        ctx = await load_ctx(self.db.read, await self._report(self.db.read, report_id), self.outlines)
+        cursor = await cursors.get(self.db.read, self.who.user_id)
+        return self._restore(ctx, cursor if cursor and cursor.report_id == report_id else None)
 
     async def go(self, report_id: int, item_key: str) -> View:
         """Jump to one item (to answer it or change its answer)."""
@@ -258,25 +274,31 @@ class Walk:
                 if self._continues(fragment, ctx):
                     return await self._merge(conn, ctx, fragment, text)
             item = ctx.laid.by_key.get(cursor.item or "")
-            if item is None or cursor.stage == "done":
+            if item is None or _stage(cursor) == "done":
                 return View(ctx, "done", info="nothing_asked")
             self._editable(ctx, item)
             before = ctx.value(item)
-            if cursor.stage in ("warn", "pick"):
+            stage = _stage(cursor)
+            if stage == "evid":
+                # The screen asks for a file: a typed word here must not answer this or the next item.
+                view = View(ctx, "evid", item, error=Invalid("file_expected"))
+                await self._save_cursor(conn, view)
+                return view
+            if stage in ("warn", "pick"):
                 # A typed number while a warning is open replaces the row(s) being warned about.
                 view = await self._typed(conn, ctx, item, "ask", cursor.row, text)
-            elif cursor.stage == "confirm":
+            elif stage == "confirm":
                 view = await self._typed(conn, ctx, item, "confirm", cursor.row, text)
             else:
-                view = await self._typed(conn, ctx, item, cursor.stage, cursor.row, text)
-            if len(text) >= SPLIT_PART_MIN and _takes_text(item, cursor.stage):
+                view = await self._typed(conn, ctx, item, stage, cursor.row, text)
+            if len(text) >= SPLIT_PART_MIN and _takes_text(item, stage):
                 await fragments.put(
                     conn,
                     fragments.Fragment(
                         self.who.user_id,
                         ctx.report.id,
                         item.key,
-                        cursor.stage,
+                        stage,
                         text,
                         1,
                         len(text),
@@ -430,7 +452,14 @@ class Walk:
         await self._save_cursor(conn, view)
         return view
 
-    async def _advance(self, conn: aiosqlite.Connection, ctx: Ctx, item: Item, *, info: str | None = None) -> View:
+    async def _advance(
+        self, conn: aiosqlite.Connection, ctx: Ctx, item: Item, *, info: str | None = None, ask_file: bool = True
+    ) -> View:
+        if ask_file and ctx.state.needs_evidence(item) and not ctx.evidence.get(item.key):
+            # Ask for the file right after the answer it proves, while the papers are at hand.
+            view = View(ctx, "evid", item, info=info)
+            await self._save_cursor(conn, view)
+            return view
         if ctx.report.status == "returned" and "*" not in ctx.comments:
             # In a revision, walk the reopened items in order; the rest is locked.
             nxt = next((i for i in ctx.laid.items if i.key in ctx.comments and i.index > item.index), None)
@@ -455,6 +484,8 @@ class Walk:
                 view = _view_at(ctx, ctx.state.following(item))
                 await self._save_cursor(conn, view)
                 return view
+            if action == "on":  # 稍后上传: the file can come later, the walk goes on
+                return await self._advance(conn, ctx, item, ask_file=False)
             if action == "later":
                 nxt = next((i for i in ctx.state.missing() if i.index > item.index), None) or next(
                     (i for i in ctx.state.missing() if i.key != item.key), None
@@ -492,7 +523,7 @@ class Walk:
                 view = View(ctx, "ask", item, row=cursor.row)
                 await self._save_cursor(conn, view)
                 return view
-            if action == "confirm" and cursor.stage == "confirm":
+            if action == "confirm" and _stage(cursor) == "confirm":
                 value = dict(ctx.value(item) or {})
                 rows = ctx.rows(item)
                 if not rows or any(r.key not in value.get("rows", {}) for r in rows):
@@ -500,12 +531,12 @@ class Walk:
                 value["confirmed"] = True
                 await self._put(conn, ctx, item, value)
                 return await self._advance(conn, ctx, item, info="confirmed")
-            if action == "redo" and cursor.stage == "confirm":
+            if action == "redo" and _stage(cursor) == "confirm":
                 # With several rows, ask which one to change; with one, ask it again.
                 view = View(ctx, "pick" if len(ctx.rows(item)) > 1 else "ask", item, row=0)
                 await self._save_cursor(conn, view)
                 return view
-            if action == "row" and cursor.stage in ("pick", "confirm") and arg.isdigit():
+            if action == "row" and _stage(cursor) in ("pick", "confirm") and arg.isdigit():
                 if int(arg) >= len(ctx.rows(item)):
                     raise Refused("stale")
                 view = View(ctx, "ask", item, row=int(arg), redo=True)

@@ -155,6 +155,8 @@ def _head(view: View, item: Item) -> list[str]:
             lines.append(f"💡 {escape(item.point.hint)}")
     else:
         lines.append(zh.narrative_prompt(label))
+    if view.stage != "evid" and ctx.state.needs_evidence(item):
+        lines.append(en.needs_file(ctx.evidence.get(item.key, 0)))
     comment = ctx.comments.get(item.key) or ctx.comments.get("*")
     if comment:
         lines.append(zh.comment_line(comment))
@@ -210,6 +212,26 @@ def render(view: View, *, long_limit: int) -> tuple[str, InlineKeyboardMarkup]:
                 [Button(row.label[:20] or str(n + 1), callback_data=walk_data(rid, item.key, "row", str(n)))]
             )
         keyboard.append([Button(en.BTN_BACK_TO_CONFIRM, callback_data=walk_data(rid, item.key, "go"))])
+        return "\n".join(lines), InlineKeyboardMarkup(keyboard)
+
+    if view.stage == "evid":
+        current = answer_text(ctx, item, ctx.value(item))
+        if current:
+            lines.append(zh.current_answer(current))
+        if view.error is not None:
+            lines.append(en.invalid(view.error.code, view.error.params))
+        n = ctx.evidence.get(item.key, 0)
+        lines.append(en.ask_file(item_name(item), n))
+        keyboard.append(_evidence_row(ctx, item))
+        keyboard.append(
+            [Button(en.BTN_FILE_LATER if not n else zh.BTN_NEXT, callback_data=walk_data(rid, item.key, "on"))]
+        )
+        keyboard.append(
+            [
+                Button(zh.BTN_BACK, callback_data=walk_data(rid, item.key, "back")),
+                Button(zh.BTN_MENU, callback_data=menu_data("home", rid)),
+            ]
+        )
         return "\n".join(lines), InlineKeyboardMarkup(keyboard)
 
     current = answer_text(ctx, item, ctx.value(item))
@@ -361,11 +383,16 @@ def render_section(ctx: Ctx, section_no: int) -> tuple[str, InlineKeyboardMarkup
     for item in items:
         label = zh.point_label(item.point.no) if item.point else (item.narrative.label if item.narrative else "")
         text = zh.item_button(label, ctx.state.complete(item), item.core)
+        if ctx.state.needs_evidence(item) and not ctx.evidence.get(item.key):
+            text += en.LACKS_FILE_MARK
         buttons.append(Button(text, callback_data=walk_data(rid, item.key, "go")))
     rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
     rows.append([Button(zh.BTN_ALL_SECTIONS, callback_data=menu_data("secs", rid))])
     section = ctx.laid.sections[section_no - 1]
-    return zh.section_detail(section.no, section.title), InlineKeyboardMarkup(rows)
+    text = zh.section_detail(section.no, section.title)
+    if any(ctx.state.needs_evidence(i) and not ctx.evidence.get(i.key) for i in items):
+        text += "\n" + en.LACKS_FILE_LEGEND
+    return text, InlineKeyboardMarkup(rows)
 
 
 def render_progress(ctx: Ctx) -> tuple[str, InlineKeyboardMarkup]:

@@ -11,14 +11,15 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes
 
 from bot.deps import Deps, deps
 from bot.evidence import blob_path
-from bot.lifecycle import Incomplete, may_read, review, submit
+from bot.lifecycle import Incomplete, Review, may_read, review, submit
 from bot.reporting import Ctx, Refused, load_ctx, may_write
 from handlers import notify
 from handlers.exports import schedule_own_report
 from handlers.guards import bound, button_parts
 from handlers.office_review import render_card
-from handlers.render import answer_text, item_label, menu_data
+from handlers.render import answer_text, item_label, menu_data, walk_data
 from handlers.screen import refuse, show, with_retry
+from messages import entry as en
 from messages import zh
 from storage import AlreadyApplied, reports
 from storage import evidence as evidence_store
@@ -88,6 +89,26 @@ def render_summary(ctx: Ctx, *, can_submit: bool) -> tuple[str, InlineKeyboardMa
         rows.append([Button(zh.BTN_SUBMIT, callback_data=f"s:{ctx.report.id}:ask:")])
     rows.append([Button(zh.BTN_MENU, callback_data=menu_data("home", ctx.report.id))])
     return text, InlineKeyboardMarkup(rows)
+
+
+JUMP_BUTTONS = 24  # a screen of buttons; the rest are named in the text
+
+
+def render_incomplete(ctx: Ctx, found: Review) -> tuple[str, InlineKeyboardMarkup]:
+    """Why the report cannot be submitted yet, with a button to each item still missing something."""
+    missing = names(ctx, [i.key for i in found.missing])
+    lacking = names(ctx, [i.key for i in found.missing_evidence])
+    todo = sorted({i.key: i for i in found.missing + found.missing_evidence}.values(), key=lambda i: i.index)
+    buttons = [
+        Button(
+            en.jump_label(item_label(ctx, i.key), i.core, i in found.missing, i in found.missing_evidence),
+            callback_data=walk_data(ctx.report.id, i.key, "go"),
+        )
+        for i in todo[:JUMP_BUTTONS]
+    ]
+    rows = [buttons[n : n + 2] for n in range(0, len(buttons), 2)]
+    rows.append([Button(zh.BTN_SUMMARY, callback_data=review_data(ctx.report.id, "sum"))])
+    return zh.submit_refused(missing, lacking) + "\n" + en.JUMP_HINT, InlineKeyboardMarkup(rows)
 
 
 async def _readable(update: Update, d: Deps, report_id: int) -> tuple[Person, Ctx] | None:
@@ -164,15 +185,12 @@ async def submit_report(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
         await refuse(update, zh.NOT_ALLOWED)
         return
     ctx = await load_ctx(d.db.read, report, d.outlines)
-    back = InlineKeyboardMarkup([[Button(zh.BTN_SUMMARY, callback_data=review_data(report.id, "sum"))]])
     if action == "ask":
         found = review(ctx, ctx.evidence)
         if report.status not in ("draft", "returned"):
             await refuse(update, zh.REFUSALS["locked"])
         elif not found.ready:
-            missing = names(ctx, [i.key for i in found.missing])
-            lacking = names(ctx, [i.key for i in found.missing_evidence])
-            await show(update, zh.submit_refused(missing, lacking), back)
+            await show(update, *render_incomplete(ctx, found))
         else:
             confirm = InlineKeyboardMarkup(
                 [
@@ -195,9 +213,7 @@ async def submit_report(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
         await refuse(update, zh.REFUSALS[refused.code])
         return
     except Incomplete as incomplete:
-        missing = names(ctx, [i.key for i in incomplete.review.missing])
-        lacking = names(ctx, [i.key for i in incomplete.review.missing_evidence])
-        await show(update, zh.submit_refused(missing, lacking), back)
+        await show(update, *render_incomplete(ctx, incomplete.review))
         return
     local = d.clock.now().astimezone(d.settings.tz).strftime("%Y-%m-%d %H:%M")
     text = zh.receipt(ctx.unit, ctx.certificate, receipt.number, receipt.version, local, receipt.checksum)

@@ -3,6 +3,7 @@ prompts and comment replies (issue 12). Existing strings stay in zh_cn; this mod
 
 from __future__ import annotations
 
+from datetime import datetime
 from html import escape
 
 from messages import zh_cn as zh
@@ -62,6 +63,25 @@ def table_hint(example: str) -> str:
     return f"也可一次发送整张表：每个证书一行按上面的顺序，或写“证书名 数字”，例如：\n{escape(example)}"
 
 
+INVALID["file_expected"] = "这里需要的是文件。请发送佐证材料文件或照片；暂时没有请点“稍后上传 ▶”。"
+BTN_FILE_LATER = "稍后上传 ▶"
+LACKS_FILE_MARK = " 📎"
+LACKS_FILE_LEGEND = "📎 需上传佐证材料，尚未上传"
+
+
+def needs_file(count: int) -> str:
+    return f"📎 需上传佐证材料（已上传 {count} 份）" if count else "📎 需上传佐证材料（尚未上传）"
+
+
+def ask_file(where: str, count: int) -> str:
+    if count:
+        return f"📎 {escape(where)}已有 {count} 份佐证材料。可继续发送文件或照片追加，或点“下一项”。"
+    return (
+        f"📎 {escape(where)}需要上传佐证材料才能提交。现在就可以发送文件或照片（可多份）；"
+        "手头没有请点“稍后上传”，提交前补上即可。"
+    )
+
+
 PICK_ROW = "要修改哪个证书的数字？请点选："
 BTN_BACK_TO_CONFIRM = "↩ 返回核对"
 
@@ -88,3 +108,33 @@ def saved_text(section_no: int, label: str, length: int, parts: int = 1) -> str:
 
 def merged_parts(parts: int) -> str:
     return f"（Telegram 将长文字拆成了 {parts} 条消息发来，已合并计算字数，整段未保存。）"
+
+
+A_PHOTO = "这张照片"
+FILE_DROPPED = "已取消，该文件未保存。"
+
+
+def ask_where(what: str, section_no: int, title: str) -> str:
+    return (
+        f"📎 收到“{escape(what)}”。它是哪个监测点的佐证材料？\n"
+        f"第{section_no}部分 · {escape(title)}（最近填写的在前；📎 表示尚缺材料）："
+    )
+
+
+def section_short(no: int) -> str:
+    return f"第{no}部分"
+
+
+def photo_name(where: str, caption: str, local: datetime) -> str:
+    """监测点 4_领导小组会议 / 监测点 4_照片_2020年11月20日 08时00分 (a file name: no colon)."""
+    if caption:
+        return f"{where}_{caption[:40]}"
+    return f"{where}_照片_{local.year}年{local.month}月{local.day}日 {local:%H}时{local:%M}分"
+
+
+JUMP_HINT = "点下面的按钮直接前往该项（✏️ 未填写，📎 缺佐证材料）："
+
+
+def jump_label(label: str, core: bool, unanswered: bool, lacks_file: bool) -> str:
+    marks = ("✏️" if unanswered else "") + ("📎" if lacks_file else "")
+    return f"{marks} {label}{' ★' if core else ''}"[:24]

@@ -281,7 +281,8 @@ REFUSALS.update(
 EVIDENCE_REFUSALS = {
     "too_big": "❗ 文件超过 {limit_mb} MB，机器人无法接收。请压缩或拆分为多个文件后分别发送；"
     "确需提交大文件的，请与纸质材料一并报送省办公室。",
-    "bad_type": "❗ 无法识别该文件的内容。可接收：PDF、JPG/PNG 图片、Word、Excel、PPT、ZIP。"
+    "bad_type": "❗ 无法识别该文件的内容。可接收：PDF、OFD、图片（JPG/PNG/HEIC）、Word、Excel、PPT、"
+    "压缩包（ZIP/RAR/7z）、视频（MP4）。安装程序等其他文件不能接收。"
     "请另存为上述格式后重新发送（文件名后缀改了不算）。",
     "download_failed": "❗ 文件接收失败（网络中断），未保存任何内容。请重新发送该文件。",
     "duplicate": "该文件已作为本项的佐证材料（{name}），无需重复上传。",
@@ -860,7 +861,8 @@ def flag_total(rate: float, high: bool) -> str:
 
 
 FILE_KINDS = {"pdf": "PDF", "jpeg": "图片", "png": "图片", "docx": "Word", "doc": "Word", "xlsx": "Excel",
-              "xls": "Excel", "pptx": "PPT", "ppt": "PPT", "zip": "ZIP"}  # fmt: skip
+              "xls": "Excel", "pptx": "PPT", "ppt": "PPT", "zip": "ZIP", "rar": "RAR", "7z": "7z",
+              "ofd": "OFD", "heic": "图片", "heif": "图片", "mp4": "视频", "mov": "视频"}  # fmt: skip
 
 OUTLINE_ROWS = {"certificates": "按证书", "levels": "按级别（初级/中级/高级）", "once": ""}
 OUTLINE_YESNO = {"practice": "是/否（选否须说明）", "violation": "是/否（选是须说明情况）"}

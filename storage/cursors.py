@@ -44,3 +44,13 @@ async def reset_stage(db: Database, user_id: int, *, at: str) -> None:
             "UPDATE cursors SET stage = 'ask', pending = '{}', updated_at = ? WHERE user_id = ?",
             (at, user_id),
         )
+
+
+async def mark_menu(conn: aiosqlite.Connection, user_id: int, report_id: int, *, at: str) -> None:
+    """The menu is open: a file sent now is not meant for the item the walk stopped at. The walk's own
+    stage is kept in `pending` for resuming (a pending warning is not: it is simply asked again)."""
+    await conn.execute(
+        "UPDATE cursors SET pending = json_object('stage', stage), stage = 'menu', updated_at = ? "
+        "WHERE user_id = ? AND report_id = ? AND stage IN ('ask', 'followup', 'confirm', 'pick', 'evid', 'done')",
+        (at, user_id, report_id),
+    )

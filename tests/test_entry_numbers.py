@@ -140,6 +140,7 @@ async def test_a_whole_table_in_one_message_by_order(harness: Harness, school: C
         "c3": {"registered": 60},
     }
     shown = await school.tap(shown, "确认无误")
+    shown = await school.tap(shown, "稍后上传")
     assert "监测点 2" in shown.text and "此前填写：已报名人数 1000" in shown.text
     # 完成考核 over 报名 in one row refuses the whole table: nothing of it is stored.
     shown = await school.say("900\n121\n60")
@@ -153,6 +154,7 @@ async def test_a_whole_table_in_one_message_by_order(harness: Harness, school: C
         "c3": {"assessed": 50},
     }
     shown = await school.tap(shown, "确认无误")
+    shown = await school.tap(shown, "稍后上传")
     assert "监测点 3" in shown.text and "此前填写：已完成考核人数 900" in shown.text
 
 

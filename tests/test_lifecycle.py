@@ -59,8 +59,9 @@ async def test_every_accepted_type_is_stored_by_checksum(harness: Harness, coord
     rows = await evidence_store.of_report(harness.deps.db.read, 1, "p4")
     assert [r.kind for r in rows] == [k for _, _, k in files.ACCEPTED.values()] + ["jpeg"]
     assert all(r.uploaded_by == 600 and r.tg_file_id for r in rows)
-    listing = await coordinator.tap(shown, "佐证材料 (9)")
-    assert "方案.pdf" in listing.text and "9 份" in listing.text
+    count = len(files.ACCEPTED) + 1
+    listing = await coordinator.tap(shown, f"佐证材料 ({count})")
+    assert "方案.pdf" in listing.text and f"{count} 份" in listing.text
 
 
 async def test_the_same_file_twice_is_stored_once(harness: Harness, coordinator: Chat) -> None:
@@ -123,7 +124,8 @@ async def test_files_without_a_point_and_strangers_are_refused(harness: Harness,
     assert "尚未绑定" in (await stranger.upload(files.pdf(), "a.pdf", "application/pdf")).text
     await harness.bind(651, "coordinator", "合肥学院")
     other = harness.chat(651)
-    assert "请先进入" in (await other.upload(files.pdf(), "a.pdf", "application/pdf")).text
+    # Sent before opening any point: not dropped, the bot asks which point it supports.
+    assert "它是哪个监测点的佐证材料" in (await other.upload(files.pdf(), "a.pdf", "application/pdf")).text
 
 
 async def test_forged_buttons_cannot_reach_another_institutions_report(harness: Harness, coordinator: Chat) -> None:
@@ -218,9 +220,12 @@ async def test_return_two_points_revise_resubmit_diff_and_accept(harness: Harnes
     shown = await coordinator.tap(shown, "否")
     shown = await coordinator.say("已在新方案中实现互通")
     assert "全部项目均已填写" in shown.text
-    assert "请先进入" in (await coordinator.upload(files.pdf("new"), "新方案.pdf", "application/pdf")).text
-    await _at_point(coordinator, "3. 职业", "监测点 9")
-    assert "已保存" in (await coordinator.upload(files.pdf("new"), "新方案.pdf", "application/pdf")).text
+    # A file after the last answer is not dropped: the bot asks which point it supports.
+    shown = await coordinator.upload(files.pdf("new"), "新方案.pdf", "application/pdf")
+    assert "它是哪个监测点的佐证材料" in shown.text
+    shown = await coordinator.tap(shown, "第3部分")
+    shown = await coordinator.tap(shown, "监测点 9")
+    assert "已保存为<b>监测点 9</b>的佐证材料：新方案.pdf" in shown.text
     receipt = await _submit(harness, coordinator)
     assert "V2" in receipt.text
     assert [v.version for v in await versions.versions(harness.deps.db.read, 1)] == [1, 2]
