@@ -19,10 +19,11 @@ from bot.outlines.models import Choice, Number, Numbers, YesNo
 from bot.rules import Finding, RateLine, Row, check_row, rates, rows_for
 from bot.tables import looks_like_table, parse_table
 from bot.walk import State, needs_followup
-from storage import Database, cursors, fragments, reports, roster
+from storage import Database, cursors, fragments, replies, reports, roster, versions
 from storage.models import Cursor, Person, Report
 
 SHORT_TEXT_LIMIT = 200
+REPLY_LIMIT = 500  # as long as the office's own comment may be
 # Telegram splits a text over 4096 characters into parts sent one after another; a part at least this
 # long, followed by another text within the window, is taken as the start of one longer answer.
 SPLIT_PART_MIN = 3000
@@ -48,13 +49,28 @@ class Ctx:
     # Office comments of an open return for revision, by item ("*": the whole report).
     comments: dict[str, str] = field(default_factory=dict)
     evidence: dict[str, int] = field(default_factory=dict)
+    # The coordinators' replies to those comments so far, by item.
+    replies: dict[str, list[str]] = field(default_factory=dict)
 
     def may_edit(self, item: Item) -> bool:
         if self.report.status == "draft":
             return True
         if self.report.status == "returned":
-            return "*" in self.comments or item.key in self.comments
+            if "*" in self.comments or item.key in self.comments:
+                return True
+            # A returned point reopens its section's narratives too: the answer may change what they say.
+            return item.narrative is not None and any(
+                i.key in self.comments for i in self.laid.section_items(item.section.no)
+            )
         return False
+
+    def comment_key(self, item: Item) -> str | None:
+        """The key of the office's comment shown on this item (its own, or the whole report's)."""
+        if self.report.status != "returned":
+            return None
+        if item.key in self.comments:
+            return item.key
+        return "*" if "*" in self.comments else None
 
     def rows(self, item: Item) -> list[Row]:
         assert item.point is not None and isinstance(item.point.answer, Numbers)
@@ -127,14 +143,22 @@ async def load_ctx(conn: aiosqlite.Connection, report: Report, outlines: Outline
     found = await reports.context(conn, report)
     laid = outlines.get(report.outline)
     rows = [Row(f"c{cert_id}", name, scale) for cert_id, name, scale in found.pilots]
+    answered = await replies.of_open_revision(conn, report.id) if report.status == "returned" else {}
     return Ctx(
-        report, laid, State(laid, found.answers, rows), found.unit, found.certificate, found.comments, found.evidence
+        report,
+        laid,
+        State(laid, found.answers, rows),
+        found.unit,
+        found.certificate,
+        found.comments,
+        found.evidence,
+        answered,
     )
 
 
 def _stage(cursor: Cursor) -> str:
-    """The walk's stage; while the menu is open, the stage it was opened from."""
-    if cursor.stage == "menu":
+    """The walk's stage; while the menu or the submit flow is open, the stage it was left at."""
+    if cursor.stage in ("menu", "submit"):
         return str(json.loads(cursor.pending or "{}").get("stage", "ask"))
     return cursor.stage
 
@@ -237,8 +261,8 @@ class Walk:
                 pending = json.loads(cursor.pending)
                 return View(ctx, "warn", item, row=cursor.row, findings=_findings(pending), pending=pending.get("rows"))
             stage = _stage(cursor)
-            if stage == "evid":
-                return View(ctx, "evid", item)
+            if stage in ("evid", "reply"):
+                return View(ctx, stage, item)
             if stage in ("ask", "followup", "confirm", "pick"):
                 return View(ctx, stage, item, row=cursor.row)
         return _view_at(ctx, ctx.state.next_open())
@@ -279,6 +303,8 @@ class Walk:
             self._editable(ctx, item)
             before = ctx.value(item)
             stage = _stage(cursor)
+            if stage == "reply":
+                return await self._reply(conn, ctx, item, text)
             if stage == "evid":
                 # The screen asks for a file: a typed word here must not answer this or the next item.
                 view = View(ctx, "evid", item, error=Invalid("file_expected"))
@@ -307,6 +333,24 @@ class Walk:
                     ),
                 )
             return view
+
+    async def _reply(self, conn: aiosqlite.Connection, ctx: Ctx, item: Item, text: str) -> View:
+        """A reply to the office's comment on this item, kept with the return; the point is shown again."""
+        key = ctx.comment_key(item)
+        revision = await versions.open_revision(conn, ctx.report.id)
+        if key is None or revision is None:
+            raise Refused("stale")
+        try:
+            body = parse_text(text, limit=REPLY_LIMIT)
+        except Invalid as invalid:
+            view = View(ctx, "reply", item, error=invalid)
+            await self._save_cursor(conn, view)
+            return view
+        await replies.add(conn, revision_id=revision.id, item=key, text=body, user_id=self.who.user_id, at=self.at)
+        ctx.replies.setdefault(key, []).append(body)
+        view = _view_at(ctx, item, info="replied")
+        await self._save_cursor(conn, view)
+        return view
 
     def _continues(self, fragment: fragments.Fragment, ctx: Ctx) -> bool:
         """Telegram splits a long text into parts of about 4096 characters sent within a second or two."""
@@ -494,6 +538,12 @@ class Walk:
                 await self._save_cursor(conn, view)
                 return view
             self._editable(ctx, item)
+            if action == "reply":
+                if ctx.comment_key(item) is None:
+                    raise Refused("stale")
+                view = View(ctx, "reply", item)
+                await self._save_cursor(conn, view)
+                return view
             if action == "yn" and arg in ("1", "0") and item.point and isinstance(item.point.answer, YesNo):
                 return await self._yes_no(conn, ctx, item, arg == "1")
             if action == "ch" and item.point and isinstance(item.point.answer, Choice) and arg.isdigit():

@@ -84,7 +84,7 @@ async def receive_evidence(update: Update, context: ContextTypes.DEFAULT_TYPE) -
         return
     ctx = await load_ctx(d.db.read, report, d.outlines)
     item = ctx.laid.by_key.get(cursor.item or "") if cursor and cursor.report_id == report.id else None
-    if item is None or cursor is None or cursor.stage in ("menu", "done", "place"):
+    if item is None or cursor is None or cursor.stage in ("menu", "done", "place", "submit"):
         await _ask_where(update, d, who, ctx, cursor, incoming)
         return
     if not ctx.may_edit(item):

@@ -16,8 +16,9 @@ from handlers.campaign import take_broadcast_text
 from handlers.guards import button_parts, office_only
 from handlers.render import answer_text, item_label, walk_data
 from handlers.screen import refuse, show
+from messages import entry as en
 from messages import zh
-from storage import AlreadyApplied, cursors, reports, roster, versions
+from storage import AlreadyApplied, cursors, replies, reports, roster, versions
 from storage.models import Person
 
 Button = InlineKeyboardButton
@@ -42,6 +43,7 @@ async def render_card(d: Deps, ctx: Ctx) -> tuple[str, InlineKeyboardMarkup]:
         sum(ctx.evidence.values()),
         len(history),
     )
+    text += await _last_return(d, ctx)
     rid = ctx.report.id
     rows = [[Button(zh.BTN_PAGES, callback_data=f"r:{rid}:page:1")]]
     if ctx.report.status == "submitted":
@@ -55,6 +57,20 @@ async def render_card(d: Deps, ctx: Ctx) -> tuple[str, InlineKeyboardMarkup]:
     if len(history) >= 2:
         rows.append([Button(zh.BTN_DIFF, callback_data=office_data(rid, "diff"))])
     return text, InlineKeyboardMarkup(rows)
+
+
+async def _last_return(d: Deps, ctx: Ctx) -> str:
+    """The latest return's comments, each with what the coordinator replied beside it."""
+    returns = await versions.revisions(d.db.read, ctx.report.id)
+    if not returns:
+        return ""
+    last = returns[-1]
+    answered = await replies.of_revision(d.db.read, last.id)
+    blocks = [
+        en.office_comment(item_label(ctx, key), comment, [r.text for r in answered.get(key, [])])
+        for key, comment in last.comments.items()
+    ]
+    return "\n\n" + en.office_comments(en.last_return_title(last.version), blocks)
 
 
 async def open_review(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -155,15 +155,27 @@ def _head(view: View, item: Item) -> list[str]:
             lines.append(f"💡 {escape(item.point.hint)}")
     else:
         lines.append(zh.narrative_prompt(label))
-    if view.stage != "evid" and ctx.state.needs_evidence(item):
+    if view.stage != "evid" and ctx.may_edit(item) and ctx.state.needs_evidence(item):
         lines.append(en.needs_file(ctx.evidence.get(item.key, 0)))
-    comment = ctx.comments.get(item.key) or ctx.comments.get("*")
+    key = ctx.comment_key(item)
+    comment = ctx.comments.get(key) if key else None
     if comment:
         lines.append(zh.comment_line(comment))
+        lines.extend(en.reply_line(text) for text in ctx.replies.get(key or "", []))
     return lines
 
 
 def render(view: View, *, long_limit: int) -> tuple[str, InlineKeyboardMarkup]:
+    text, markup = _render(view, long_limit=long_limit)
+    item = view.item
+    if item is not None and view.stage in ("ask", "followup", "confirm", "evid") and view.ctx.comment_key(item):
+        # A returned point: the coordinator may answer the office's comment in words, besides changing it.
+        reply = [Button(en.BTN_REPLY, callback_data=walk_data(view.ctx.report.id, item.key, "reply"))]
+        markup = InlineKeyboardMarkup([reply, *markup.inline_keyboard])
+    return text, markup
+
+
+def _render(view: View, *, long_limit: int) -> tuple[str, InlineKeyboardMarkup]:
     ctx = view.ctx
     rid = ctx.report.id
     if view.stage == "done" or view.item is None:
@@ -174,6 +186,19 @@ def render(view: View, *, long_limit: int) -> tuple[str, InlineKeyboardMarkup]:
     complete = state.complete(item)
     keyboard: list[list[Button]] = []
     answer = item.point.answer if item.point else None
+
+    if not ctx.may_edit(item):
+        # Submitted, accepted, or not reopened in a revision: the answer is shown, nothing offers a change.
+        if isinstance(answer, Numbers):
+            lines.append(table_text(ctx, item))
+        else:
+            lines.append(zh.current_answer(answer_text(ctx, item, ctx.value(item)) or zh.NOT_ANSWERED))
+        lines.append(en.read_only(ctx.report.status))
+        nav = [Button(zh.BTN_BACK, callback_data=walk_data(rid, item.key, "back"))]
+        if ctx.state.following(item) is not None:
+            nav.append(Button(zh.BTN_NEXT, callback_data=walk_data(rid, item.key, "next")))
+        nav.append(Button(zh.BTN_MENU, callback_data=menu_data("home", rid)))
+        return "\n".join(lines), InlineKeyboardMarkup([nav])
 
     if view.stage == "confirm" and isinstance(answer, Numbers):
         lines.append(table_text(ctx, item))
@@ -212,6 +237,14 @@ def render(view: View, *, long_limit: int) -> tuple[str, InlineKeyboardMarkup]:
                 [Button(row.label[:20] or str(n + 1), callback_data=walk_data(rid, item.key, "row", str(n)))]
             )
         keyboard.append([Button(en.BTN_BACK_TO_CONFIRM, callback_data=walk_data(rid, item.key, "go"))])
+        return "\n".join(lines), InlineKeyboardMarkup(keyboard)
+
+    if view.stage == "reply":
+        if view.error is not None:
+            lines.append(en.invalid(view.error.code, view.error.params))
+        lines.append(en.ASK_REPLY)
+        keyboard.append([Button(zh.BTN_BACK_TO_ITEM, callback_data=walk_data(rid, item.key, "go"))])
+        keyboard.append([Button(zh.BTN_MENU, callback_data=menu_data("home", rid))])
         return "\n".join(lines), InlineKeyboardMarkup(keyboard)
 
     if view.stage == "evid":

@@ -21,7 +21,7 @@ from handlers.render import answer_text, item_label, menu_data, walk_data
 from handlers.screen import refuse, show, with_retry
 from messages import entry as en
 from messages import zh
-from storage import AlreadyApplied, reports
+from storage import AlreadyApplied, cursors, reports
 from storage import evidence as evidence_store
 from storage.models import Evidence, Person
 
@@ -78,6 +78,8 @@ def render_summary(ctx: Ctx, *, can_submit: bool) -> tuple[str, InlineKeyboardMa
         names(ctx, [i.key for i in found.missing]),
         names(ctx, [i.key for i in found.missing_evidence]),
         sum(ctx.evidence.values()),
+        # "可以提交" is for whoever may submit it, and only while it can be: never for readers.
+        for_author=can_submit and ctx.report.status in ("draft", "returned"),
     )
     rows = [
         [
@@ -163,6 +165,9 @@ async def show_review(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         chat_id = update.effective_chat.id if update.effective_chat else who.user_id
         await send_evidence(context, chat_id, wanted, d.settings.evidence_dir)
     elif action == "sum":
+        if may_write(who, ctx.report):
+            async with d.db.transaction() as conn:  # 取消 on the submit confirmation ends that flow
+                await cursors.end_submit(conn, who.user_id, at=d.now_iso())
         await show(update, *render_summary(ctx, can_submit=may_write(who, ctx.report)))
     else:
         await refuse(update, zh.STALE_BUTTON)
@@ -192,6 +197,8 @@ async def submit_report(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
         elif not found.ready:
             await show(update, *render_incomplete(ctx, found))
         else:
+            async with d.db.transaction() as conn:
+                await cursors.start_submit(conn, who.user_id, report.id, at=d.now_iso())
             confirm = InlineKeyboardMarkup(
                 [
                     [Button(zh.BTN_SUBMIT_CONFIRM, callback_data=f"s:{report.id}:go:")],
@@ -215,6 +222,9 @@ async def submit_report(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     except Incomplete as incomplete:
         await show(update, *render_incomplete(ctx, incomplete.review))
         return
+    finally:
+        async with d.db.transaction() as conn:  # the flow ended: held reminders may go out again
+            await cursors.end_submit(conn, who.user_id, at=d.now_iso())
     local = d.clock.now().astimezone(d.settings.tz).strftime("%Y-%m-%d %H:%M")
     text = zh.receipt(ctx.unit, ctx.certificate, receipt.number, receipt.version, local, receipt.checksum)
     await show(update, text, InlineKeyboardMarkup([[Button(zh.BTN_MENU, callback_data=menu_data("home", updated.id))]]))

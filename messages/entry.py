@@ -138,3 +138,36 @@ JUMP_HINT = "点下面的按钮直接前往该项（✏️ 未填写，📎 缺�
 def jump_label(label: str, core: bool, unanswered: bool, lacks_file: bool) -> str:
     marks = ("✏️" if unanswered else "") + ("📎" if lacks_file else "")
     return f"{marks} {label}{' ★' if core else ''}"[:24]
+
+
+# --- replies to the office's comments --------------------------------------------------------------------
+BTN_REPLY = "💬 回复意见"
+ASK_REPLY = "请发送您对上述退回意见的答复（不超过 500 字），省办公室会在审核时看到。"
+zh.INFO["replied"] = "已将您的答复发送给省办公室（重新提交后一并审核）。"
+
+
+def reply_line(text: str) -> str:
+    return f"　💬 您的答复：{escape(zh.clip(text, 200))}"
+
+
+def office_comment(where: str, comment: str, replies: list[str]) -> str:
+    """For the office: its comment on a point, with the coordinator's replies beside it."""
+    lines = [f"↩️ <b>{escape(where)}</b>：{escape(comment)}"]
+    lines.extend(f"　💬 答复：{escape(zh.clip(text, 300))}" for text in replies)
+    if not replies:
+        lines.append("　（未答复）")
+    return "\n".join(lines)
+
+
+def office_comments(title: str, blocks: list[str]) -> str:
+    return f"<b>{escape(title)}</b>\n" + "\n".join(blocks)
+
+
+def last_return_title(version: int) -> str:
+    return f"第 {version} 版的退回意见与答复："
+
+
+def read_only(status: str) -> str:
+    if status == "returned":
+        return "🔒 此项未被退回，保持原样（只读）。"
+    return f"🔒 报告{zh.STATUS_NAMES.get(status, status)}，只读。如需修改，请联系省办公室退回。"

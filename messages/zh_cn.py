@@ -338,12 +338,24 @@ BTN_PREV_PAGE, BTN_NEXT_PAGE, BTN_SUMMARY = "◀ 上一部分", "下一部分 �
 BTN_START_REVISION = "✏️ 开始修改"
 
 
+def version_text(version: int) -> str:
+    return f"第 {version} 版" if version else "尚未提交过"
+
+
 def review_summary(
-    unit: str, certificate: str | None, status: str, version: int, missing: list[str], lacking: list[str], files: int
+    unit: str,
+    certificate: str | None,
+    status: str,
+    version: int,
+    missing: list[str],
+    lacking: list[str],
+    files: int,
+    *,
+    for_author: bool = True,
 ) -> str:
     lines = [
         unit_line(unit, certificate),
-        f"<b>自查报告预览</b> · {STATUS_NAMES.get(status, status)} · 第 {version} 版",
+        f"<b>自查报告预览</b> · {STATUS_NAMES.get(status, status)} · {version_text(version)}",
     ]
     lines.append(f"📎 佐证材料共 {files} 份")
     if missing:
@@ -351,8 +363,10 @@ def review_summary(
         lines.append(f"❗ 尚未完成（{len(missing)} 项）：{shown}")
     if lacking:
         lines.append(f"📎 以下核心监测点缺少佐证材料：{'、'.join(lacking)}")
-    if not missing and not lacking:
+    if not missing and not lacking and for_author:
         lines.append("✅ 所有必填项目均已完成，可以提交。提交后报告将锁定。")
+    elif not missing and not lacking:
+        lines.append("✅ 所有必填项目均已完成。")
     return "\n".join(lines)
 
 
@@ -431,7 +445,7 @@ def card(
 ) -> str:
     lines = [
         unit_line(unit, certificate),
-        f"状态：{STATUS_NAMES.get(status, status)} · 第 {version} 版（共 {versions} 个提交版本）",
+        f"状态：{STATUS_NAMES.get(status, status)} · {version_text(version)}（共 {versions} 个提交版本）",
     ]
     if submitted:
         lines.append(f"最近提交：{escape(submitted)}")
@@ -684,6 +698,8 @@ def report_gap(unit: str, done_sections: int, total_sections: int, missing_evide
         parts.append(f"{missing_evidence} 个核心监测点缺少佐证材料")
     if status == "returned":
         parts.append("有退回修改的项目待处理")
+    elif done_sections == total_sections and not missing_evidence:
+        parts.append("已全部填写，尚未提交")
     return f"{escape(unit)}：" + "，".join(parts)
 
 
@@ -698,9 +714,11 @@ def quota_gap(students_short: int, teachers_short: int, uncovered: list[str]) ->
     return "问卷：" + "，".join(parts) if parts else ""
 
 
-def reminder(kind: str, lines: list[str], when: str, due: str) -> str:
+def reminder(kind: str, lines: list[str], when: str, due: str, *, ready: bool = False) -> str:
     body = "\n".join(f"• {line}" for line in lines)
-    return f"⏰ <b>{DEADLINE_KINDS[kind]}提醒</b>（截止 {escape(due)}，{when}）\n{body}\n发送 /menu 继续填报。"
+    # A report filled in completely only waits for its submission: say so, not "continue".
+    tail = "请发送 /menu，点“📝 预览并提交”完成提交。" if ready else "发送 /menu 继续填报。"
+    return f"⏰ <b>{DEADLINE_KINDS[kind]}提醒</b>（截止 {escape(due)}，{when}）\n{body}\n{tail}"
 
 
 def reminder_city(city: str, names: list[str], when: str) -> str:

@@ -50,7 +50,34 @@ async def mark_menu(conn: aiosqlite.Connection, user_id: int, report_id: int, *,
     """The menu is open: a file sent now is not meant for the item the walk stopped at. The walk's own
     stage is kept in `pending` for resuming (a pending warning is not: it is simply asked again)."""
     await conn.execute(
-        "UPDATE cursors SET pending = json_object('stage', stage), stage = 'menu', updated_at = ? "
-        "WHERE user_id = ? AND report_id = ? AND stage IN ('ask', 'followup', 'confirm', 'pick', 'evid', 'done')",
+        "UPDATE cursors SET pending = CASE WHEN stage = 'submit' THEN pending ELSE json_object('stage', stage) END, "
+        "stage = 'menu', updated_at = ? WHERE user_id = ? AND report_id = ? "
+        "AND stage IN ('ask', 'followup', 'confirm', 'pick', 'evid', 'done', 'submit')",
         (at, user_id, report_id),
     )
+
+
+async def start_submit(conn: aiosqlite.Connection, user_id: int, report_id: int, *, at: str) -> None:
+    """提交报告 was pressed: until 确认提交 or cancel, reminders to this person wait (see `submitting`)."""
+    await conn.execute(
+        "UPDATE cursors SET pending = CASE WHEN stage = 'menu' THEN pending ELSE json_object('stage', stage) END, "
+        "stage = 'submit', updated_at = ? WHERE user_id = ? AND report_id = ? AND stage NOT IN ('warn', 'place')",
+        (at, user_id, report_id),
+    )
+
+
+async def end_submit(conn: aiosqlite.Connection, user_id: int, *, at: str) -> None:
+    """The submit flow ended (submitted, cancelled, or left for the preview)."""
+    await conn.execute(
+        "UPDATE cursors SET stage = COALESCE(json_extract(pending, '$.stage'), 'ask'), pending = '{}', updated_at = ? "
+        "WHERE user_id = ? AND stage = 'submit'",
+        (at, user_id),
+    )
+
+
+async def submitting(conn: aiosqlite.Connection, *, since: str) -> set[int]:
+    """People in the submit flow who pressed 提交报告 at or after `since` (an abandoned flow stops holding)."""
+    rows = await conn.execute_fetchall(
+        "SELECT user_id FROM cursors WHERE stage = 'submit' AND updated_at >= ?", (since,)
+    )
+    return {int(user_id) for (user_id,) in rows}

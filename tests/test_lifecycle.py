@@ -187,7 +187,10 @@ async def test_submit_locks_gives_a_receipt_and_tells_the_office(harness: Harnes
     office = await harness.standin.next_shown(1, 0)
     assert "安徽工商职业学院" in office.text and "第 1 版" in office.text
     shown = await _at_point(coordinator, "2. 健全", "监测点 4")
-    assert "不能再修改" in await _alert(harness, 600, shown, shown.button("否"))
+    # Read-only: the answer, and nothing that offers to change it; a forged press is refused all the same.
+    assert "当前答案：是" in shown.text and "只读" in shown.text
+    assert [label for label, _ in shown.buttons] == ["◀ 上一项", "下一项 ▶", "☰ 菜单"]
+    assert "不能再修改" in await _alert(harness, 600, shown, "w:1:p4:yn:0")
     assert "不能再修改" in (await coordinator.upload(files.pdf("late"), "x.pdf", "application/pdf")).text
 
 
@@ -211,7 +214,8 @@ async def test_return_two_points_revise_resubmit_diff_and_accept(harness: Harnes
     assert "领导小组文件未附" in notice.text and "请说明课程互通情况" in notice.text
     # Only the returned points reopen.
     p5 = await _at_point(coordinator, "2. 健全", "监测点 5")
-    assert "未被退回" in await _alert(harness, 600, p5, p5.button("否"))
+    assert "此项未被退回" in p5.text and "是" not in [label for label, _ in p5.buttons]
+    assert "未被退回" in await _alert(harness, 600, p5, "w:1:p5:yn:0")
     shown = await coordinator.tap(notice, "开始修改")
     assert "监测点 4" in shown.text and "退回意见：领导小组文件未附" in shown.text
     shown = await coordinator.tap(shown, "否")
