@@ -171,3 +171,6 @@ def read_only(status: str) -> str:
     if status == "returned":
         return "🔒 此项未被退回，保持原样（只读）。"
     return f"🔒 报告{zh.STATUS_NAMES.get(status, status)}，只读。如需修改，请联系省办公室退回。"
+
+
+WORD_CAPTION = "📄 Word 自查报告（按通知格式生成）。请核对、打印并加盖公章，与佐证材料一并按通知要求报送。"

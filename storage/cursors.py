@@ -58,11 +58,18 @@ async def mark_menu(conn: aiosqlite.Connection, user_id: int, report_id: int, *,
 
 
 async def start_submit(conn: aiosqlite.Connection, user_id: int, report_id: int, *, at: str) -> None:
-    """提交报告 was pressed: until 确认提交 or cancel, reminders to this person wait (see `submitting`)."""
+    """提交报告 was pressed: until 确认提交 or cancel, reminders to this person wait (see `submitting`).
+    The walk's stage is kept in `pending` for afterwards."""
     await conn.execute(
-        "UPDATE cursors SET pending = CASE WHEN stage = 'menu' THEN pending ELSE json_object('stage', stage) END, "
-        "stage = 'submit', updated_at = ? WHERE user_id = ? AND report_id = ? AND stage NOT IN ('warn', 'place')",
-        (at, user_id, report_id),
+        "INSERT OR IGNORE INTO cursors (user_id, report_id, item, row, stage, pending, updated_at) "
+        "VALUES (?, ?, NULL, 0, 'ask', '{}', ?)",
+        (user_id, report_id, at),
+    )
+    await conn.execute(
+        "UPDATE cursors SET pending = CASE WHEN stage IN ('menu', 'submit') THEN pending "
+        "ELSE json_object('stage', stage) END, item = CASE WHEN report_id = ? THEN item END, report_id = ?, "
+        "stage = 'submit', updated_at = ? WHERE user_id = ?",
+        (report_id, report_id, at, user_id),
     )
 
 

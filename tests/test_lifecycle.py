@@ -174,7 +174,7 @@ async def _submit(harness: Harness, chat: Chat) -> Shown:
     offices = [u for u in (1, 2) if u == 1 or harness.standin.events[2]]
     await harness.standin.wait_for(lambda: all(len(harness.standin.events[u]) > before[u] for u in offices))
     # The Word self-report follows the receipt; let it arrive before the next step.
-    await harness.standin.wait_for(lambda: "导出完成" in chat.last.text)
+    await harness.standin.wait_for(lambda: chat.last.document is not None)
     return receipt
 
 
