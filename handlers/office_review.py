@@ -14,6 +14,7 @@ from bot.reporting import Ctx, Refused, load_ctx
 from handlers import notify
 from handlers.campaign import take_broadcast_text
 from handlers.guards import button_parts, office_only
+from handlers.longtext import show_long
 from handlers.render import answer_text, item_label, walk_data
 from handlers.screen import refuse, show
 from messages import entry as en
@@ -246,7 +247,7 @@ async def press_office_button(update: Update, context: ContextTypes.DEFAULT_TYPE
             text = zh.diff_text(
                 old, new, changed, [f["name"] for f in found.added_files], [f["name"] for f in found.removed_files]
             )
-            await show(update, text[:4000], card_button)
+            await show_long(update, text, card_button)
         else:
             raise Refused("stale")
     except Refused as refused:

@@ -11,6 +11,7 @@ from bot.deps import Deps, deps
 from bot.oversight import GRADES, draw_sample, findings, grade
 from bot.progress import STATUSES, Unit, tally, units
 from handlers.guards import button_parts, office_only, with_role
+from handlers.longtext import show_long
 from handlers.screen import refuse, show
 from messages import zh
 from storage import AlreadyApplied, audit, cursors, oversight, people, reports, roster
@@ -63,7 +64,7 @@ async def press_progress_button(update: Update, context: ContextTypes.DEFAULT_TY
     if action == "list" and arg in STATUSES:
         names = [f"{u.institution.seq or ''} {u.institution.name}".strip() for u in schools if u.status == arg]
         names += [f"{u.institution.name} · {u.certificate}" for u in orgs if u.status == arg]
-        await show(update, zh.status_list(arg, names)[:4000], back)
+        await show_long(update, zh.status_list(arg, names), back)
     elif action == "city":
         by_city = tally(schools, "city")
         groups = sorted(((c, dict(v)) for c, v in by_city.items()), key=lambda g: g[0])
@@ -99,7 +100,7 @@ async def draw_or_show_sample(update: Update, context: ContextTypes.DEFAULT_TYPE
     for inst_id, _ in members:
         inst = await roster.institution(d.db.read, inst_id)
         names.append(inst.name if inst else str(inst_id))
-    await show(update, zh.sample_drawn(sample_id, seed, json.loads(strata), names))
+    await show_long(update, zh.sample_drawn(sample_id, seed, json.loads(strata), names))
 
 
 async def assign_expert(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -157,7 +158,7 @@ async def list_grades(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         inst = await roster.institution(d.db.read, inst_id)
         expert = await people.get(d.db.read, user_id)
         rows.append((inst.name if inst else str(inst_id), value, expert.name if expert else str(user_id), comment))
-    await show(update, zh.grades_list(rows))
+    await show_long(update, zh.grades_list(rows))
 
 
 async def list_flags(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -185,7 +186,7 @@ async def list_flags(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
         for c in found.cross
         if not c.matches
     ]
-    await show(update, zh.flags_text(rows, mismatches))
+    await show_long(update, zh.flags_text(rows, mismatches))
 
 
 # --- the expert ------------------------------------------------------------------------------------------

@@ -16,6 +16,7 @@ from bot.reporting import Ctx, Refused, load_ctx, may_write
 from handlers import notify
 from handlers.exports import schedule_own_report
 from handlers.guards import bound, button_parts
+from handlers.longtext import show_long
 from handlers.office_review import render_card
 from handlers.render import answer_text, item_label, menu_data, walk_data
 from handlers.screen import refuse, show, with_retry
@@ -50,8 +51,6 @@ def render_page(ctx: Ctx, section_no: int, home: str) -> tuple[str, InlineKeyboa
     total = len(ctx.laid.sections)
     section = ctx.laid.sections[section_no - 1]
     text = zh.section_page(ctx.unit, ctx.certificate, section_no, total, section.title, page_lines(ctx, section_no))
-    if len(text) > 4000:  # a page of long narratives: Telegram caps a message at 4096 characters
-        text = text[:3990] + "…"
     nav = []
     if section_no > 1:
         nav.append(Button(zh.BTN_PREV_PAGE, callback_data=review_data(ctx.report.id, "page", str(section_no - 1))))
@@ -142,7 +141,8 @@ async def show_review(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         return
     home = review_data(ctx.report.id, "sum") if who.role != "office" else f"o:{ctx.report.id}:card:"
     if action == "page" and arg.isdigit() and 1 <= int(arg) <= len(ctx.laid.sections):
-        await show(update, *render_page(ctx, int(arg), home))
+        # A page of long narratives may pass Telegram's 4096 characters: sent in parts, cut at line ends.
+        await show_long(update, *render_page(ctx, int(arg), home))
     elif action == "files":
         files = await evidence_store.of_report(d.db.read, ctx.report.id)
         rows = [

@@ -544,18 +544,18 @@ def progress_table(title: str, groups: list[tuple[str, dict[str, int]]]) -> str:
 
 
 def status_list(status: str, names: list[str]) -> str:
-    body = "\n".join(escape(n) for n in names[:150]) or "（无）"
-    more = f"\n……共 {len(names)} 个" if len(names) > 150 else ""
-    return f"<b>{PROGRESS_STATUS[status]}</b>（{len(names)}）：\n{body}{more}"
+    body = "\n".join(escape(n) for n in names) or "（无）"
+    return f"<b>{PROGRESS_STATUS[status]}</b>（{len(names)}）：\n{body}"
 
 
 def sample_drawn(sample_id: int, seed: str, strata: dict[str, dict[str, int]], names: list[str]) -> str:
     lines = [f"🎲 <b>抽查样本 #{sample_id}</b>　种子：<code>{escape(seed)}</code>"]
     for stratum, n in strata.items():
         lines.append(f"• {escape(stratum)}：{n['drawn']}/{n['population']}")
-    lines.append("名单：" + "、".join(escape(n) for n in names))
+    lines.append("名单：")
+    lines += [f"{n}. {escape(name)}" for n, name in enumerate(names, 1)]
     lines.append("用同一种子再次抽取（/sample 种子）可复现同一结果。")
-    return "\n".join(lines)[:4000]
+    return "\n".join(lines)
 
 
 NO_SAMPLE = "尚未抽取样本。发送 /sample 抽取，或 /sample 种子 以指定种子。"
@@ -578,12 +578,8 @@ def experts_list(rows: list[tuple[int, str, int]]) -> str:
 def grades_list(rows: list[tuple[str, str, str, str]]) -> str:
     if not rows:
         return "尚无评定结果。"
-    return (
-        "<b>评定结果</b>\n"
-        + "\n".join(
-            f"• {escape(u)}：<b>{g}</b>（{escape(e)}）{('— ' + escape(clip(c, 60))) if c else ''}"
-            for u, g, e, c in rows
-        )[:4000]
+    return "<b>评定结果</b>\n" + "\n".join(
+        f"• {escape(u)}：<b>{g}</b>（{escape(e)}）{('— ' + escape(clip(c, 60))) if c else ''}" for u, g, e, c in rows
     )
 
 
@@ -961,11 +957,11 @@ def flags_text(rows: list[tuple[str, list[str]]], mismatches: list[str]) -> str:
     if not rows and not mismatches:
         return "✅ 目前没有需要关注的答案或数据不一致。"
     lines = ["🚩 <b>需要关注</b>"]
-    lines += [f"• {escape(unit)}：{escape('；'.join(flags))}" for unit, flags in rows[:60]]
+    lines += [f"• {escape(unit)}：{escape('；'.join(flags))}" for unit, flags in rows]
     if mismatches:
         lines.append("<b>院校与培训评价组织数据不一致</b>")
-        lines += [f"• {escape(m)}" for m in mismatches[:40]]
-    return "\n".join(lines)[:4000]
+        lines += [f"• {escape(m)}" for m in mismatches]
+    return "\n".join(lines)
 
 
 def mismatch(cert: str, label: str, schools: int, n: int, org: int) -> str:
