@@ -195,3 +195,33 @@ async def test_redo_asks_which_certificate_and_a_lone_number_never_overwrites_ro
     shown = await school.say("web 130")
     assert "请核对" in shown.text and "Web前端开发（规模 150）：已报名人数 130" in shown.text
     assert _rows(await _answers(harness), "p1") == {**before, "c2": {"registered": 130}, "c3": {"registered": 70}}
+
+
+async def test_a_20_certificate_college_types_each_table_in_one_message(harness: Harness) -> None:
+    names = [f"证书{n:02d}号职业技能" for n in range(1, 21)]
+    await harness.certify({n: ("某培训评价组织", SCHOOL) for n in names}, {SCHOOL: [(n, 100) for n in names]})
+    await harness.bind(701, "coordinator", SCHOOL)
+    chat = harness.chat(701)
+    shown = await chat.tap(await chat.say("/menu"), "继续填报")
+    typed = 0
+    for point, line in (("监测点 1", "90"), ("监测点 2", "80"), ("监测点 3", "70")):
+        assert point in shown.text and len(shown.text) <= 4096
+        shown = await chat.say("\n".join(line for _ in names))
+        typed += 1
+        assert "请核对" in shown.text, shown.text
+        shown = await chat.tap(shown, "确认无误")
+        if "稍后上传 ▶" in [label for label, _ in shown.buttons]:
+            shown = await chat.tap(shown, "稍后上传")
+    shown = await _go(chat, "6. 教师", "监测点 16")
+    shown = await chat.say("\n".join(f"{n} 5 4 3" for n in reversed(names)))  # by name, in any order
+    typed += 1
+    assert "请核对" in shown.text
+    shown = await _go(chat, "8. 统筹", "监测点 20")
+    shown = await chat.say("\n".join("80 80" for _ in names))
+    typed += 1
+    assert "请核对" in shown.text
+    answers = await _answers(harness)
+    assert typed == 5
+    assert all(len(answers[key]["rows"]) == 20 for key in ("p1", "p2", "p3", "p16", "p20"))
+    trained = {"teacher_trained": 5, "teacher_skill": 4, "teacher_assessor": 3}
+    assert all(row == trained for row in answers["p16"]["rows"].values())
