@@ -310,11 +310,12 @@ class Walk:
                 view = View(ctx, "evid", item, error=Invalid("file_expected"))
                 await self._save_cursor(conn, view)
                 return view
-            if stage in ("warn", "pick"):
+            if stage == "warn":
                 # A typed number while a warning is open replaces the row(s) being warned about.
                 view = await self._typed(conn, ctx, item, "ask", cursor.row, text)
-            elif stage == "confirm":
-                view = await self._typed(conn, ctx, item, "confirm", cursor.row, text)
+            elif stage in ("confirm", "pick"):
+                # Which certificate a lone number is for is not known here: only a table or named lines.
+                view = await self._typed(conn, ctx, item, "confirm", 0, text)
             else:
                 view = await self._typed(conn, ctx, item, stage, cursor.row, text)
             if len(text) >= SPLIT_PART_MIN and _takes_text(item, stage):

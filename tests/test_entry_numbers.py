@@ -185,6 +185,10 @@ async def test_redo_asks_which_certificate_and_a_lone_number_never_overwrites_ro
     assert _rows(await _answers(harness), "p1") == before
     shown = await school.tap(shown, "重新填写")
     assert "要修改哪个证书" in shown.text
+    shown = await school.say("70")  # still no certificate chosen: nothing changes
+    assert "整张表已填写" in shown.text and "请核对" in shown.text
+    assert _rows(await _answers(harness), "p1") == before
+    shown = await school.tap(shown, "重新填写")
     assert [label for label, _ in shown.buttons] == ["建筑信息模型(BIM)", "Web前端开发", "物流管理", "↩ 返回核对"]
     shown = await school.tap(shown, "物流管理")
     assert "正在修改：<b>物流管理</b>" in shown.text
