@@ -566,6 +566,8 @@ class Walk:
                 rows = ctx.rows(item)
                 keys = [r.key for r in rows]
                 typed = pending.get("rows") or {}
+                if not typed and "row" in pending:  # a warning saved before whole tables: one row
+                    typed = {pending["row"]: pending.get("values", {})}
                 if not typed or any(k not in keys for k in typed):
                     raise Refused("stale")
                 values = {k: {f: int(v) for f, v in vals.items()} for k, vals in typed.items()}

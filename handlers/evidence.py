@@ -299,12 +299,16 @@ async def press_evidence_button(update: Update, context: ContextTypes.DEFAULT_TY
         except AlreadyApplied:
             return
     files = await store.of_report(d.db.read, report.id, item.key)
+    # A submitted or accepted report (or a point not reopened) lists its files with nothing to delete them.
+    editable = report.status in ("draft", "returned") and ctx.may_edit(item)
     rows = [
         [Button(f"🗑 {n}", callback_data=evidence_data(report.id, item.key, "ask", str(f.id))) for n, f in chunk]
         for chunk in _chunks(list(enumerate(files, 1)), 4)
     ]
+    rows = rows if editable else []
     rows.append([Button(zh.BTN_BACK_TO_ITEM, callback_data=walk_data(report.id, item.key, "go"))])
-    text = zh.evidence_list(item_name(item), [(f.id, f.name, f.size) for f in files])
+    listed = [(f.id, f.name, f.size) for f in files]
+    text = zh.evidence_list(item_name(item), listed) if editable else en.evidence_read_only(item_name(item), listed)
     await show(update, text, InlineKeyboardMarkup(rows))
 
 

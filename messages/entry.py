@@ -174,3 +174,10 @@ def read_only(status: str) -> str:
 
 
 WORD_CAPTION = "📄 Word 自查报告（按通知格式生成）。请核对、打印并加盖公章，与佐证材料一并按通知要求报送。"
+
+
+def evidence_read_only(where: str, files: list[tuple[int, str, int]]) -> str:
+    if not files:
+        return f"<b>{escape(where)}</b>暂无佐证材料。🔒 报告已锁定，不能再添加或删除。"
+    lines = "\n".join(f"{n}. {escape(name)}（{zh.size_text(size)}）" for n, (_, name, size) in enumerate(files, 1))
+    return f"<b>{escape(where)}</b>的佐证材料（{len(files)} 份）：\n{lines}\n🔒 报告已锁定，不能再添加或删除。"

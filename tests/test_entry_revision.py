@@ -89,6 +89,8 @@ async def test_a_submitted_report_is_read_only_everywhere(harness: Harness, coor
     shown = await coordinator.tap(await coordinator.tap(shown, "1. 2020"), "监测点 1")
     assert "• Web前端开发" in shown.text and "只读" in shown.text
     assert "确认无误" not in str(shown.buttons) and "重新填写" not in str(shown.buttons)
+    listing = await coordinator.press(shown, "e:1:p1:list:")
+    assert "报告已锁定，不能再添加或删除" in listing.text and "🗑" not in str(listing.buttons)
     preview = await coordinator.tap(await coordinator.say("/menu"), "预览并提交")
     assert "第 1 版" in preview.text and "可以提交" not in preview.text and "提交报告" not in str(preview.buttons)
     # An expert reading it is never told what only the author may do.
