@@ -142,3 +142,23 @@ async def test_the_post_submit_message_is_the_receipt_and_the_word_report(harnes
     assert not any("导出完成" in e.text or "佐证材料 0 份" in e.text for e in after)
     report = await reports.get(harness.deps.db.read, 1)
     assert report is not None and report.status == "submitted"
+
+
+async def test_the_city_bureau_reading_a_submitted_report_is_not_told_to_submit(harness: Harness) -> None:
+    school = "合肥工业学校"  # 附件3 No. 97, in 合肥
+    await harness.certify(CERTS, {school: [("Web前端开发", 50)]})
+    await harness.bind(660, "coordinator", school)
+    chat = harness.chat(660)
+    await chat.say("/menu")
+    report = await reports.find(harness.deps.db.read, 97, None)
+    assert report is not None
+    await harness.fill(report.id)
+    await _submit(harness, chat)
+    await harness.bind(670, "city", city="合肥")
+    city = harness.chat(670)
+    summary = await city.tap(await city.say("/menu"), school)
+    # What a reader is told, whole: no "可以提交", nothing meant for the author.
+    assert (
+        summary.text
+        == "🏫 合肥工业学校\n<b>自查报告预览</b> · 已提交 · 第 1 版\n📎 佐证材料共 11 份\n✅ 所有必填项目均已完成。"
+    )
