@@ -179,6 +179,8 @@ def decide(shown: Shown) -> tuple[str, str] | None:
     labels = {label: data for label, data in shown.buttons}
     if "全部项目均已填写" in text or ("还有" in text and "项未完成" in text):
         return None
+    if "稍后上传 ▶" in labels:  # a point that needs evidence asks for the file; the load brings none
+        return "press", labels["稍后上传 ▶"]
     if "仍要保存" in text:
         return "press", labels["仍然保存"]
     if "请核对" in text:

@@ -29,7 +29,8 @@ class Settings(BaseSettings):
     concurrent_updates: int = Field(default=256, ge=1, le=4096)
     # Seconds to wait for a Bot API answer (long polling adds its own).
     api_timeout: float = Field(default=10.0, gt=0, le=120)
-    max_text_length: int = Field(default=2000, ge=100, le=4000)
+    # Texts over 4096 characters reach the bot in several messages, which it merges into one answer.
+    max_text_length: int = Field(default=2000, ge=100, le=20000)
     # The Bot API lets bots download 20 MB; a self-hosted server in --local mode lifts it.
     max_upload_mb: int = Field(default=20, ge=1, le=2000)
     # Reminders: days before the deadline, days after it, and the local time they go out.

@@ -31,12 +31,7 @@ class Review:
 
 def review(ctx: Ctx, evidence_counts: dict[str, int]) -> Review:
     missing = ctx.state.missing()
-    lacking = [
-        i
-        for i in ctx.laid.items
-        if i.point is not None and i.point.core and i.point.evidence and not evidence_counts.get(i.key)
-    ]
-    return Review(missing, lacking, evidence_counts)
+    return Review(missing, ctx.state.lacking(evidence_counts), evidence_counts)
 
 
 class Incomplete(Exception):

@@ -22,11 +22,13 @@ from bot.progress import units
 from bot.questionnaire import Quota, check
 from bot.reporting import load_ctx
 from messages import zh
-from storage import campaign, people, reports, roster
+from storage import campaign, cursors, people, reports, roster
 from storage.models import Person
 
 OPEN = ("draft", "returned")
 log = logging.getLogger("xcheck.reminders")
+# A reminder waits while its person is between 提交报告 and 确认提交, at most this long after the press.
+SUBMIT_HOLD = timedelta(minutes=15)
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,10 +97,11 @@ async def _quota(d: Deps, institution_id: int, counts: dict[int, dict[int, tuple
     return check([(p.certificate_id, p.certificate_name) for p in pilots], counts.get(institution_id, {}))
 
 
-async def _coordinator_lines(d: Deps, who: Person) -> list[str]:
-    """What is left in each of this person's open reports."""
+async def _coordinator_lines(d: Deps, who: Person) -> tuple[list[str], bool]:
+    """What is left in each of this person's open reports, and whether all of them only wait to be submitted."""
     assert who.institution_id is not None
     lines = []
+    ready = True
     mine = await reports.of_institution(d.db.read, who.institution_id)
     expected = 1 if who.role == "coordinator" else len(await roster.certificates_of_org(d.db.read, who.institution_id))
     for report in mine:
@@ -106,6 +109,7 @@ async def _coordinator_lines(d: Deps, who: Person) -> list[str]:
             continue
         ctx = await load_ctx(d.db.read, report, d.outlines)
         found = review(ctx, ctx.evidence)
+        ready = ready and found.ready
         sections = ctx.state.sections()
         unit = ctx.unit + (f" · {ctx.certificate}" if ctx.certificate else "")
         lines.append(
@@ -121,7 +125,8 @@ async def _coordinator_lines(d: Deps, who: Person) -> list[str]:
         inst = await roster.institution(d.db.read, who.institution_id)
         total = len(d.outlines.get("institution" if who.role == "coordinator" else "training_org").sections)
         lines.append(zh.report_gap(inst.name if inst else "", 0, total, 0, "draft"))
-    return lines
+        ready = False
+    return lines, ready and bool(lines)
 
 
 async def pending(d: Deps, now: datetime) -> list[Reminder]:
@@ -136,18 +141,21 @@ async def pending(d: Deps, now: datetime) -> list[Reminder]:
     if report_slot is not None:
         when = _when(dues["report"], now, d)
         due = zh.month_day(dues["report"].month, dues["report"].day)
+        # Someone between 提交报告 and 确认提交 is not interrupted: their reminder waits for the next tick.
+        submitting = await cursors.submitting(d.db.read, since=(now - SUBMIT_HOLD).isoformat())
         for who in coordinators:
             key = f"{report_slot.name}:{who.user_id}"
-            if key in claimed or who.institution_id is None:
+            if key in claimed or who.institution_id is None or who.user_id in submitting:
                 continue
-            lines = await _coordinator_lines(d, who)
+            lines, ready = await _coordinator_lines(d, who)
             if not lines:
                 continue
             if who.role == "coordinator":
                 quota = await _quota(d, who.institution_id, counts)
                 if quota is not None and not quota.met:
                     lines.append(zh.quota_gap(quota.students_short, quota.teachers_short, quota.uncovered))
-            out.append(Reminder(key, who.user_id, report_slot.name, zh.reminder("report", lines, when, due)))
+            text = zh.reminder("report", lines, when, due, ready=ready)
+            out.append(Reminder(key, who.user_id, report_slot.name, text))
         cities = [
             p
             for p in await people.with_role(d.db.read, "city")

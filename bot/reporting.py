@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from typing import Any
 
 import aiosqlite
@@ -16,11 +17,17 @@ from bot.answers import Invalid, parse_choice, parse_text, parse_whole_numbers, 
 from bot.outlines.loader import Item, LaidOut, Outlines
 from bot.outlines.models import Choice, Number, Numbers, YesNo
 from bot.rules import Finding, RateLine, Row, check_row, rates, rows_for
+from bot.tables import looks_like_table, parse_table
 from bot.walk import State, needs_followup
-from storage import Database, cursors, reports, roster
+from storage import Database, cursors, fragments, replies, reports, roster, versions
 from storage.models import Cursor, Person, Report
 
 SHORT_TEXT_LIMIT = 200
+REPLY_LIMIT = 500  # as long as the office's own comment may be
+# Telegram splits a text over 4096 characters into parts sent one after another; a part at least this
+# long, followed by another text within the window, is taken as the start of one longer answer.
+SPLIT_PART_MIN = 3000
+SPLIT_WINDOW = timedelta(seconds=3)
 EDITABLE = ("draft", "returned")
 
 
@@ -42,13 +49,28 @@ class Ctx:
     # Office comments of an open return for revision, by item ("*": the whole report).
     comments: dict[str, str] = field(default_factory=dict)
     evidence: dict[str, int] = field(default_factory=dict)
+    # The coordinators' replies to those comments so far, by item.
+    replies: dict[str, list[str]] = field(default_factory=dict)
 
     def may_edit(self, item: Item) -> bool:
         if self.report.status == "draft":
             return True
         if self.report.status == "returned":
-            return "*" in self.comments or item.key in self.comments
+            if "*" in self.comments or item.key in self.comments:
+                return True
+            # A returned point reopens its section's narratives too: the answer may change what they say.
+            return item.narrative is not None and any(
+                i.key in self.comments for i in self.laid.section_items(item.section.no)
+            )
         return False
+
+    def comment_key(self, item: Item) -> str | None:
+        """The key of the office's comment shown on this item (its own, or the whole report's)."""
+        if self.report.status != "returned":
+            return None
+        if item.key in self.comments:
+            return item.key
+        return "*" if "*" in self.comments else None
 
     def rows(self, item: Item) -> list[Row]:
         assert item.point is not None and isinstance(item.point.answer, Numbers)
@@ -69,6 +91,14 @@ class View:
     error: Invalid | None = None
     findings: list[Finding] = field(default_factory=list)
     info: str | None = None
+    # A warned table's rows as read (row key → field → value), shown with the warning.
+    pending: dict[str, Any] | None = None
+    # Asking one row again from the confirmation (after ✏️ 重新填写 and a certificate was picked).
+    redo: bool = False
+    # The item a typed answer was just saved to: acknowledged in one line on top of the next screen.
+    saved: Item | None = None
+    # How many messages a long text arrived in (Telegram splits texts over 4096 characters).
+    parts: int = 1
 
     @property
     def rate_lines(self) -> list[RateLine]:
@@ -113,9 +143,43 @@ async def load_ctx(conn: aiosqlite.Connection, report: Report, outlines: Outline
     found = await reports.context(conn, report)
     laid = outlines.get(report.outline)
     rows = [Row(f"c{cert_id}", name, scale) for cert_id, name, scale in found.pilots]
+    answered = await replies.of_open_revision(conn, report.id) if report.status == "returned" else {}
     return Ctx(
-        report, laid, State(laid, found.answers, rows), found.unit, found.certificate, found.comments, found.evidence
+        report,
+        laid,
+        State(laid, found.answers, rows),
+        found.unit,
+        found.certificate,
+        found.comments,
+        found.evidence,
+        answered,
     )
+
+
+def _stage(cursor: Cursor) -> str:
+    """The walk's stage; while the menu or the submit flow is open, the stage it was left at."""
+    if cursor.stage in ("menu", "submit"):
+        return str(json.loads(cursor.pending or "{}").get("stage", "ask"))
+    return cursor.stage
+
+
+def _takes_text(item: Item, stage: str) -> bool:
+    """Whether this item at this stage takes free text (a narrative, a long text, a 否's explanation)."""
+    if item.narrative is not None:
+        return True
+    if item.point is None:
+        return False
+    answer = item.point.answer
+    if isinstance(answer, YesNo):
+        return stage == "followup"
+    return not isinstance(answer, (Choice, Number, Numbers))
+
+
+def _findings(pending: dict[str, Any]) -> list[Finding]:
+    return [
+        Finding(f["severity"], f["message"], f.get("row", ""), tuple((label, int(v)) for label, v in f.get("read", [])))
+        for f in pending.get("findings", [])
+    ]
 
 
 def _view_at(ctx: Ctx, item: Item | None, **kw: Any) -> View:
@@ -195,11 +259,19 @@ class Walk:
         if cursor is not None and item is not None:
             if cursor.stage == "warn" and cursor.pending != "{}":
                 pending = json.loads(cursor.pending)
-                findings = [Finding(f["severity"], f["message"]) for f in pending.get("findings", [])]
-                return View(ctx, "warn", item, row=cursor.row, findings=findings)
-            if cursor.stage in ("ask", "followup", "confirm"):
-                return View(ctx, cursor.stage, item, row=cursor.row)
+                return View(ctx, "warn", item, row=cursor.row, findings=_findings(pending), pending=pending.get("rows"))
+            stage = _stage(cursor)
+            if stage in ("evid", "reply"):
+                return View(ctx, stage, item)
+            if stage in ("ask", "followup", "confirm", "pick"):
+                return View(ctx, stage, item, row=cursor.row)
         return _view_at(ctx, ctx.state.next_open())
+
+    async def screen(self, report_id: int) -> View:
+        """The screen the cursor is on, for showing it again (after an upload); writes nothing."""
+        ctx = await load_ctx(self.db.read, await self._report(self.db.read, report_id), self.outlines)
+        cursor = await cursors.get(self.db.read, self.who.user_id)
+        return self._restore(ctx, cursor if cursor and cursor.report_id == report_id else None)
 
     async def go(self, report_id: int, item_key: str) -> View:
         """Jump to one item (to answer it or change its answer)."""
@@ -213,54 +285,148 @@ class Walk:
             return view
 
     async def text(self, text: str) -> View:
-        """A typed message: the answer to whatever the cursor is asking."""
+        """A typed message: the answer to whatever the cursor is asking, or the rest of a long text that
+        Telegram split into several messages (merged into the item the first part answered)."""
         async with self.db.transaction(update_id=self.update_id, at=self.at) as conn:
             cursor = await cursors.get(conn, self.who.user_id)
             if cursor is None or cursor.report_id is None:
                 raise Refused("no_report")
             ctx = await load_ctx(conn, await self._report(conn, cursor.report_id), self.outlines)
+            fragment = await fragments.get(conn, self.who.user_id)
+            if fragment is not None:
+                await fragments.drop(conn, self.who.user_id)
+                if self._continues(fragment, ctx):
+                    return await self._merge(conn, ctx, fragment, text)
             item = ctx.laid.by_key.get(cursor.item or "")
-            if item is None or cursor.stage == "done":
+            if item is None or _stage(cursor) == "done":
                 return View(ctx, "done", info="nothing_asked")
             self._editable(ctx, item)
-            if cursor.stage in ("warn", "confirm"):
-                # A typed number while a confirmation is open replaces the row being confirmed.
-                cursor_row = cursor.row if cursor.stage == "warn" else 0
-                view = await self._typed(conn, ctx, item, "ask", cursor_row, text)
+            before = ctx.value(item)
+            stage = _stage(cursor)
+            if stage == "reply":
+                return await self._reply(conn, ctx, item, text)
+            if stage == "evid":
+                # The screen asks for a file: a typed word here must not answer this or the next item.
+                view = View(ctx, "evid", item, error=Invalid("file_expected"))
+                await self._save_cursor(conn, view)
+                return view
+            if stage == "warn":
+                # A typed number while a warning is open replaces the row(s) being warned about.
+                view = await self._typed(conn, ctx, item, "ask", cursor.row, text)
+            elif stage in ("confirm", "pick"):
+                # Which certificate a lone number is for is not known here: only a table or named lines.
+                view = await self._typed(conn, ctx, item, "confirm", 0, text)
             else:
-                view = await self._typed(conn, ctx, item, cursor.stage, cursor.row, text)
+                view = await self._typed(conn, ctx, item, stage, cursor.row, text)
+            if len(text) >= SPLIT_PART_MIN and _takes_text(item, stage):
+                await fragments.put(
+                    conn,
+                    fragments.Fragment(
+                        self.who.user_id,
+                        ctx.report.id,
+                        item.key,
+                        stage,
+                        text,
+                        1,
+                        len(text),
+                        None if before is None else json.dumps(before, ensure_ascii=False),
+                        self.at,
+                    ),
+                )
             return view
+
+    async def _reply(self, conn: aiosqlite.Connection, ctx: Ctx, item: Item, text: str) -> View:
+        """A reply to the office's comment on this item, kept with the return; the point is shown again."""
+        key = ctx.comment_key(item)
+        revision = await versions.open_revision(conn, ctx.report.id)
+        if key is None or revision is None:
+            raise Refused("stale")
+        try:
+            body = parse_text(text, limit=REPLY_LIMIT)
+        except Invalid as invalid:
+            view = View(ctx, "reply", item, error=invalid)
+            await self._save_cursor(conn, view)
+            return view
+        await replies.add(conn, revision_id=revision.id, item=key, text=body, user_id=self.who.user_id, at=self.at)
+        ctx.replies.setdefault(key, []).append(body)
+        view = _view_at(ctx, item, info="replied")
+        await self._save_cursor(conn, view)
+        return view
+
+    def _continues(self, fragment: fragments.Fragment, ctx: Ctx) -> bool:
+        """Telegram splits a long text into parts of about 4096 characters sent within a second or two."""
+        if fragment.report_id != ctx.report.id or fragment.last_length < SPLIT_PART_MIN:
+            return False
+        gap = datetime.fromisoformat(self.at) - datetime.fromisoformat(fragment.received_at)
+        return timedelta(0) <= gap <= SPLIT_WINDOW
+
+    async def _merge(self, conn: aiosqlite.Connection, ctx: Ctx, fragment: fragments.Fragment, text: str) -> View:
+        """The whole text, as if it had arrived at once: stored if within the limit, refused whole if not;
+        the item's earlier value is restored first, so no part is ever kept on its own."""
+        item = ctx.laid.by_key.get(fragment.item)
+        if item is None:
+            raise Refused("stale")
+        self._editable(ctx, item)
+        merged = fragment.text + text
+        previous = fragment.previous_value
+        if ctx.value(item) != previous:  # the first part was stored: take it back before judging the whole
+            await self._put(conn, ctx, item, previous if previous is not None else {})
+        view = await self._typed(conn, ctx, item, fragment.stage, 0, merged)
+        view.parts = fragment.parts + 1
+        await fragments.put(
+            conn,
+            fragments.Fragment(
+                self.who.user_id,
+                ctx.report.id,
+                item.key,
+                fragment.stage,
+                merged,
+                fragment.parts + 1,
+                len(text),
+                fragment.previous,
+                self.at,
+            ),
+        )
+        return view
 
     async def _typed(self, conn: aiosqlite.Connection, ctx: Ctx, item: Item, stage: str, row: int, text: str) -> View:
         try:
-            if item.narrative is not None:
-                await self._put(conn, ctx, item, {"text": parse_text(text, limit=self.long_limit)})
-                return await self._advance(conn, ctx, item)
-            assert item.point is not None
-            answer = item.point.answer
-            if isinstance(answer, YesNo):
-                if stage == "followup":
-                    value = dict(ctx.value(item) or {})
-                    value["note"] = parse_text(text, limit=self.long_limit)
-                    await self._put(conn, ctx, item, value)
-                    return await self._advance(conn, ctx, item)
-                return await self._yes_no(conn, ctx, item, parse_yes_no(text))
-            if isinstance(answer, Choice):
-                await self._put(conn, ctx, item, {"choice": parse_choice(text, answer.options)})
-                return await self._advance(conn, ctx, item)
-            if isinstance(answer, Number):
-                (n,) = parse_whole_numbers(text, count=1, minimum=answer.min, maximum=answer.max)
-                await self._put(conn, ctx, item, {"n": n})
-                return await self._advance(conn, ctx, item)
-            if isinstance(answer, Numbers):
-                return await self._table_row(conn, ctx, item, row, text)
-            limit = SHORT_TEXT_LIMIT if answer.type == "text" else self.long_limit
-            await self._put(conn, ctx, item, {"text": parse_text(text, limit=limit)})
-            return await self._advance(conn, ctx, item)
+            view = await self._typed_answer(conn, ctx, item, stage, row, text)
         except Invalid as invalid:
-            view = View(ctx, stage if stage != "confirm" else "ask", item, row=row, error=invalid)
+            view = View(ctx, stage if stage in ("confirm", "followup") else "ask", item, row=row, error=invalid)
             await self._save_cursor(conn, view)
             return view
+        if not (view.item is item and view.stage in ("followup", "ask", "warn", "confirm", "pick")):
+            view.saved = item  # a typed answer that moved on: say what was saved where
+        return view
+
+    async def _typed_answer(
+        self, conn: aiosqlite.Connection, ctx: Ctx, item: Item, stage: str, row: int, text: str
+    ) -> View:
+        if item.narrative is not None:
+            await self._put(conn, ctx, item, {"text": parse_text(text, limit=self.long_limit)})
+            return await self._advance(conn, ctx, item)
+        assert item.point is not None
+        answer = item.point.answer
+        if isinstance(answer, YesNo):
+            if stage == "followup":
+                value = dict(ctx.value(item) or {})
+                value["note"] = parse_text(text, limit=self.long_limit)
+                await self._put(conn, ctx, item, value)
+                return await self._advance(conn, ctx, item)
+            return await self._yes_no(conn, ctx, item, parse_yes_no(text))
+        if isinstance(answer, Choice):
+            await self._put(conn, ctx, item, {"choice": parse_choice(text, answer.options)})
+            return await self._advance(conn, ctx, item)
+        if isinstance(answer, Number):
+            (n,) = parse_whole_numbers(text, count=1, minimum=answer.min, maximum=answer.max)
+            await self._put(conn, ctx, item, {"n": n})
+            return await self._advance(conn, ctx, item)
+        if isinstance(answer, Numbers):
+            return await self._table_input(conn, ctx, item, stage, row, text)
+        limit = SHORT_TEXT_LIMIT if answer.type == "text" else self.long_limit
+        await self._put(conn, ctx, item, {"text": parse_text(text, limit=limit)})
+        return await self._advance(conn, ctx, item)
 
     async def _yes_no(self, conn: aiosqlite.Connection, ctx: Ctx, item: Item, yes: bool) -> View:
         assert item.point is not None and isinstance(item.point.answer, YesNo)
@@ -274,7 +440,10 @@ class Walk:
             return view
         return await self._advance(conn, ctx, item)
 
-    async def _table_row(self, conn: aiosqlite.Connection, ctx: Ctx, item: Item, row: int, text: str) -> View:
+    async def _table_input(
+        self, conn: aiosqlite.Connection, ctx: Ctx, item: Item, stage: str, row: int, text: str
+    ) -> View:
+        """One row ("120"), or the whole table in one message (a line per row, or `证书名 数字` lines)."""
         assert item.point is not None and isinstance(item.point.answer, Numbers)
         answer = item.point.answer
         rows = ctx.rows(item)
@@ -282,41 +451,60 @@ class Walk:
             raise Invalid("no_rows")
         row = min(row, len(rows) - 1)
         top = min(f.max for f in answer.fields)
-        numbers = parse_whole_numbers(text, count=len(answer.fields), maximum=top)
-        values = {f.id: n for f, n in zip(answer.fields, numbers, strict=True)}
-        findings = check_row(ctx.laid, item, ctx.state.answers, rows[row], values)
+        if len(rows) > 1 and looks_like_table(text, rows):
+            typed = parse_table(text, rows, count=len(answer.fields), maximum=top, start=row)
+        elif stage == "confirm" and len(rows) > 1:
+            # Which certificate a lone number is for is not known here: never overwrite row 0 silently.
+            raise Invalid("pick_row_first")
+        else:
+            typed = {row: parse_whole_numbers(text, count=len(answer.fields), maximum=top)}
+        values = {n: {f.id: v for f, v in zip(answer.fields, numbers, strict=True)} for n, numbers in typed.items()}
+        findings = [
+            f for n, vals in values.items() for f in check_row(ctx.laid, item, ctx.state.answers, rows[n], vals)
+        ]
         errors = [f for f in findings if f.severity == "error"]
+        first = min(values)
         if errors:
-            view = View(ctx, "ask", item, row=row, findings=errors)
+            view = View(ctx, "ask", item, row=first if len(values) == 1 else row, findings=errors)
             await self._save_cursor(conn, view)
             return view
         if findings:
-            view = View(ctx, "warn", item, row=row, findings=findings)
+            view = View(
+                ctx, "warn", item, row=first, findings=findings, pending={rows[n].key: v for n, v in values.items()}
+            )
             pending = {
-                "row": rows[row].key,
-                "values": values,
-                "findings": [{"severity": f.severity, "message": f.message} for f in findings],
+                "rows": {rows[n].key: v for n, v in values.items()},
+                "findings": [
+                    {"severity": f.severity, "message": f.message, "row": f.row, "read": f.read} for f in findings
+                ],
             }
             await self._save_cursor(conn, view, pending)
             return view
-        return await self._store_row(conn, ctx, item, row, values)
+        return await self._store_rows(conn, ctx, item, {rows[n].key: v for n, v in values.items()}, after=max(values))
 
-    async def _store_row(
-        self, conn: aiosqlite.Connection, ctx: Ctx, item: Item, row: int, values: dict[str, int]
+    async def _store_rows(
+        self, conn: aiosqlite.Connection, ctx: Ctx, item: Item, typed: dict[str, dict[str, int]], *, after: int
     ) -> View:
         rows = ctx.rows(item)
         value = dict(ctx.value(item) or {})
         filled = dict(value.get("rows", {}))
-        filled[rows[row].key] = values
+        filled.update(typed)
         await self._put(conn, ctx, item, {"rows": filled, "confirmed": False})
-        missing = [n for n, r in enumerate(rows) if r.key not in filled and n > row] or [
+        missing = [n for n, r in enumerate(rows) if r.key not in filled and n > after] or [
             n for n, r in enumerate(rows) if r.key not in filled
         ]
         view = View(ctx, "ask", item, row=missing[0]) if missing else View(ctx, "confirm", item)
         await self._save_cursor(conn, view)
         return view
 
-    async def _advance(self, conn: aiosqlite.Connection, ctx: Ctx, item: Item, *, info: str | None = None) -> View:
+    async def _advance(
+        self, conn: aiosqlite.Connection, ctx: Ctx, item: Item, *, info: str | None = None, ask_file: bool = True
+    ) -> View:
+        if ask_file and ctx.state.needs_evidence(item) and not ctx.evidence.get(item.key):
+            # Ask for the file right after the answer it proves, while the papers are at hand.
+            view = View(ctx, "evid", item, info=info)
+            await self._save_cursor(conn, view)
+            return view
         if ctx.report.status == "returned" and "*" not in ctx.comments:
             # In a revision, walk the reopened items in order; the rest is locked.
             nxt = next((i for i in ctx.laid.items if i.key in ctx.comments and i.index > item.index), None)
@@ -341,6 +529,8 @@ class Walk:
                 view = _view_at(ctx, ctx.state.following(item))
                 await self._save_cursor(conn, view)
                 return view
+            if action == "on":  # 稍后上传: the file can come later, the walk goes on
+                return await self._advance(conn, ctx, item, ask_file=False)
             if action == "later":
                 nxt = next((i for i in ctx.state.missing() if i.index > item.index), None) or next(
                     (i for i in ctx.state.missing() if i.key != item.key), None
@@ -353,6 +543,12 @@ class Walk:
                 # so it must not overwrite what is stored now.
                 raise Refused("stale")
             self._editable(ctx, item)
+            if action == "reply":
+                if ctx.comment_key(item) is None:
+                    raise Refused("stale")
+                view = View(ctx, "reply", item)
+                await self._save_cursor(conn, view)
+                return view
             if action == "yn" and arg in ("1", "0") and item.point and isinstance(item.point.answer, YesNo):
                 return await self._yes_no(conn, ctx, item, arg == "1")
             if action == "ch" and item.point and isinstance(item.point.answer, Choice) and arg.isdigit():
@@ -372,15 +568,19 @@ class Walk:
             if action == "keep" and cursor.stage == "warn":
                 pending = json.loads(cursor.pending)
                 rows = ctx.rows(item)
-                index = next((n for n, r in enumerate(rows) if r.key == pending.get("row")), None)
-                if index is None:
+                keys = [r.key for r in rows]
+                typed = pending.get("rows") or {}
+                if not typed and "row" in pending:  # a warning saved before whole tables: one row
+                    typed = {pending["row"]: pending.get("values", {})}
+                if not typed or any(k not in keys for k in typed):
                     raise Refused("stale")
-                return await self._store_row(conn, ctx, item, index, {k: int(v) for k, v in pending["values"].items()})
+                values = {k: {f: int(v) for f, v in vals.items()} for k, vals in typed.items()}
+                return await self._store_rows(conn, ctx, item, values, after=max(keys.index(k) for k in values))
             if action == "retype" and cursor.stage == "warn":
                 view = View(ctx, "ask", item, row=cursor.row)
                 await self._save_cursor(conn, view)
                 return view
-            if action == "confirm" and cursor.stage == "confirm":
+            if action == "confirm" and _stage(cursor) == "confirm":
                 value = dict(ctx.value(item) or {})
                 rows = ctx.rows(item)
                 if not rows or any(r.key not in value.get("rows", {}) for r in rows):
@@ -388,8 +588,15 @@ class Walk:
                 value["confirmed"] = True
                 await self._put(conn, ctx, item, value)
                 return await self._advance(conn, ctx, item, info="confirmed")
-            if action == "redo" and cursor.stage == "confirm":
-                view = View(ctx, "ask", item, row=0)
+            if action == "redo" and _stage(cursor) == "confirm":
+                # With several rows, ask which one to change; with one, ask it again.
+                view = View(ctx, "pick" if len(ctx.rows(item)) > 1 else "ask", item, row=0)
+                await self._save_cursor(conn, view)
+                return view
+            if action == "row" and _stage(cursor) in ("pick", "confirm") and arg.isdigit():
+                if int(arg) >= len(ctx.rows(item)):
+                    raise Refused("stale")
+                view = View(ctx, "ask", item, row=int(arg), redo=True)
                 await self._save_cursor(conn, view)
                 return view
             raise Refused("stale")

@@ -47,6 +47,18 @@ def field_value(laid: LaidOut, answers: Answers, field: str, row: Row) -> int | 
 class Finding:
     severity: str  # 'error' | 'warn'
     message: str
+    # What was read, so a misread shows before it is saved: the row's label and (field label, value)
+    # pairs of the two numbers compared; a label of None is the roster's 试点规模.
+    row: str = ""
+    read: tuple[tuple[str | None, int], ...] = ()
+
+
+def field_label(laid: LaidOut, field: str) -> str | None:
+    """The outline's label of a number field; None for 'scale' (试点规模, from the roster)."""
+    owner = laid.by_key.get(laid.field_owner.get(field, ""))
+    if owner is None or owner.point is None or not isinstance(owner.point.answer, Numbers):
+        return None
+    return next((f.label for f in owner.point.answer.fields if f.id == field), None)
 
 
 def _holds(check: Check, mine: int, other: int) -> bool:
@@ -71,7 +83,11 @@ def check_row(laid: LaidOut, item: Item, answers: Answers, row: Row, values: dic
             other = field_value(laid, answers, check.other, row)
         if other is None or _holds(check, mine, other):
             continue
-        found.append(Finding(check.severity, check.message.replace("{other}", str(other))))
+        read: list[tuple[str | None, int]] = [(field_label(laid, check.field), mine)]
+        if isinstance(check.other, str):
+            read.append((field_label(laid, check.other), other))
+        message = check.message.replace("{other}", str(other))
+        found.append(Finding(check.severity, message, row.label, tuple(read)))
     return sorted(found, key=lambda f: f.severity != "error")
 
 
@@ -86,6 +102,24 @@ def _ratio(numerator: int | None, denominator: int | None) -> float | None:
     if numerator is None or not denominator:
         return None
     return numerator / denominator
+
+
+def earlier_figures(laid: LaidOut, item: Item, answers: Answers, row: Row) -> list[tuple[str, int]]:
+    """Figures of this row that earlier points asked and this point builds on (报名 when 考核 is asked)."""
+    assert item.point is not None and isinstance(item.point.answer, Numbers)
+    answer = item.point.answer
+    own = {f.id for f in answer.fields}
+    refs: list[str] = []
+    for ref in [r.denominator for r in answer.rates] + [c.other for c in answer.checks if isinstance(c.other, str)]:
+        if ref not in own and ref != "scale" and ref not in refs:
+            refs.append(ref)
+    out = []
+    for ref in refs:
+        value = field_value(laid, answers, ref, row)
+        label = field_label(laid, ref)
+        if value is not None and label is not None:
+            out.append((label, value))
+    return out
 
 
 def rates(laid: LaidOut, item: Item, answers: Answers, rows: list[Row]) -> list[RateLine]:

@@ -38,6 +38,17 @@ def is_complete(item: Item, value: Any, certificates: list[Row]) -> bool:
     return bool(value.get("text"))
 
 
+def evidence_required(item: Item, value: Any) -> bool:
+    """Whether submitting needs a file on this item: a ★ point that expects evidence, unless its answer
+    waives it (the outline's evidence_waived_by, e.g. ★17 否: there is no incentive scheme to prove)."""
+    if item.point is None or not (item.point.core and item.point.evidence):
+        return False
+    waiver = item.point.evidence_waived_by
+    if waiver is not None and isinstance(value, dict) and "yes" in value:
+        return bool(value["yes"]) != (waiver == "yes")
+    return True
+
+
 @dataclass(frozen=True, slots=True)
 class SectionProgress:
     no: int
@@ -57,6 +68,13 @@ class State:
 
     def missing(self) -> list[Item]:
         return [i for i in self.laid.items if not self.complete(i)]
+
+    def needs_evidence(self, item: Item) -> bool:
+        return evidence_required(item, self.answers.get(item.key))
+
+    def lacking(self, evidence_counts: dict[str, int]) -> list[Item]:
+        """Items that need a file to submit and have none."""
+        return [i for i in self.laid.items if self.needs_evidence(i) and not evidence_counts.get(i.key)]
 
     def sections(self) -> list[SectionProgress]:
         out = []

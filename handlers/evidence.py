@@ -2,22 +2,29 @@
 
 from __future__ import annotations
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+import json
+from dataclasses import dataclass
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes, MessageHandler, filters
 
 from bot import reuse
+from bot.answers import visible
 from bot.deps import Deps, deps
 from bot.evidence import EvidenceRefused, download, store_upload
-from bot.reporting import Ctx, Refused, load_ctx, may_write
+from bot.outlines.loader import Item
+from bot.reporting import Ctx, Refused, Walk, load_ctx, may_write, reports_for
+from handlers import render
 from handlers.campaign import take_questionnaire_qr
 from handlers.guards import bound, button_parts
 from handlers.render import item_name, menu_data, walk_data
 from handlers.screen import refuse, show
+from messages import entry as en
 from messages import org_oversight as zo
 from messages import zh
 from storage import AlreadyApplied, audit, cursors, reports
 from storage import evidence as store
-from storage.models import Evidence, Person
+from storage.models import Cursor, Evidence, Person
 
 Button = InlineKeyboardButton
 
@@ -26,8 +33,33 @@ def evidence_data(report_id: int, item: str, action: str, arg: str = "") -> str:
     return f"e:{report_id}:{item}:{action}:{arg}"
 
 
+@dataclass(frozen=True, slots=True)
+class Incoming:
+    """A file or photo someone sent, as Telegram describes it (nothing downloaded yet)."""
+
+    file_id: str
+    name: str | None
+    size: int | None
+    caption: str
+
+    @classmethod
+    def of(cls, message: Message) -> Incoming:
+        caption = visible(message.caption or "")
+        if message.document is not None:
+            doc = message.document
+            return cls(doc.file_id, doc.file_name, doc.file_size, caption)
+        photo = message.photo[-1]
+        return cls(photo.file_id, None, photo.file_size, caption)
+
+
+def _photo_name(d: Deps, item: Item, caption: str) -> str:
+    """A photo has no name: call it after the point and its caption, or the local time it arrived."""
+    return en.photo_name(item_name(item), caption, d.clock.now().astimezone(d.settings.tz))
+
+
 async def receive_evidence(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Downloads a document or photo, checks it, stores it once by SHA-256 and indexes it to the current item."""
+    """Downloads a document or photo, checks it, stores it once by SHA-256 and indexes it to the current item;
+    sent from the menu or after the last answer, asks which point it supports first."""
     d = deps(context)
     message = update.effective_message
     assert message is not None
@@ -37,42 +69,52 @@ async def receive_evidence(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     if who.role == "office":
         await take_questionnaire_qr(update, context, who)
         return
+    if who.role not in ("coordinator", "org"):
+        await refuse(update, zh.REFUSALS["walk_not_for_role"])
+        return
+    incoming = Incoming.of(message)
     cursor = await cursors.get(d.db.read, who.user_id)
     report = await reports.get(d.db.read, cursor.report_id) if cursor and cursor.report_id else None
-    if cursor is None or report is None or not may_write(who, report):
-        await refuse(update, zh.REFUSALS["evidence_no_item"])
-        return
-    ctx = await load_ctx(d.db.read, report, d.outlines)
-    item = ctx.laid.by_key.get(cursor.item or "")
-    if item is None:
+    if report is None:
+        mine = await reports_for(d.db, who, d.outlines, at=d.now_iso())
+        report = mine[0] if len(mine) == 1 else None
+    if report is None or not may_write(who, report):
         await refuse(update, zh.REFUSALS["evidence_no_item"])
         return
     if report.status not in ("draft", "returned"):
         await refuse(update, zh.REFUSALS["locked"])
         return
+    ctx = await load_ctx(d.db.read, report, d.outlines)
+    item = ctx.laid.by_key.get(cursor.item or "") if cursor and cursor.report_id == report.id else None
+    if item is None or cursor is None or cursor.stage in ("menu", "done", "place", "submit"):
+        await _ask_where(update, d, who, ctx, cursor, incoming)
+        return
     if not ctx.may_edit(item):
         await refuse(update, zh.REFUSALS["not_reopened"])
         return
-    if message.document is not None:
-        file_id, name, size = message.document.file_id, message.document.file_name, message.document.file_size
-    else:
-        photo = message.photo[-1]
-        file_id, name, size = photo.file_id, None, photo.file_size
+    await _store_and_show(update, context, d, who, ctx, item, incoming)
+
+
+async def _store_and_show(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, d: Deps, who: Person, ctx: Ctx, item: Item, incoming: Incoming
+) -> None:
+    """Stores the file on the item, then shows what was saved above the item's own question and buttons."""
     limit = d.settings.max_upload_mb * 1024 * 1024
+    name = incoming.name if incoming.name is not None else _photo_name(d, item, incoming.caption)
     try:
-        if size is not None and size > limit:
+        if incoming.size is not None and incoming.size > limit:
             # Refused before downloading a byte: the Bot API would refuse it anyway beyond 20 MB.
             raise EvidenceRefused("too_big", limit_mb=d.settings.max_upload_mb)
-        data = await download(context.bot, file_id, limit=limit)
+        data = await download(context.bot, incoming.file_id, limit=limit)
         stored = await store_upload(
             d.db,
             d.settings.evidence_dir,
             data=data,
             file_name=name,
-            report_id=report.id,
+            report_id=ctx.report.id,
             item=item.key,
             user_id=who.user_id,
-            file_id=file_id,
+            file_id=incoming.file_id,
             at=d.now_iso(),
             update_id=update.update_id,
         )
@@ -81,21 +123,120 @@ async def receive_evidence(update: Update, context: ContextTypes.DEFAULT_TYPE) -
         return
     except AlreadyApplied:
         return
-    markup = InlineKeyboardMarkup(
-        [
-            [
-                Button(
-                    f"{zh.BTN_EVIDENCE} ({stored.count_for_item})",
-                    callback_data=evidence_data(report.id, item.key, "list"),
-                )
-            ],
-            [Button(zh.BTN_BACK_TO_ITEM, callback_data=walk_data(report.id, item.key, "go"))],
-        ]
-    )
-    text = zh.evidence_saved(
+    saved = zh.evidence_saved(
         item_name(item), stored.name, zh.FILE_KINDS[stored.filetype.kind], stored.size, stored.count_for_item
     )
-    await show(update, text, markup)
+    walk = Walk(d.db, d.outlines, who, at=d.now_iso(), update_id=None, long_limit=d.settings.max_text_length)
+    cursor = await cursors.get(d.db.read, who.user_id)
+    if cursor is None or cursor.item != item.key or cursor.report_id != ctx.report.id:
+        view = await walk.go(ctx.report.id, item.key)
+    else:
+        view = await walk.screen(ctx.report.id)
+    text, markup = render.render(view, long_limit=d.settings.max_text_length)
+    await show(update, saved + "\n\n" + text, markup)
+
+
+def _recent_first(ctx: Ctx, items: list[Item], recent: list[str], current: str | None) -> list[Item]:
+    rank = {key: n for n, key in enumerate(([current] if current else []) + recent)}
+    return sorted(items, key=lambda i: (rank.get(i.key, len(rank)), i.index))
+
+
+async def _ask_where(
+    update: Update, d: Deps, who: Person, ctx: Ctx, cursor: Cursor | None, incoming: Incoming, section: int = 0
+) -> None:
+    """Keeps the file's Telegram id on the cursor and asks which point it supports: the points of the
+    current section, the most recently answered first, and the other sections to choose from."""
+    recent = await reports.recent_items(d.db.read, ctx.report.id, limit=len(ctx.laid.items))
+    current = cursor.item if cursor and cursor.report_id == ctx.report.id else None
+    if not section:
+        anchor = ctx.laid.by_key.get(current or "") or ctx.laid.by_key.get(recent[0] if recent else "")
+        section = anchor.section.no if anchor else 1
+    pending = {"file_id": incoming.file_id, "name": incoming.name, "size": incoming.size, "caption": incoming.caption}
+    async with d.db.transaction() as conn:
+        await cursors.put(
+            conn,
+            user_id=who.user_id,
+            report_id=ctx.report.id,
+            item=current,
+            stage="place",
+            pending=pending,
+            at=d.now_iso(),
+        )
+    await show(update, *render_place(ctx, section, recent, current, incoming))
+
+
+def render_place(
+    ctx: Ctx, section: int, recent: list[str], current: str | None, incoming: Incoming
+) -> tuple[str, InlineKeyboardMarkup]:
+    rid = ctx.report.id
+    items = _recent_first(ctx, [i for i in ctx.laid.section_items(section) if i.point is not None], recent, current)
+    buttons = [
+        Button(
+            zh.point_label(i.point.no) + (" ★" if i.core else "") + (en.LACKS_FILE_MARK if _lacks(ctx, i) else ""),
+            callback_data=evidence_data(rid, i.key, "put"),
+        )
+        for i in items
+        if i.point is not None
+    ]
+    rows = [buttons[n : n + 2] for n in range(0, len(buttons), 2)]
+    others = [
+        Button(en.section_short(s.no), callback_data=evidence_data(rid, "-", "sec", str(s.no)))
+        for s in ctx.laid.sections
+        if s.no != section
+    ]
+    rows.extend(others[n : n + 5] for n in range(0, len(others), 5))
+    rows.append([Button(zh.BTN_CANCEL, callback_data=evidence_data(rid, "-", "drop"))])
+    section_title = ctx.laid.sections[section - 1].title
+    what = incoming.name or en.A_PHOTO
+    return en.ask_where(what, section, section_title), InlineKeyboardMarkup(rows)
+
+
+def _lacks(ctx: Ctx, item: Item) -> bool:
+    return ctx.state.needs_evidence(item) and not ctx.evidence.get(item.key)
+
+
+async def _place(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, who: Person, ctx: Ctx, action: str, key: str, arg: str
+) -> None:
+    """The answer to "which point does this file support?": store it there, show another section, or drop it."""
+    d = deps(context)
+    cursor = await cursors.get(d.db.read, who.user_id)
+    if cursor is None or cursor.stage != "place" or cursor.report_id != ctx.report.id:
+        await refuse(update, zh.STALE_BUTTON)
+        return
+    pending = json.loads(cursor.pending or "{}")
+    incoming = Incoming(
+        str(pending.get("file_id", "")), pending.get("name"), pending.get("size"), str(pending.get("caption", ""))
+    )
+    if not incoming.file_id:
+        await refuse(update, zh.STALE_BUTTON)
+        return
+    if action == "sec":
+        if not arg.isdigit() or not 1 <= int(arg) <= len(ctx.laid.sections):
+            await refuse(update, zh.STALE_BUTTON)
+            return
+        recent = await reports.recent_items(d.db.read, ctx.report.id, limit=len(ctx.laid.items))
+        await show(update, *render_place(ctx, int(arg), recent, cursor.item, incoming))
+        return
+    if action == "drop":
+        async with d.db.transaction() as conn:
+            await cursors.put(
+                conn, user_id=who.user_id, report_id=ctx.report.id, item=cursor.item, stage="menu", at=d.now_iso()
+            )
+        await show(
+            update,
+            en.FILE_DROPPED,
+            InlineKeyboardMarkup([[Button(zh.BTN_MENU, callback_data=menu_data("home", ctx.report.id))]]),
+        )
+        return
+    item = ctx.laid.by_key.get(key)
+    if item is None or item.point is None:
+        await refuse(update, zh.STALE_BUTTON)
+        return
+    if not ctx.may_edit(item):
+        await refuse(update, zh.REFUSALS["not_reopened"])
+        return
+    await _store_and_show(update, context, d, who, ctx, item, incoming)
 
 
 async def press_evidence_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -115,6 +256,12 @@ async def press_evidence_button(update: Update, context: ContextTypes.DEFAULT_TY
         await refuse(update, zh.NOT_ALLOWED)
         return
     ctx = await load_ctx(d.db.read, report, d.outlines)
+    if action in ("put", "sec", "drop"):
+        if report.status not in ("draft", "returned"):
+            await refuse(update, zh.REFUSALS["locked"])
+            return
+        await _place(update, context, who, ctx, action, item_key, arg)
+        return
     item = ctx.laid.by_key.get(item_key)
     if item is None:
         await refuse(update, zh.STALE_BUTTON)
@@ -163,11 +310,14 @@ async def press_evidence_button(update: Update, context: ContextTypes.DEFAULT_TY
         except AlreadyApplied:
             return
     files = await store.of_report(d.db.read, report.id, item.key)
+    # A submitted or accepted report (or a point not reopened) lists its files with nothing to delete them.
+    editable = report.status in ("draft", "returned") and ctx.may_edit(item)
     rows = [
         [Button(f"🗑 {n}", callback_data=evidence_data(report.id, item.key, "ask", str(f.id))) for n, f in chunk]
         for chunk in _chunks(list(enumerate(files, 1)), 4)
     ]
-    if report.status in ("draft", "returned") and ctx.may_edit(item):
+    rows = rows if editable else []
+    if editable:
         # Files this institution already uploaded for its other reports: one tap attaches one here.
         others = await reuse.reusable(d.db, report.id, same_point=False)
         offered = reuse.for_item(others, item.key, {f.sha256 for f in files})
@@ -181,7 +331,8 @@ async def press_evidence_button(update: Update, context: ContextTypes.DEFAULT_TY
             for r in offered[:MAX_OFFERED]
         ]
     rows.append([Button(zh.BTN_BACK_TO_ITEM, callback_data=walk_data(report.id, item.key, "go"))])
-    text = zh.evidence_list(item_name(item), [(f.id, f.name, f.size) for f in files])
+    listed = [(f.id, f.name, f.size) for f in files]
+    text = zh.evidence_list(item_name(item), listed) if editable else en.evidence_read_only(item_name(item), listed)
     await show(update, ("✅ " + done + "\n" if done else "") + text, InlineKeyboardMarkup(rows))
 
 

@@ -19,6 +19,7 @@ from bot.reminders import due_dates
 from bot.reporting import load_ctx, may_write
 from handlers.screen import acknowledge, refuse, with_retry
 from messages import documents as words
+from messages import entry as en
 from messages import zh
 from storage import reports
 
@@ -128,11 +129,41 @@ def schedule_report_word(context: ContextTypes.DEFAULT_TYPE, update: Update, d: 
     )
 
 
+async def _send_word(bot: Bot, chat_id: int, data: bytes, name: str) -> None:
+    await with_retry(lambda: bot.send_document(chat_id, data, filename=name, caption=en.WORD_CAPTION))
+
+
+async def deliver_own_report(bot: Bot, d: Deps, chat_id: int, report_id: int) -> None:
+    """A coordinator's own Word self-report, with a caption saying what it is and what to do with it;
+    no workbook and no evidence count, which mean nothing to them here."""
+    folder = d.settings.exports_dir / stamp(d.clock.now()) / f"{chat_id}"
+    try:
+        result = await export(
+            d.db,
+            d.outlines,
+            year=d.settings.campaign_year,
+            evidence_root=d.settings.evidence_dir,
+            out=folder / f"{zh.EXPORT_NAME_ONE}.xlsx",
+            report_id=report_id,
+            with_bundle=False,
+            docx_dir=folder,
+        )
+        for path in result.documents:
+            data = await asyncio.to_thread(path.read_bytes)
+            await _send_word(bot, chat_id, data, path.name)
+    except TelegramError:
+        log.warning("the Word report for chat %s could not be delivered", chat_id, exc_info=True)
+    except Exception:
+        log.exception("the Word report for chat %s failed", chat_id)
+        with contextlib.suppress(TelegramError):
+            await bot.send_message(chat_id, zh.EXPORT_FAILED)
+
+
 def schedule_own_report(context: ContextTypes.DEFAULT_TYPE, update: Update, d: Deps, report_id: int) -> None:
-    """A coordinator's own report: the Word self-report and a workbook of it."""
+    """A coordinator's own report: the Word self-report they print, seal and send."""
     assert update.effective_chat is not None
     context.application.create_task(
-        deliver(context.bot, d, update.effective_chat.id, report_id=report_id, bundle=False, word=True), update=update
+        deliver_own_report(context.bot, d, update.effective_chat.id, report_id), update=update
     )
 
 

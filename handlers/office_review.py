@@ -14,11 +14,13 @@ from bot.reporting import Ctx, Refused, load_ctx
 from handlers import exports, notify
 from handlers.campaign import take_broadcast_text
 from handlers.guards import button_parts, office_only
+from handlers.longtext import show_long
 from handlers.render import answer_text, item_label, walk_data
 from handlers.screen import refuse, show
 from messages import documents as words
+from messages import entry as en
 from messages import when, zh
-from storage import AlreadyApplied, cursors, reports, roster, versions
+from storage import AlreadyApplied, cursors, replies, reports, roster, versions
 from storage.models import Person
 
 Button = InlineKeyboardButton
@@ -43,6 +45,7 @@ async def render_card(d: Deps, ctx: Ctx) -> tuple[str, InlineKeyboardMarkup]:
         sum(ctx.evidence.values()),
         len(history),
     )
+    text += await _last_return(d, ctx)
     rid = ctx.report.id
     rows = [[Button(zh.BTN_PAGES, callback_data=f"r:{rid}:page:1")]]
     if ctx.report.status == "submitted":
@@ -58,6 +61,20 @@ async def render_card(d: Deps, ctx: Ctx) -> tuple[str, InlineKeyboardMarkup]:
     if history:
         rows.append([Button(words.BTN_CARD_WORD, callback_data=office_data(rid, "word"))])
     return text, InlineKeyboardMarkup(rows)
+
+
+async def _last_return(d: Deps, ctx: Ctx) -> str:
+    """The latest return's comments, each with what the coordinator replied beside it."""
+    returns = await versions.revisions(d.db.read, ctx.report.id)
+    if not returns:
+        return ""
+    last = returns[-1]
+    answered = await replies.of_revision(d.db.read, last.id)
+    blocks = [
+        en.office_comment(item_label(ctx, key), comment, [r.text for r in answered.get(key, [])])
+        for key, comment in last.comments.items()
+    ]
+    return "\n\n" + en.office_comments(en.last_return_title(last.version), blocks)
 
 
 async def open_review(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -237,7 +254,7 @@ async def press_office_button(update: Update, context: ContextTypes.DEFAULT_TYPE
             text = zh.diff_text(
                 old, new, changed, [f["name"] for f in found.added_files], [f["name"] for f in found.removed_files]
             )
-            await show(update, text[:4000], card_button)
+            await show_long(update, text, card_button)
         else:
             raise Refused("stale")
     except Refused as refused:

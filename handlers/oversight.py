@@ -15,6 +15,7 @@ from bot.deps import Deps, deps
 from bot.oversight import GRADES, GradeUnit, NotGradable, draw_sample, findings, grade, grade_unit, grade_units
 from bot.progress import STATUSES, Unit, tally, units
 from handlers.guards import button_parts, office_only, parse_id, with_role
+from handlers.longtext import show_long
 from handlers.screen import refuse, show, with_retry
 from messages import documents as words
 from messages import org_oversight as zo
@@ -81,7 +82,7 @@ async def press_progress_button(update: Update, context: ContextTypes.DEFAULT_TY
     if action == "list" and arg in STATUSES:
         names = [f"{u.institution.seq or ''} {u.institution.name}".strip() for u in schools if u.status == arg]
         names += [f"{u.institution.name} · {u.certificate}" for u in orgs if u.status == arg]
-        await show(update, zh.status_list(arg, names)[:4000], back)
+        await show_long(update, zh.status_list(arg, names), back)
     elif action == "city":
         by_city = tally(schools, "city")
         groups = sorted(((c, dict(v)) for c, v in by_city.items()), key=lambda g: g[0])
@@ -122,7 +123,7 @@ async def draw_or_show_sample(update: Update, context: ContextTypes.DEFAULT_TYPE
     for inst_id, _ in members:
         inst = await roster.institution(d.db.read, inst_id)
         names.append(inst.name if inst else str(inst_id))
-    await show(update, zh.sample_drawn(sample_id, seed, json.loads(strata), names))
+    await show_long(update, zh.sample_drawn(sample_id, seed, json.loads(strata), names))
 
 
 async def assign_expert(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -192,7 +193,7 @@ async def list_grades(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
             f" · {certs.get(g.certificate_id, g.certificate_id)}" if g.certificate_id else ""
         )
         rows.append((label, g.grade, expert.name if expert else str(g.user_id), g.comment))
-    await show(update, zh.grades_list(rows))
+    await show_long(update, zh.grades_list(rows))
 
 
 async def list_flags(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -225,7 +226,7 @@ async def list_flags(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
         inst = await roster.institution(d.db.read, draft.institution_id)
         name = inst.name if inst else str(draft.institution_id)
         drafts.append(zo.cross_draft(certs.get(draft.certificate_id, str(draft.certificate_id)), name, draft.org))
-    await show(update, zh.flags_text(rows, mismatches, drafts))
+    await show_long(update, zh.flags_text(rows, mismatches, drafts))
 
 
 # --- the expert ------------------------------------------------------------------------------------------

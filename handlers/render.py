@@ -11,9 +11,10 @@ from bot.figures import numbers_table
 from bot.outlines.loader import Item
 from bot.outlines.models import Choice, Number, Numbers, YesNo
 from bot.reporting import Ctx, View
-from bot.rules import rates
+from bot.rules import Finding, earlier_figures, rates
 from bot.walk import State
 from messages import documents as words
+from messages import entry as en
 from messages import zh
 
 Button = InlineKeyboardButton
@@ -75,6 +76,29 @@ def table_text(ctx: Ctx, item: Item) -> str:
     return "\n".join(out) if out else zh.NO_ROWS_HINT
 
 
+def _findings(findings: list[Finding]) -> list[str]:
+    return [en.finding(f.row, f.message, f.read) for f in findings]
+
+
+def _pending_lines(ctx: Ctx, item: Item, pending: dict[str, Any]) -> list[tuple[str, str]]:
+    assert item.point is not None and isinstance(item.point.answer, Numbers)
+    out = []
+    for row in ctx.rows(item):
+        got = pending.get(row.key)
+        if got:
+            out.append(
+                (row.label, "、".join(f"{escape(f.label)} {got.get(f.id, '—')}" for f in item.point.answer.fields))
+            )
+    return out
+
+
+def _name_example(ctx: Ctx, item: Item) -> str:
+    """`证书名 数字` lines for the first rows, with this point's own example numbers."""
+    assert item.point is not None and isinstance(item.point.answer, Numbers)
+    numbers = " ".join(str(n) for n in (120, 100, 95, 80)[: len(item.point.answer.fields)])
+    return "\n".join(f"{row.label} {numbers}" for row in ctx.rows(item)[:2])
+
+
 def _nav(ctx: Ctx, item: Item, complete: bool) -> list[Button]:
     rid = ctx.report.id
     buttons = [Button(zh.BTN_BACK, callback_data=walk_data(rid, item.key, "back"))]
@@ -93,10 +117,33 @@ def _evidence_row(ctx: Ctx, item: Item) -> list[Button]:
     return [Button(f"{zh.BTN_EVIDENCE} ({n})", callback_data=f"e:{ctx.report.id}:{item.key}:list:")]
 
 
+def saved_line(view: View) -> str | None:
+    """The one-line acknowledgement of a typed answer: what was saved, and where."""
+    item = view.saved
+    if item is None:
+        return None
+    value = view.ctx.value(item)
+    if item.narrative is not None:
+        length = len(str((value or {}).get("text", "")))
+        return en.saved_text(item.section.no, item.narrative.label, length, view.parts)
+    assert item.point is not None
+    if "note" in (value or {}) and value.get("note") and isinstance(item.point.answer, YesNo):
+        return en.saved_note(
+            item_name(item), zh.yes_no_text(bool(value.get("yes"))), len(str(value["note"])), view.parts
+        )
+    what = answer_text(view.ctx, item, value) or ""
+    if isinstance(item.point.answer, Number):
+        what = f"{escape(item.point.answer.label)} {what}"
+    return en.saved(item_name(item), zh.clip(what, 60))
+
+
 def _head(view: View, item: Item) -> list[str]:
     ctx = view.ctx
     lines = []
-    if view.info:
+    ack = saved_line(view)
+    if ack:
+        lines.append(ack)
+    elif view.info:
         lines.append("✅ " + zh.INFO[view.info])
     lines.append(zh.unit_line(ctx.unit, ctx.certificate))
     label = item.narrative.label if item.narrative else ""
@@ -116,13 +163,27 @@ def _head(view: View, item: Item) -> list[str]:
             lines.append(f"💡 {escape(item.point.hint)}")
     else:
         lines.append(zh.narrative_prompt(label))
-    comment = ctx.comments.get(item.key) or ctx.comments.get("*")
+    if view.stage != "evid" and ctx.may_edit(item) and ctx.state.needs_evidence(item):
+        lines.append(en.needs_file(ctx.evidence.get(item.key, 0)))
+    key = ctx.comment_key(item)
+    comment = ctx.comments.get(key) if key else None
     if comment:
         lines.append(zh.comment_line(comment))
+        lines.extend(en.reply_line(text) for text in ctx.replies.get(key or "", []))
     return lines
 
 
 def render(view: View, *, long_limit: int) -> tuple[str, InlineKeyboardMarkup]:
+    text, markup = _render(view, long_limit=long_limit)
+    item = view.item
+    if item is not None and view.stage in ("ask", "followup", "confirm", "evid") and view.ctx.comment_key(item):
+        # A returned point: the coordinator may answer the office's comment in words, besides changing it.
+        reply = [Button(en.BTN_REPLY, callback_data=walk_data(view.ctx.report.id, item.key, "reply"))]
+        markup = InlineKeyboardMarkup([reply, *markup.inline_keyboard])
+    return text, markup
+
+
+def _render(view: View, *, long_limit: int) -> tuple[str, InlineKeyboardMarkup]:
     ctx = view.ctx
     rid = ctx.report.id
     if view.stage == "done" or view.item is None:
@@ -134,8 +195,23 @@ def render(view: View, *, long_limit: int) -> tuple[str, InlineKeyboardMarkup]:
     keyboard: list[list[Button]] = []
     answer = item.point.answer if item.point else None
 
+    if not ctx.may_edit(item):
+        # Submitted, accepted, or not reopened in a revision: the answer is shown, nothing offers a change.
+        if isinstance(answer, Numbers):
+            lines.append(table_text(ctx, item))
+        else:
+            lines.append(zh.current_answer(answer_text(ctx, item, ctx.value(item)) or zh.NOT_ANSWERED))
+        lines.append(en.read_only(ctx.report.status))
+        nav = [Button(zh.BTN_BACK, callback_data=walk_data(rid, item.key, "back"))]
+        if ctx.state.following(item) is not None:
+            nav.append(Button(zh.BTN_NEXT, callback_data=walk_data(rid, item.key, "next")))
+        nav.append(Button(zh.BTN_MENU, callback_data=menu_data("home", rid)))
+        return "\n".join(lines), InlineKeyboardMarkup([nav])
+
     if view.stage == "confirm" and isinstance(answer, Numbers):
         lines.append(table_text(ctx, item))
+        if view.error is not None:
+            lines.append(en.invalid(view.error.code, {**view.error.params, "example": _name_example(ctx, item)}))
         lines.append(zh.CONFIRM_PROMPT)
         keyboard.append(
             [
@@ -148,11 +224,53 @@ def render(view: View, *, long_limit: int) -> tuple[str, InlineKeyboardMarkup]:
         return "\n".join(lines), InlineKeyboardMarkup(keyboard)
 
     if view.stage == "warn":
-        lines.append(zh.warn([f.message for f in view.findings]))
+        if view.pending and isinstance(answer, Numbers) and len(view.pending) > 1:
+            lines.append(en.pending_rows(_pending_lines(ctx, item, view.pending)))
+        lines.append(en.warn(_findings(view.findings)))
         keyboard.append(
             [
                 Button(zh.BTN_KEEP, callback_data=walk_data(rid, item.key, "keep")),
                 Button(zh.BTN_RETYPE, callback_data=walk_data(rid, item.key, "retype")),
+            ]
+        )
+        keyboard.append(_evidence_row(ctx, item))
+        keyboard.append(_nav(ctx, item, complete))
+        return "\n".join(lines), InlineKeyboardMarkup(keyboard)
+
+    if view.stage == "pick" and isinstance(answer, Numbers):
+        lines.append(table_text(ctx, item))
+        lines.append(en.PICK_ROW)
+        for n, row in enumerate(ctx.rows(item)):
+            keyboard.append(
+                [Button(row.label[:20] or str(n + 1), callback_data=walk_data(rid, item.key, "row", str(n)))]
+            )
+        keyboard.append([Button(en.BTN_BACK_TO_CONFIRM, callback_data=walk_data(rid, item.key, "go"))])
+        return "\n".join(lines), InlineKeyboardMarkup(keyboard)
+
+    if view.stage == "reply":
+        if view.error is not None:
+            lines.append(en.invalid(view.error.code, view.error.params))
+        lines.append(en.ASK_REPLY)
+        keyboard.append([Button(zh.BTN_BACK_TO_ITEM, callback_data=walk_data(rid, item.key, "go"))])
+        keyboard.append([Button(zh.BTN_MENU, callback_data=menu_data("home", rid))])
+        return "\n".join(lines), InlineKeyboardMarkup(keyboard)
+
+    if view.stage == "evid":
+        current = answer_text(ctx, item, ctx.value(item))
+        if current:
+            lines.append(zh.current_answer(current))
+        if view.error is not None:
+            lines.append(en.invalid(view.error.code, view.error.params))
+        n = ctx.evidence.get(item.key, 0)
+        lines.append(en.ask_file(item_name(item), n))
+        keyboard.append(_evidence_row(ctx, item))
+        keyboard.append(
+            [Button(en.BTN_FILE_LATER if not n else zh.BTN_NEXT, callback_data=walk_data(rid, item.key, "on"))]
+        )
+        keyboard.append(
+            [
+                Button(zh.BTN_BACK, callback_data=walk_data(rid, item.key, "back")),
+                Button(zh.BTN_MENU, callback_data=menu_data("home", rid)),
             ]
         )
         return "\n".join(lines), InlineKeyboardMarkup(keyboard)
@@ -161,9 +279,11 @@ def render(view: View, *, long_limit: int) -> tuple[str, InlineKeyboardMarkup]:
     if current and not isinstance(answer, Numbers):
         lines.append(zh.current_answer(current))
     if view.findings:
-        lines.append(zh.refused_row([f.message for f in view.findings]))
+        lines.append(en.refused(_findings(view.findings)))
     if view.error is not None:
-        lines.append(zh.invalid(view.error.code, view.error.params))
+        lines.append(en.invalid(view.error.code, view.error.params))
+        if view.parts > 1:
+            lines.append(en.merged_parts(view.parts))
 
     if view.stage == "followup" and isinstance(answer, YesNo):
         yes = bool((ctx.value(item) or {}).get("yes"))
@@ -194,7 +314,14 @@ def render(view: View, *, long_limit: int) -> tuple[str, InlineKeyboardMarkup]:
             row = rows[min(view.row, len(rows) - 1)]
             kind = zh.CERT_COLUMN if answer.rows == "certificates" else zh.LEVEL_WORD
             scale = row.scale if answer.shows_scale else None
+            if view.redo:
+                lines.append(en.redo_row(row.label))
             lines.append(zh.ask_row(row.label, scale, view.row + 1, len(rows), [f.label for f in answer.fields], kind))
+            figures = earlier_figures(ctx.laid, item, ctx.state.answers, row)
+            if figures:
+                lines.append(en.earlier(figures))
+            if len(rows) > 1 and not view.redo:
+                lines.append(en.table_hint(_name_example(ctx, item)))
         else:
             lines.append(zh.invalid("no_rows", {}))
     else:
@@ -210,7 +337,10 @@ def render_done(view: View) -> tuple[str, InlineKeyboardMarkup]:
     sections = ctx.state.sections()
     done_sections = sum(s.done == s.total for s in sections)
     lines = []
-    if view.info and view.info in zh.INFO:
+    ack = saved_line(view)
+    if ack:
+        lines.append(ack)
+    elif view.info and view.info in zh.INFO:
         lines.append("✅ " + zh.INFO[view.info])
     lines.append(zh.unit_line(ctx.unit, ctx.certificate))
     missing = ctx.state.missing()
@@ -295,11 +425,16 @@ def render_section(ctx: Ctx, section_no: int) -> tuple[str, InlineKeyboardMarkup
     for item in items:
         label = zh.point_label(item.point.no) if item.point else (item.narrative.label if item.narrative else "")
         text = zh.item_button(label, ctx.state.complete(item), item.core)
+        if ctx.state.needs_evidence(item) and not ctx.evidence.get(item.key):
+            text += en.LACKS_FILE_MARK
         buttons.append(Button(text, callback_data=walk_data(rid, item.key, "go")))
     rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
     rows.append([Button(zh.BTN_ALL_SECTIONS, callback_data=menu_data("secs", rid))])
     section = ctx.laid.sections[section_no - 1]
-    return zh.section_detail(section.no, section.title), InlineKeyboardMarkup(rows)
+    text = zh.section_detail(section.no, section.title)
+    if any(ctx.state.needs_evidence(i) and not ctx.evidence.get(i.key) for i in items):
+        text += "\n" + en.LACKS_FILE_LEGEND
+    return text, InlineKeyboardMarkup(rows)
 
 
 def render_progress(ctx: Ctx) -> tuple[str, InlineKeyboardMarkup]:

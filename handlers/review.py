@@ -11,16 +11,18 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes
 
 from bot.deps import Deps, deps
 from bot.evidence import blob_path
-from bot.lifecycle import Incomplete, may_read, review, submit
+from bot.lifecycle import Incomplete, Review, may_read, review, submit
 from bot.reporting import Ctx, Refused, load_ctx, may_write
 from handlers import notify
 from handlers.exports import schedule_own_report
 from handlers.guards import bound, button_parts
+from handlers.longtext import show_long
 from handlers.office_review import render_card
-from handlers.render import answer_text, item_label, menu_data
+from handlers.render import answer_text, item_label, menu_data, walk_data
 from handlers.screen import acknowledge, refuse, show, with_retry
+from messages import entry as en
 from messages import when, zh
-from storage import AlreadyApplied, reports
+from storage import AlreadyApplied, cursors, reports
 from storage import evidence as evidence_store
 from storage.models import Evidence, Person
 
@@ -49,8 +51,6 @@ def render_page(ctx: Ctx, section_no: int, home: str) -> tuple[str, InlineKeyboa
     total = len(ctx.laid.sections)
     section = ctx.laid.sections[section_no - 1]
     text = zh.section_page(ctx.unit, ctx.certificate, section_no, total, section.title, page_lines(ctx, section_no))
-    if len(text) > 4000:  # a page of long narratives: Telegram caps a message at 4096 characters
-        text = text[:3990] + "…"
     nav = []
     if section_no > 1:
         nav.append(Button(zh.BTN_PREV_PAGE, callback_data=review_data(ctx.report.id, "page", str(section_no - 1))))
@@ -77,6 +77,8 @@ def render_summary(ctx: Ctx, *, can_submit: bool) -> tuple[str, InlineKeyboardMa
         names(ctx, [i.key for i in found.missing]),
         names(ctx, [i.key for i in found.missing_evidence]),
         sum(ctx.evidence.values()),
+        # "可以提交" is for whoever may submit it, and only while it can be: never for readers.
+        for_author=can_submit and ctx.report.status in ("draft", "returned"),
     )
     rows = [
         [
@@ -88,6 +90,26 @@ def render_summary(ctx: Ctx, *, can_submit: bool) -> tuple[str, InlineKeyboardMa
         rows.append([Button(zh.BTN_SUBMIT, callback_data=f"s:{ctx.report.id}:ask:")])
     rows.append([Button(zh.BTN_MENU, callback_data=menu_data("home", ctx.report.id))])
     return text, InlineKeyboardMarkup(rows)
+
+
+JUMP_BUTTONS = 24  # a screen of buttons; the rest are named in the text
+
+
+def render_incomplete(ctx: Ctx, found: Review) -> tuple[str, InlineKeyboardMarkup]:
+    """Why the report cannot be submitted yet, with a button to each item still missing something."""
+    missing = names(ctx, [i.key for i in found.missing])
+    lacking = names(ctx, [i.key for i in found.missing_evidence])
+    todo = sorted({i.key: i for i in found.missing + found.missing_evidence}.values(), key=lambda i: i.index)
+    buttons = [
+        Button(
+            en.jump_label(item_label(ctx, i.key), i.core, i in found.missing, i in found.missing_evidence),
+            callback_data=walk_data(ctx.report.id, i.key, "go"),
+        )
+        for i in todo[:JUMP_BUTTONS]
+    ]
+    rows = [buttons[n : n + 2] for n in range(0, len(buttons), 2)]
+    rows.append([Button(zh.BTN_SUMMARY, callback_data=review_data(ctx.report.id, "sum"))])
+    return zh.submit_refused(missing, lacking) + "\n" + en.JUMP_HINT, InlineKeyboardMarkup(rows)
 
 
 async def _readable(update: Update, d: Deps, report_id: int) -> tuple[Person, Ctx] | None:
@@ -119,7 +141,8 @@ async def show_review(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         return
     home = review_data(ctx.report.id, "sum") if who.role != "office" else f"o:{ctx.report.id}:card:"
     if action == "page" and arg.isdigit() and 1 <= int(arg) <= len(ctx.laid.sections):
-        await show(update, *render_page(ctx, int(arg), home))
+        # A page of long narratives may pass Telegram's 4096 characters: sent in parts, cut at line ends.
+        await show_long(update, *render_page(ctx, int(arg), home))
     elif action == "files":
         files = await evidence_store.of_report(d.db.read, ctx.report.id)
         rows = [
@@ -142,6 +165,9 @@ async def show_review(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         chat_id = update.effective_chat.id if update.effective_chat else who.user_id
         await send_evidence(context, chat_id, wanted, d.settings.evidence_dir)
     elif action == "sum":
+        if may_write(who, ctx.report):
+            async with d.db.transaction() as conn:  # 取消 on the submit confirmation ends that flow
+                await cursors.end_submit(conn, who.user_id, at=d.now_iso())
         await show(update, *render_summary(ctx, can_submit=may_write(who, ctx.report)))
     else:
         await refuse(update, zh.STALE_BUTTON)
@@ -164,16 +190,15 @@ async def submit_report(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
         await refuse(update, zh.NOT_ALLOWED)
         return
     ctx = await load_ctx(d.db.read, report, d.outlines)
-    back = InlineKeyboardMarkup([[Button(zh.BTN_SUMMARY, callback_data=review_data(report.id, "sum"))]])
     if action == "ask":
         found = review(ctx, ctx.evidence)
         if report.status not in ("draft", "returned"):
             await refuse(update, zh.REFUSALS["locked"])
         elif not found.ready:
-            missing = names(ctx, [i.key for i in found.missing])
-            lacking = names(ctx, [i.key for i in found.missing_evidence])
-            await show(update, zh.submit_refused(missing, lacking), back)
+            await show(update, *render_incomplete(ctx, found))
         else:
+            async with d.db.transaction() as conn:
+                await cursors.start_submit(conn, who.user_id, report.id, at=d.now_iso())
             confirm = InlineKeyboardMarkup(
                 [
                     [Button(zh.BTN_SUBMIT_CONFIRM, callback_data=f"s:{report.id}:go:")],
@@ -195,10 +220,11 @@ async def submit_report(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
         await refuse(update, zh.REFUSALS[refused.code])
         return
     except Incomplete as incomplete:
-        missing = names(ctx, [i.key for i in incomplete.review.missing])
-        lacking = names(ctx, [i.key for i in incomplete.review.missing_evidence])
-        await show(update, zh.submit_refused(missing, lacking), back)
+        await show(update, *render_incomplete(ctx, incomplete.review))
         return
+    finally:
+        async with d.db.transaction() as conn:  # the flow ended: held reminders may go out again
+            await cursors.end_submit(conn, who.user_id, at=d.now_iso())
     local = when.local_time(d.clock.now(), d.settings.tz)
     text = zh.receipt(ctx.unit, ctx.certificate, receipt.number, receipt.version, local, receipt.checksum)
     await show(update, text, InlineKeyboardMarkup([[Button(zh.BTN_MENU, callback_data=menu_data("home", updated.id))]]))

@@ -67,6 +67,8 @@ async def _menu_for(update: Update, d: Deps, who: Person, report_id: int | None)
             return
         chosen = mine[0]
     ctx = await load_ctx(d.db.read, chosen, d.outlines)
+    async with d.db.transaction() as conn:
+        await cursors.mark_menu(conn, who.user_id, chosen.id, at=d.now_iso())
     due = (await due_dates(d))["report"]
     text, markup = render.render_menu(
         ctx, several=len(mine) > 1, campaign=d.settings.campaign_name, due=zh.month_day(due.month, due.day)

@@ -281,7 +281,8 @@ REFUSALS.update(
 EVIDENCE_REFUSALS = {
     "too_big": "❗ 文件超过 {limit_mb} MB，机器人无法接收。请压缩或拆分为多个文件后分别发送；"
     "确需提交大文件的，请与纸质材料一并报送省办公室。",
-    "bad_type": "❗ 无法识别该文件的内容。可接收：PDF、JPG/PNG 图片、Word、Excel、PPT、ZIP。"
+    "bad_type": "❗ 无法识别该文件的内容。可接收：PDF、OFD、图片（JPG/PNG/HEIC）、Word、Excel、PPT、"
+    "压缩包（ZIP/RAR/7z）、视频（MP4）。安装程序等其他文件不能接收。"
     "请另存为上述格式后重新发送（文件名后缀改了不算）。",
     "download_failed": "❗ 文件接收失败（网络中断），未保存任何内容。请重新发送该文件。",
     "duplicate": "该文件已作为本项的佐证材料（{name}），无需重复上传。",
@@ -337,12 +338,24 @@ BTN_PREV_PAGE, BTN_NEXT_PAGE, BTN_SUMMARY = "◀ 上一部分", "下一部分 �
 BTN_START_REVISION = "✏️ 开始修改"
 
 
+def version_text(version: int) -> str:
+    return f"第 {version} 版" if version else "尚未提交过"
+
+
 def review_summary(
-    unit: str, certificate: str | None, status: str, version: int, missing: list[str], lacking: list[str], files: int
+    unit: str,
+    certificate: str | None,
+    status: str,
+    version: int,
+    missing: list[str],
+    lacking: list[str],
+    files: int,
+    *,
+    for_author: bool = True,
 ) -> str:
     lines = [
         unit_line(unit, certificate),
-        f"<b>自查报告预览</b> · {STATUS_NAMES.get(status, status)} · 第 {version} 版",
+        f"<b>自查报告预览</b> · {STATUS_NAMES.get(status, status)} · {version_text(version)}",
     ]
     lines.append(f"📎 佐证材料共 {files} 份")
     if missing:
@@ -350,8 +363,10 @@ def review_summary(
         lines.append(f"❗ 尚未完成（{len(missing)} 项）：{shown}")
     if lacking:
         lines.append(f"📎 以下核心监测点缺少佐证材料：{'、'.join(lacking)}")
-    if not missing and not lacking:
+    if not missing and not lacking and for_author:
         lines.append("✅ 所有必填项目均已完成，可以提交。提交后报告将锁定。")
+    elif not missing and not lacking:
+        lines.append("✅ 所有必填项目均已完成。")
     return "\n".join(lines)
 
 
@@ -430,7 +445,7 @@ def card(
 ) -> str:
     lines = [
         unit_line(unit, certificate),
-        f"状态：{STATUS_NAMES.get(status, status)} · 第 {version} 版（共 {versions} 个提交版本）",
+        f"状态：{STATUS_NAMES.get(status, status)} · {version_text(version)}（共 {versions} 个提交版本）",
     ]
     if submitted:
         lines.append(f"最近提交：{escape(submitted)}")
@@ -529,18 +544,18 @@ def progress_table(title: str, groups: list[tuple[str, dict[str, int]]]) -> str:
 
 
 def status_list(status: str, names: list[str]) -> str:
-    body = "\n".join(escape(n) for n in names[:150]) or "（无）"
-    more = f"\n……共 {len(names)} 个" if len(names) > 150 else ""
-    return f"<b>{PROGRESS_STATUS[status]}</b>（{len(names)}）：\n{body}{more}"
+    body = "\n".join(escape(n) for n in names) or "（无）"
+    return f"<b>{PROGRESS_STATUS[status]}</b>（{len(names)}）：\n{body}"
 
 
 def sample_drawn(sample_id: int, seed: str, strata: dict[str, dict[str, int]], names: list[str]) -> str:
     lines = [f"🎲 <b>抽查样本 #{sample_id}</b>　种子：<code>{escape(seed)}</code>"]
     for stratum, n in strata.items():
         lines.append(f"• {escape(stratum)}：{n['drawn']}/{n['population']}")
-    lines.append("名单：" + "、".join(escape(n) for n in names))
+    lines.append("名单：")
+    lines += [f"{n}. {escape(name)}" for n, name in enumerate(names, 1)]
     lines.append("用同一种子再次抽取（/sample 种子）可复现同一结果。")
-    return "\n".join(lines)[:4000]
+    return "\n".join(lines)
 
 
 NO_SAMPLE = "尚未抽取样本。发送 /sample 抽取，或 /sample 种子 以指定种子。"
@@ -563,12 +578,8 @@ def experts_list(rows: list[tuple[int, str, int]]) -> str:
 def grades_list(rows: list[tuple[str, str, str, str]]) -> str:
     if not rows:
         return "尚无评定结果。"
-    return (
-        "<b>评定结果</b>\n"
-        + "\n".join(
-            f"• {escape(u)}：<b>{g}</b>（{escape(e)}）{('— ' + escape(clip(c, 60))) if c else ''}"
-            for u, g, e, c in rows
-        )[:4000]
+    return "<b>评定结果</b>\n" + "\n".join(
+        f"• {escape(u)}：<b>{g}</b>（{escape(e)}）{('— ' + escape(clip(c, 60))) if c else ''}" for u, g, e, c in rows
     )
 
 
@@ -675,6 +686,8 @@ def report_gap(unit: str, done_sections: int, total_sections: int, missing_evide
         parts.append(f"{missing_evidence} 个核心监测点缺少佐证材料")
     if status == "returned":
         parts.append("有退回修改的项目待处理")
+    elif done_sections == total_sections and not missing_evidence:
+        parts.append("已全部填写，尚未提交")
     return f"{escape(unit)}：" + "，".join(parts)
 
 
@@ -689,9 +702,11 @@ def quota_gap(students_short: int, teachers_short: int, uncovered: list[str]) ->
     return "问卷：" + "，".join(parts) if parts else ""
 
 
-def reminder(kind: str, lines: list[str], when: str, due: str) -> str:
+def reminder(kind: str, lines: list[str], when: str, due: str, *, ready: bool = False) -> str:
     body = "\n".join(f"• {line}" for line in lines)
-    return f"⏰ <b>{DEADLINE_KINDS[kind]}提醒</b>（截止 {escape(due)}，{when}）\n{body}\n发送 /menu 继续填报。"
+    # A report filled in completely only waits for its submission: say so, not "continue".
+    tail = "请发送 /menu，点“📝 预览并提交”完成提交。" if ready else "发送 /menu 继续填报。"
+    return f"⏰ <b>{DEADLINE_KINDS[kind]}提醒</b>（截止 {escape(due)}，{when}）\n{body}\n{tail}"
 
 
 def reminder_city(city: str, names: list[str], when: str) -> str:
@@ -852,7 +867,8 @@ def flag_total(rate: float, high: bool) -> str:
 
 
 FILE_KINDS = {"pdf": "PDF", "jpeg": "图片", "png": "图片", "docx": "Word", "doc": "Word", "xlsx": "Excel",
-              "xls": "Excel", "pptx": "PPT", "ppt": "PPT", "zip": "ZIP"}  # fmt: skip
+              "xls": "Excel", "pptx": "PPT", "ppt": "PPT", "zip": "ZIP", "rar": "RAR", "7z": "7z",
+              "ofd": "OFD", "heic": "图片", "heif": "图片", "mp4": "视频", "mov": "视频"}  # fmt: skip
 
 OUTLINE_ROWS = {"certificates": "按证书", "levels": "按级别（初级/中级/高级）", "once": ""}
 OUTLINE_YESNO = {"practice": "是/否（选否须说明）", "violation": "是/否（选是须说明情况）"}
@@ -931,14 +947,14 @@ def flags_text(rows: list[tuple[str, list[str]]], mismatches: list[str], drafts:
     if not rows and not mismatches and not drafts:
         return "✅ 目前没有需要关注的答案或数据不一致。"
     lines = ["🚩 <b>需要关注</b>"] if rows or mismatches else []
-    lines += [f"• {escape(unit)}：{escape('；'.join(flags))}" for unit, flags in rows[:60]]
+    lines += [f"• {escape(unit)}：{escape('；'.join(flags))}" for unit, flags in rows]
     if mismatches:
         lines.append("<b>院校与培训评价组织数据不一致</b>（均按最后一次提交的版本核对，草稿不计入）")
-        lines += [f"• {escape(m)}" for m in mismatches[:40]]
+        lines += [f"• {escape(m)}" for m in mismatches]
     if drafts:
         lines.append("<b>草稿（未提交，未核对）</b>")
-        lines += [f"• {escape(d)}" for d in drafts[:40]]
-    return "\n".join(lines)[:4000]
+        lines += [f"• {escape(d)}" for d in drafts]
+    return "\n".join(lines)
 
 
 def mismatch(cert: str, label: str, schools: int, n: int, org: int) -> str:

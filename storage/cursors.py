@@ -44,3 +44,47 @@ async def reset_stage(db: Database, user_id: int, *, at: str) -> None:
             "UPDATE cursors SET stage = 'ask', pending = '{}', updated_at = ? WHERE user_id = ?",
             (at, user_id),
         )
+
+
+async def mark_menu(conn: aiosqlite.Connection, user_id: int, report_id: int, *, at: str) -> None:
+    """The menu is open: a file sent now is not meant for the item the walk stopped at. The walk's own
+    stage is kept in `pending` for resuming (a pending warning is not: it is simply asked again)."""
+    await conn.execute(
+        "UPDATE cursors SET pending = CASE WHEN stage = 'submit' THEN pending ELSE json_object('stage', stage) END, "
+        "stage = 'menu', updated_at = ? WHERE user_id = ? AND report_id = ? "
+        "AND stage IN ('ask', 'followup', 'confirm', 'pick', 'evid', 'done', 'submit')",
+        (at, user_id, report_id),
+    )
+
+
+async def start_submit(conn: aiosqlite.Connection, user_id: int, report_id: int, *, at: str) -> None:
+    """提交报告 was pressed: until 确认提交 or cancel, reminders to this person wait (see `submitting`).
+    The walk's stage is kept in `pending` for afterwards."""
+    await conn.execute(
+        "INSERT OR IGNORE INTO cursors (user_id, report_id, item, row, stage, pending, updated_at) "
+        "VALUES (?, ?, NULL, 0, 'ask', '{}', ?)",
+        (user_id, report_id, at),
+    )
+    await conn.execute(
+        "UPDATE cursors SET pending = CASE WHEN stage IN ('menu', 'submit') THEN pending "
+        "ELSE json_object('stage', stage) END, item = CASE WHEN report_id = ? THEN item END, report_id = ?, "
+        "stage = 'submit', updated_at = ? WHERE user_id = ?",
+        (report_id, report_id, at, user_id),
+    )
+
+
+async def end_submit(conn: aiosqlite.Connection, user_id: int, *, at: str) -> None:
+    """The submit flow ended (submitted, cancelled, or left for the preview)."""
+    await conn.execute(
+        "UPDATE cursors SET stage = COALESCE(json_extract(pending, '$.stage'), 'ask'), pending = '{}', updated_at = ? "
+        "WHERE user_id = ? AND stage = 'submit'",
+        (at, user_id),
+    )
+
+
+async def submitting(conn: aiosqlite.Connection, *, since: str) -> set[int]:
+    """People in the submit flow who pressed 提交报告 at or after `since` (an abandoned flow stops holding)."""
+    rows = await conn.execute_fetchall(
+        "SELECT user_id FROM cursors WHERE stage = 'submit' AND updated_at >= ?", (since,)
+    )
+    return {int(user_id) for (user_id,) in rows}

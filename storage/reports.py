@@ -140,3 +140,12 @@ async def context(conn: aiosqlite.Connection, report: Report) -> Context:
             comments = json.loads(key)
     pilots.sort()
     return Context(unit, cert, pilots, answers, evidence, comments)
+
+
+async def recent_items(conn: aiosqlite.Connection, report_id: int, *, limit: int) -> list[str]:
+    """The report's items by when they were last answered, most recent first."""
+    rows = await conn.execute_fetchall(
+        "SELECT item FROM answers WHERE report_id = ? ORDER BY answered_at DESC, rowid DESC LIMIT ?",
+        (report_id, limit),
+    )
+    return [str(item) for (item,) in rows]

@@ -64,7 +64,10 @@ async def submit_in_chat(harness: Harness) -> Shown:
     shown = await chat.tap(shown, "预览并提交")
     shown = await chat.tap(shown, "提交报告")
     receipt = await chat.tap(shown, "确认提交")
-    await harness.standin.wait_for(lambda: "导出完成" in chat.last.text)
+    # After the receipt the Word self-report follows, with a caption saying what to do with it.
+    await harness.standin.wait_for(
+        lambda: chat.last.document is not None and "请核对、打印并加盖公章" in chat.last.text
+    )
     return receipt
 
 

@@ -3,10 +3,20 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from bot.answers import _NO, _YES, Invalid, normalise, parse_choice, parse_text, parse_whole_numbers, parse_yes_no
+from bot.answers import (
+    _NO,
+    _YES,
+    Invalid,
+    normalise,
+    parse_choice,
+    parse_text,
+    parse_whole_numbers,
+    parse_yes_no,
+    visible,
+)
 from bot.outlines import load_outlines
 from bot.rules import Row, check_row, rates
 from bot.walk import State
@@ -27,13 +37,16 @@ def test_whole_numbers_round_trip_with_any_separator_and_full_width_digits(
 
 @given(st.lists(st.integers(0, 1000), min_size=1, max_size=4), st.integers(1, 4))
 def test_a_wrong_count_is_refused_with_both_counts(values: list[int], count: int) -> None:
+    # "1 100" after a one-number prompt is one thousand one hundred (a thousands separator), tested apart.
+    assume(len(values) == count or all(len(str(v)) != 3 for v in values[1:]))
     text = " ".join(map(str, values))
     if len(values) == count:
         assert parse_whole_numbers(text, count=count) == values
     else:
         with pytest.raises(Invalid) as err:
             parse_whole_numbers(text, count=count)
-        assert err.value.code == "count" and err.value.params == {"expected": count, "got": len(values)}
+        read = "、".join(map(str, values))
+        assert err.value.code == "count" and err.value.params == {"expected": count, "got": len(values), "read": read}
 
 
 @given(st.integers(max_value=-1))
@@ -99,9 +112,9 @@ def test_text_limit(text: str) -> None:
         out = parse_text(text, limit=2000)
     except Invalid as err:
         assert err.code in ("empty", "too_long")
-        assert not text.strip() or len(text.strip()) > 2000
+        assert not visible(text) or len(visible(text)) > 2000
         return
-    assert out == text.strip() and 0 < len(out) <= 2000
+    assert out == visible(text) and 0 < len(out) <= 2000
 
 
 def test_choice_by_number_or_text() -> None:

@@ -58,7 +58,9 @@ async def test_an_old_skip_or_yes_no_changes_nothing(harness: Harness, at_point_
     cursor = await cursors.get(harness.deps.db.read, COORD)
     assert cursor is not None and cursor.item == "p6"
     # The button of the point the walk is on still works.
-    p7 = await chat.tap(p6, "是")
+    asked = await chat.tap(p6, "是")  # ★6 needs evidence: the walk asks for the file first
+    assert "监测点 6" in asked.text and "稍后上传 ▶" in [label for label, _ in asked.buttons]
+    p7 = await chat.tap(asked, "稍后上传")
     assert "监测点 7" in p7.text
     assert (await reports.answers(harness.deps.db.read, 1))["p6"] == {"yes": True, "note": None}
 

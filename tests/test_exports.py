@@ -217,8 +217,10 @@ async def test_coordinator_downloads_own_report(harness: Harness) -> None:
     menu = await chat.say("/menu")
     n = len(chat.seen)
     harness.standin.press(600, menu, menu.button("下载我的报告"))
-    await harness.standin.wait_for(lambda: "导出完成" in chat.last.text)
+    await harness.standin.wait_for(lambda: any(e.document for e in chat.seen[n:]))
     sent = [e.document[0] for e in chat.seen[n:] if e.document]
-    assert any(name.endswith("_自查报告.docx") for name in sent) and "自查报告.xlsx" in sent
+    # The Word self-report alone, with a caption that says what to do with it: no workbook, no counts.
+    assert len(sent) == 1 and sent[0].endswith("_自查报告.docx")
+    assert "导出完成" not in " ".join(e.text for e in chat.seen[n:])
     docx_bytes = next(e.document[1] for e in chat.seen[n:] if e.document and e.document[0].endswith(".docx"))
     assert SCHOOL in Document(io.BytesIO(docx_bytes)).paragraphs[0].text

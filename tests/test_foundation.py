@@ -254,7 +254,7 @@ async def test_one_users_updates_run_in_order_while_users_run_concurrently(harne
         await harness.chat(user).tap(shown, "监测点 4")
     before = {u: len(harness.standin.events[u]) for u in users}
     # Every user fires a burst without waiting; out of order, "理由" would land on the wrong point.
-    burst = ["否", "理由", "是", "是", "80"]
+    burst = ["否", "理由", "是", "否", "理由"]
     for text in burst:
         for user in users:
             harness.standin.send_text(user, text)
@@ -266,8 +266,8 @@ async def test_one_users_updates_run_in_order_while_users_run_concurrently(harne
             "监测点 4 ★",
             "监测点 5",
             "监测点 6 ★",
+            "监测点 6 ★",
             "监测点 7",
-            "主要做法与成效",
         ]
     assert harness.standin.max_in_flight > 1  # different users were served at the same time
 

@@ -60,8 +60,9 @@ async def test_every_accepted_type_is_stored_by_checksum(harness: Harness, coord
     rows = await evidence_store.of_report(harness.deps.db.read, 1, "p4")
     assert [r.kind for r in rows] == [k for _, _, k in files.ACCEPTED.values()] + ["jpeg"]
     assert all(r.uploaded_by == 600 and r.tg_file_id for r in rows)
-    listing = await coordinator.tap(shown, "佐证材料 (9)")
-    assert "方案.pdf" in listing.text and "9 份" in listing.text
+    count = len(files.ACCEPTED) + 1
+    listing = await coordinator.tap(shown, f"佐证材料 ({count})")
+    assert "方案.pdf" in listing.text and f"{count} 份" in listing.text
 
 
 async def test_the_same_file_twice_is_stored_once(harness: Harness, coordinator: Chat) -> None:
@@ -124,7 +125,8 @@ async def test_files_without_a_point_and_strangers_are_refused(harness: Harness,
     assert "尚未绑定" in (await stranger.upload(files.pdf(), "a.pdf", "application/pdf")).text
     await harness.bind(651, "coordinator", "合肥学院")
     other = harness.chat(651)
-    assert "请先进入" in (await other.upload(files.pdf(), "a.pdf", "application/pdf")).text
+    # Sent before opening any point: not dropped, the bot asks which point it supports.
+    assert "它是哪个监测点的佐证材料" in (await other.upload(files.pdf(), "a.pdf", "application/pdf")).text
 
 
 async def test_forged_buttons_cannot_reach_another_institutions_report(harness: Harness, coordinator: Chat) -> None:
@@ -179,7 +181,7 @@ async def _submit(harness: Harness, chat: Chat) -> Shown:
     offices = [u for u in (1, 2) if u == 1 or harness.standin.events[2]]
     await harness.standin.wait_for(lambda: all(len(harness.standin.events[u]) > before[u] for u in offices))
     # The Word self-report follows the receipt; let it arrive before the next step.
-    await harness.standin.wait_for(lambda: "导出完成" in chat.last.text)
+    await harness.standin.wait_for(lambda: chat.last.document is not None)
     return receipt
 
 
@@ -192,7 +194,10 @@ async def test_submit_locks_gives_a_receipt_and_tells_the_office(harness: Harnes
     office = await harness.standin.next_shown(1, 0)
     assert "安徽工商职业学院" in office.text and "第 1 版" in office.text
     shown = await _at_point(coordinator, "2. 健全", "监测点 4")
-    assert "不能再修改" in await _alert(harness, 600, shown, shown.button("否"))
+    # Read-only: the answer, and nothing that offers to change it; a forged press is refused all the same.
+    assert "当前答案：是" in shown.text and "只读" in shown.text
+    assert [label for label, _ in shown.buttons] == ["◀ 上一项", "下一项 ▶", "☰ 菜单"]
+    assert "不能再修改" in await _alert(harness, 600, shown, "w:1:p4:yn:0")
     assert "不能再修改" in (await coordinator.upload(files.pdf("late"), "x.pdf", "application/pdf")).text
 
 
@@ -216,7 +221,8 @@ async def test_return_two_points_revise_resubmit_diff_and_accept(harness: Harnes
     assert "领导小组文件未附" in notice.text and "请说明课程互通情况" in notice.text
     # Only the returned points reopen.
     p5 = await _at_point(coordinator, "2. 健全", "监测点 5")
-    assert "未被退回" in await _alert(harness, 600, p5, p5.button("否"))
+    assert "此项未被退回" in p5.text and "是" not in [label for label, _ in p5.buttons]
+    assert "未被退回" in await _alert(harness, 600, p5, "w:1:p5:yn:0")
     shown = await coordinator.tap(notice, "开始修改")
     assert "监测点 4" in shown.text and "退回意见：领导小组文件未附" in shown.text
     shown = await coordinator.tap(shown, "否")
@@ -225,9 +231,12 @@ async def test_return_two_points_revise_resubmit_diff_and_accept(harness: Harnes
     shown = await coordinator.tap(shown, "否")
     shown = await coordinator.say("已在新方案中实现互通")
     assert "全部项目均已填写" in shown.text
-    assert "请先进入" in (await coordinator.upload(files.pdf("new"), "新方案.pdf", "application/pdf")).text
-    await _at_point(coordinator, "3. 职业", "监测点 9")
-    assert "已保存" in (await coordinator.upload(files.pdf("new"), "新方案.pdf", "application/pdf")).text
+    # A file after the last answer is not dropped: the bot asks which point it supports.
+    shown = await coordinator.upload(files.pdf("new"), "新方案.pdf", "application/pdf")
+    assert "它是哪个监测点的佐证材料" in shown.text
+    shown = await coordinator.tap(shown, "第3部分")
+    shown = await coordinator.tap(shown, "监测点 9")
+    assert "已保存为<b>监测点 9</b>的佐证材料：新方案.pdf" in shown.text
     receipt = await _submit(harness, coordinator)
     assert "V2" in receipt.text
     assert [v.version for v in await versions.versions(harness.deps.db.read, 1)] == [1, 2]

@@ -136,11 +136,12 @@ async def _answers(data: Path) -> tuple[dict[str, object], str | None]:
 
 
 async def _settled(data: Path, limit: float = 30.0) -> tuple[dict[str, object], str | None]:
-    """The answers once they equal the expected ones, or whatever they are when the time is up."""
+    """The answers and cursor once they are the expected ones, or whatever they are when the time is up."""
     deadline = asyncio.get_running_loop().time() + limit
     while True:
         found = await _answers(data)
-        if found[0] == EXPECTED or asyncio.get_running_loop().time() > deadline:
+        # The last step moves only the cursor (稍后上传 on ★8), so both must have settled.
+        if (found[0] == EXPECTED and found[1] == "p9") or asyncio.get_running_loop().time() > deadline:
             return found
         await asyncio.sleep(0.2)
 
@@ -151,10 +152,12 @@ BURST = [
     ("text", "正在筹建"),
     ("press", "w:1:p5:skip:"),
     ("text", "是"),
+    ("press", "w:1:p6:on:"),  # ★6 asks for its evidence: 稍后上传
     ("text", "80"),
     ("text", "第二部分做法"),
     ("text", "第二部分问题"),
     ("press", "w:1:p8:yn:1"),
+    ("press", "w:1:p8:on:"),
 ]
 EXPECTED = {
     "p4": {"yes": False, "note": "正在筹建"},
@@ -209,7 +212,7 @@ async def test_kill_9_mid_upload_leaves_no_partial_file_and_stores_once(tmp_path
     await bot.kill()  # while the file is being downloaded
     standin.download_delay = 0.0
     await bot.start()
-    await standin.wait_for(lambda: any("已保存" in e.text for e in standin.events[600]), timeout=30)
+    await standin.wait_for(lambda: any("的佐证材料：" in e.text for e in standin.events[600]), timeout=30)
     await bot.stop()
     db = Database(tmp_path / "xcheck.sqlite3")
     await db.connect()
@@ -303,7 +306,7 @@ async def test_backup_while_running_and_restore(tmp_path: Path, standin: StandIn
         _send(standin, action)
     await standin.wait_for(lambda: len(standin.events[600]) >= 2, timeout=30)
     standin.send_document(600, files.pdf("kept"), "方案.pdf", "application/pdf")
-    await standin.wait_for(lambda: any("已保存" in e.text for e in standin.events[600]), timeout=30)
+    await standin.wait_for(lambda: any("的佐证材料：" in e.text for e in standin.events[600]), timeout=30)
     backup = tmp_path / "backup" / "copy.sqlite3"
     proc = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "bot", "backup", str(backup), env=bot.env, stdout=asyncio.subprocess.PIPE
@@ -313,7 +316,7 @@ async def test_backup_while_running_and_restore(tmp_path: Path, standin: StandIn
     for action in BURST[2:]:
         _send(standin, action)
     await standin.wait_for(
-        lambda: len([e for e in standin.events[600] if "已保存" not in e.text]) >= len(BURST), timeout=30
+        lambda: len([e for e in standin.events[600] if "的佐证材料：" not in e.text]) >= len(BURST), timeout=30
     )
     await bot.stop()
     copy = sqlite3.connect(backup)

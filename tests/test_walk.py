@@ -83,6 +83,8 @@ async def test_rates_are_computed_and_shown_for_confirmation(harness: Harness, c
     # The total travels with its counts: (120 + 40) / (150 + 80), two decimals as the formulas give.
     assert "<b>合计：试点规模 230、已报名人数 160 → 报考率 69.57%</b>" in shown.text.splitlines()
     shown = await coordinator.tap(shown, "确认无误")
+    assert "需要上传佐证材料" in shown.text  # ★1 asks for its file right after the answer
+    shown = await coordinator.tap(shown, "稍后上传")
     assert "监测点 2" in shown.text
     shown = await coordinator.say("100")
     shown = await coordinator.say("40")
@@ -94,6 +96,7 @@ async def test_impossible_numbers_are_refused_and_nothing_is_stored(harness: Har
     await coordinator.say("120")
     shown = await coordinator.say("40")
     shown = await coordinator.tap(shown, "确认无误")
+    shown = await coordinator.tap(shown, "稍后上传")
     shown = await coordinator.say("121")  # 已完成考核 > 已报名
     assert "不能超过已报名人数（120）" in shown.text and "数据未保存" in shown.text
     state = await _state(harness)

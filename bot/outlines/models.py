@@ -80,8 +80,16 @@ class Point(_Strict):
     text: str = Field(min_length=4)
     hint: str = ""
     evidence: bool = False  # the point expects 佐证材料
+    # An answer that leaves nothing to prove (★17 否: there is no incentive scheme to show) waives the file.
+    evidence_waived_by: Literal["yes", "no"] | None = None
     note: str = ""  # an editorial note on the wording, shown to the office only
     answer: Answer
+
+    @model_validator(mode="after")
+    def _waiver(self) -> Point:
+        if self.evidence_waived_by is not None and not (self.evidence and isinstance(self.answer, YesNo)):
+            raise ValueError(f"point {self.no}: evidence_waived_by needs evidence and a yes/no answer")
+        return self
 
 
 class Narrative(_Strict):
