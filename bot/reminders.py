@@ -13,6 +13,7 @@ from datetime import date, datetime, time, timedelta
 
 from telegram import Bot
 
+from bot.config import parse_date
 from bot.delivery import send_once
 from bot.deps import Deps
 from bot.lifecycle import review
@@ -46,17 +47,8 @@ class Reminder:
 
 
 def parse_due(text: str, *, year: int) -> date | None:
-    """2020-12-15, 12-15 or 12月15日."""
-    cleaned = text.strip().replace("月", "-").replace("日", "").replace("/", "-").replace(".", "-")
-    parts = [p for p in cleaned.split("-") if p]
-    try:
-        if len(parts) == 3:
-            return date(int(parts[0]), int(parts[1]), int(parts[2]))
-        if len(parts) == 2:
-            return date(year, int(parts[0]), int(parts[1]))
-    except ValueError:
-        return None
-    return None
+    """2020-12-15, 12-15 or 12月15日 (and 2020年12月15日, full-width digits): as the settings read them."""
+    return parse_date(text, year=year)
 
 
 async def due_dates(d: Deps) -> dict[str, date]:
