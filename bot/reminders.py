@@ -20,8 +20,9 @@ from bot.lifecycle import review
 from bot.progress import units
 from bot.questionnaire import Quota, check
 from bot.reporting import load_ctx
+from messages import firstday as msg
 from messages import zh
-from storage import campaign, people, reports, roster
+from storage import campaign, closing, people, reports, roster
 from storage.models import Person
 
 OPEN = ("draft", "returned")
@@ -55,7 +56,8 @@ async def due_dates(d: Deps) -> dict[str, date]:
     stored = await campaign.deadlines(d.db.read)
     out = {kind: date.fromisoformat(value) for kind, value in stored.items()}
     out.setdefault("report", d.settings.deadline)
-    out.setdefault("questionnaire", out["report"])
+    # Each deadline stands on its own: moving the report's never moves the questionnaire's.
+    out.setdefault("questionnaire", d.settings.deadline)
     return out
 
 
@@ -75,6 +77,13 @@ def current_slot(kind: str, due: date, d: Deps, now: datetime) -> Slot | None:
 
 def _when(due: date, now: datetime, d: Deps) -> str:
     return zh.days_left((due - now.astimezone(d.settings.tz).date()).days)
+
+
+def _digest_when(due: date, now: datetime, d: Deps) -> str:
+    """The office's digest states how far past the deadline it is; it does not urge the office to hurry
+    (that is the coordinators' reminder), least of all when the deadline is long gone."""
+    days = (due - now.astimezone(d.settings.tz).date()).days
+    return zh.days_left(days) if days >= 0 else msg.days_past(-days)
 
 
 async def _quota(d: Deps, institution_id: int, counts: dict[int, dict[int, tuple[int, int, int]]]) -> Quota | None:
@@ -114,7 +123,10 @@ async def _coordinator_lines(d: Deps, who: Person) -> list[str]:
 
 
 async def pending(d: Deps, now: datetime) -> list[Reminder]:
-    """Every reminder that applies now and was not claimed before."""
+    """Every reminder that applies now and was not claimed before; none once the campaign is closed."""
+    close = await closing.closes_at(d.db.read)
+    if close is not None and datetime.fromisoformat(close) <= now:
+        return []
     dues = await due_dates(d)
     claimed = {key for key, _, _ in await campaign.reminders_sent(d.db.read)}
     out: list[Reminder] = []
@@ -238,7 +250,7 @@ async def _digest(d: Deps, now: datetime, claimed: set[str], due: date) -> list[
         by_kind,
         counts,
         (sum(1 for u in orgs if u.status in done), len(orgs)),
-        _when(due, now, d),
+        _digest_when(due, now, d),
     )
     return [Reminder(f"{slot}:{uid}", uid, slot, text) for uid in waiting]
 
