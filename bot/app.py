@@ -152,11 +152,17 @@ def run(settings: Settings) -> None:
     configure_logging(settings)
     loop = asyncio.new_event_loop()
     asyncio.set_event_loop(loop)  # PTB's run_polling carries on in this loop
+    application = build_application(settings)
+
+    async def connect() -> str:
+        await application.initialize()  # getMe; run_polling finds it done and does not ask again
+        return str(application.bot.username)
+
     try:
         loop.run_until_complete(first_office_hint(settings))
-        loop.run_until_complete(wait_for_telegram(settings))
+        loop.run_until_complete(wait_for_telegram(settings, connect=connect))
     except KeyboardInterrupt:
+        loop.run_until_complete(application.shutdown())
         loop.close()
         return
-    application = build_application(settings)
     application.run_polling(allowed_updates=ALLOWED_UPDATES, close_loop=True)

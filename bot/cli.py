@@ -203,6 +203,8 @@ def _invite(args: argparse.Namespace, settings: Settings) -> Callable[[Database]
                 return _fail(msg.TARGET_NEEDED.format(role=args.role))
             kinds = (ORG_KIND,) if role == "org" else SCHOOL_KINDS
             found = matching.find(units, target, kinds)
+            if role == "org" and len(found) == 1 and found[0].kind != ORG_KIND:
+                return _fail(msg.WRONG_KIND_ORG.format(name=found[0].name, kind=found[0].kind))
             if role == "org" and not any(u.kind == ORG_KIND for u in found):
                 # Organizations are matched by their name in the roster: list those there are.
                 orgs = [u for u in units if u.kind == ORG_KIND]

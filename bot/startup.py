@@ -57,29 +57,33 @@ def _detail(exc: BaseException, token: str) -> str:
     return clean(" ".join(text.split()), token)[:200]
 
 
+async def _get_me(settings: Settings, proxy: str | None) -> str:
+    request = AiohttpRequest(
+        connection_pool_size=1, read_timeout=settings.api_timeout, connect_timeout=settings.api_timeout, proxy=proxy
+    )
+    async with Bot(settings.bot_token.get_secret_value(), base_url=settings.api_base_url, request=request) as bot:
+        return bot.username
+
+
 async def wait_for_telegram(
     settings: Settings,
     *,
     out: TextIO | None = None,
     sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     attempts: int | None = None,
+    connect: Callable[[], Awaitable[str]] | None = None,
 ) -> str | None:
-    """getMe until it answers; returns the bot's username, or None after `attempts` failures (tests)."""
+    """getMe until it answers; returns the bot's username, or None after `attempts` failures (tests).
+    `connect` does the getMe (the application's own initialize, so it is not asked twice); by default a
+    plain Bot with our request class asks."""
     out = out or sys.stderr
     token = settings.bot_token.get_secret_value()
     proxy = resolve_proxy(settings.api_base_url, settings.proxy)
     tried = 0
     while True:
         tried += 1
-        request = AiohttpRequest(
-            connection_pool_size=1,
-            read_timeout=settings.api_timeout,
-            connect_timeout=settings.api_timeout,
-            proxy=proxy,
-        )
         try:
-            async with Bot(token, base_url=settings.api_base_url, request=request) as bot:
-                username = bot.username
+            username = await (connect or (lambda: _get_me(settings, proxy)))()
             print(msg.telegram_reached(username), file=out, flush=True)
             return username
         except (TelegramError, OSError, RuntimeError) as exc:

@@ -58,8 +58,11 @@ async def create_invitations(update: Update, context: ContextTypes.DEFAULT_TYPE)
             return
         if role == "org":
             units = await roster.institutions(d.db.read)
-            found_orgs = [u for u in matching.find(units, target_text, (ORG_KIND,)) if u.kind == ORG_KIND]
-            if not found_orgs:
+            matched = matching.find(units, target_text, (ORG_KIND,))
+            if len(matched) == 1 and matched[0].kind != ORG_KIND:
+                await show(update, zh.INVITE_NOT_ORG)
+                return
+            if not any(u.kind == ORG_KIND for u in matched):
                 # Organizations are matched by their name in the roster: offer those there are.
                 orgs = [u.name for u in units if u.kind == ORG_KIND]
                 await show(update, msg.candidates(target_text, orgs) if orgs else msg.no_org(target_text))
