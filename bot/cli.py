@@ -434,6 +434,8 @@ def _fresh_seed() -> str:
 
 def _backup(args: argparse.Namespace) -> Callable[[Database], Awaitable[int]]:
     async def work(db: Database) -> int:
+        if args.force:
+            args.file.unlink(missing_ok=True)  # SQLite's backup cannot write over a file that is not a database
         await db.backup_to(args.file)
         print(msg.BACKUP_DONE.format(path=args.file))
         return 0
