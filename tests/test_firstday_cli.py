@@ -200,7 +200,8 @@ def test_invite_expert_with_assigned_institutions(data: Path, capsys: pytest.Cap
 def test_invite_org_matches_roster_organizations_or_lists_them(data: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert cli_main(["invite", "org", "工信"]) == 2
     assert capsys.readouterr().err == (
-        "错误 (error)：名册中还没有培训评价组织，找不到 “工信” (no organizations yet)：请先导入名册工作簿（证书表的培训评价组织列）\n"
+        "错误 (error)：名册中还没有培训评价组织，找不到 “工信” (no organizations yet)："
+        "请先导入名册工作簿（证书表的培训评价组织列）\n"
     )
     book = _book(
         data.parent / "orgs.xlsx",
@@ -369,7 +370,8 @@ def test_export_of_a_city_whose_zhongzhi_have_no_city_yet_says_so(
     conn.close()
     assert cli_main(["export", "--out", "h.xlsx", "--city", "黄山"]) == 1
     assert capsys.readouterr().err == (
-        "错误 (error)：没有可导出的内容 (nothing to export)：黄山市没有中职院校（或尚未填写所在市，见 xcheck roster check）\n"
+        "错误 (error)：没有可导出的内容 (nothing to export)："
+        "黄山市没有中职院校（或尚未填写所在市，见 xcheck roster check）\n"
     )
 
 
@@ -453,7 +455,8 @@ def test_settings_accept_chinese_keyboard_input(monkeypatch: pytest.MonkeyPatch)
         (
             "XCHECK_ADMIN_IDS",
             "12，张三",
-            "XCHECK_ADMIN_IDS=“12，张三” 无法识别（invalid: not a list of whole numbers）：应为办公室人员的 Telegram 数字 id，"
+            "XCHECK_ADMIN_IDS=“12，张三” 无法识别（invalid: not a list of whole numbers）："
+            "应为办公室人员的 Telegram 数字 id，"
             "逗号分隔 (comma-separated numeric ids)，例如 XCHECK_ADMIN_IDS=12345678，87654321。"
             "请在环境变量或 .env 中修改 (fix it in the environment or .env)",
         ),
@@ -461,12 +464,14 @@ def test_settings_accept_chinese_keyboard_input(monkeypatch: pytest.MonkeyPatch)
             "XCHECK_DEADLINE",
             "下周五",
             "XCHECK_DEADLINE=“下周五” 无法识别（invalid: not a date）：应为截止日期 (deadline)，"
-            "例如 XCHECK_DEADLINE=12月15日、12-15 或 2020-12-15。请在环境变量或 .env 中修改 (fix it in the environment or .env)",
+            "例如 XCHECK_DEADLINE=12月15日、12-15 或 2020-12-15。"
+            "请在环境变量或 .env 中修改 (fix it in the environment or .env)",
         ),
         (
             "XCHECK_PROXY",
             "127.0.0.1:1080",
-            "XCHECK_PROXY=“127.0.0.1:1080” 无法识别（invalid: not a proxy URL）：应为代理地址 (proxy URL: http, https or socks5)，"
+            "XCHECK_PROXY=“127.0.0.1:1080” 无法识别（invalid: not a proxy URL）："
+            "应为代理地址 (proxy URL: http, https or socks5)，"
             "例如 XCHECK_PROXY=socks5://127.0.0.1:1080。请在环境变量或 .env 中修改 (fix it in the environment or .env)",
         ),
     ],
