@@ -156,6 +156,7 @@ async def _bot_username(db: Database, settings: Settings) -> str | None:
             settings.bot_token.get_secret_value(),
             base_url=settings.api_base_url,
             request=AiohttpRequest(proxy=resolve_proxy(settings.api_base_url, settings.proxy)),
+            get_updates_request=AiohttpRequest(proxy=resolve_proxy(settings.api_base_url, settings.proxy)),
         ) as bot:
             return bot.username
     except Exception:  # offline: the plain /start code still works

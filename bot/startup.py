@@ -58,10 +58,18 @@ def _detail(exc: BaseException, token: str) -> str:
 
 
 async def _get_me(settings: Settings, proxy: str | None) -> str:
-    request = AiohttpRequest(
-        connection_pool_size=1, read_timeout=settings.api_timeout, connect_timeout=settings.api_timeout, proxy=proxy
-    )
-    async with Bot(settings.bot_token.get_secret_value(), base_url=settings.api_base_url, request=request) as bot:
+    def request() -> AiohttpRequest:
+        return AiohttpRequest(
+            connection_pool_size=1, read_timeout=settings.api_timeout, connect_timeout=settings.api_timeout, proxy=proxy
+        )
+
+    # Both request slots ours: PTB's default (httpx) would read proxies from the environment on its own.
+    async with Bot(
+        settings.bot_token.get_secret_value(),
+        base_url=settings.api_base_url,
+        request=request(),
+        get_updates_request=request(),
+    ) as bot:
         return bot.username
 
 
