@@ -124,8 +124,10 @@ async def test_refused_connection_is_one_line_and_retried_with_backoff(tmp_path:
         f"[Connect call failed ('127.0.0.1', {port})]"
     )
     assert lines[0] == (
-        "无法连接 Telegram（Telegram unreachable）：无法连接 (cannot connect)：请检查网络、代理 XCHECK_PROXY / HTTPS_PROXY；"
-        f"XCHECK_API_BASE_URL=http://127.0.0.1:{port}/bot，未使用代理 (no proxy)；{detail}。1 秒后重试 (retrying in 1 s)"
+        "无法连接 Telegram（Telegram unreachable）：无法连接 (cannot connect)："
+        "请检查网络、代理 XCHECK_PROXY / HTTPS_PROXY；"
+        f"XCHECK_API_BASE_URL=http://127.0.0.1:{port}/bot，未使用代理 (no proxy)；{detail}。"
+        "1 秒后重试 (retrying in 1 s)"
     )
     assert "Traceback" not in out.getvalue() and SECRET not in out.getvalue() and "AAHsecret" not in out.getvalue()
 
@@ -147,7 +149,8 @@ async def test_a_network_that_never_answers_times_out_and_says_so(tmp_path: Path
         await silent.stop()
     (line,) = out.getvalue().splitlines()
     assert line.startswith(
-        "无法连接 Telegram（Telegram unreachable）：连接超时 (no answer)：网络可能屏蔽了 Telegram，请设置代理 XCHECK_PROXY 或 HTTPS_PROXY；"
+        "无法连接 Telegram（Telegram unreachable）：连接超时 (no answer)："
+        "网络可能屏蔽了 Telegram，请设置代理 XCHECK_PROXY 或 HTTPS_PROXY；"
     )
 
 
