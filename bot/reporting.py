@@ -17,7 +17,7 @@ from bot.outlines.loader import Item, LaidOut, Outlines
 from bot.outlines.models import Choice, Number, Numbers, YesNo
 from bot.rules import Finding, RateLine, Row, check_row, rates, rows_for
 from bot.walk import State, needs_followup
-from storage import Database, cursors, reports, roster
+from storage import Database, closing, cursors, reports, roster
 from storage.models import Cursor, Person, Report
 
 SHORT_TEXT_LIMIT = 200
@@ -150,6 +150,9 @@ class Walk:
         report = await reports.get(conn, report_id)
         if report is None or not may_write(self.who, report):
             raise Refused("not_allowed")
+        close = await closing.closes_at(conn)
+        if close is not None and close <= self.at:
+            raise Refused("closed")  # the campaign is over: reports are read-only
         return report
 
     async def _save_cursor(self, conn: aiosqlite.Connection, view: View, pending: object = None) -> None:

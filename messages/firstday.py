@@ -282,7 +282,7 @@ def no_org(ref: str) -> str:
 EXPORT_BAD_CITY = "“{city}”不是安徽省的地级市。请发送 /export 合肥 这样的地市名，或只发送 /export 导出全省。"
 
 # --- campaign close ---------------------------------------------------------------------------------------
-CLOSED_READ_ONLY = "本次自查已结束，报告只读，不能再修改。"
+CLOSED_READ_ONLY = "本次自查已结束，报告只读，不能再修改。"  # also zh.REFUSALS["closed"]
 
 
 def days_past(days: int) -> str:

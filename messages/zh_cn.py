@@ -276,6 +276,7 @@ REFUSALS.update(
         "accepted_final": "该报告已通过审核，不能再更改。",
         "no_version": "没有该版本。",
         "evidence_no_item": "请先进入要附加材料的监测点（菜单 → 📑 选择部分），再发送文件或照片。",
+        "closed": "本次自查已结束，报告只读，不能再修改。",
     }
 )
 
