@@ -16,6 +16,7 @@ from bot.reminders import pending
 from handlers.exports import deliver
 from storage import closing, people
 from storage.models import Invitation
+from tests import files
 from tests.helpers import Harness
 from tests.walkdriver import numbers_for
 
@@ -169,6 +170,11 @@ async def test_after_close_reports_are_read_only_and_nothing_is_sent(harness: Ha
     refused = await chat.say(numbers_for(item, item.point.answer, 0))  # type: ignore[arg-type]
     assert refused.text == "本次自查已结束，报告只读，不能再修改。"
     rows = await d.db.read.execute_fetchall("SELECT COUNT(*) FROM answers")
+    assert next(iter(rows))[0] == 0
+    # Evidence is refused by the database; the coordinator is told why, and nothing is logged as an error.
+    shown = await chat.upload(files.pdf("late"), "late.pdf", "application/pdf")
+    assert shown.text == "本次自查已结束，报告只读，不能再修改。"
+    rows = await d.db.read.execute_fetchall("SELECT COUNT(*) FROM evidence")
     assert next(iter(rows))[0] == 0
     # The database itself refuses, whatever path writes.
     with pytest.raises(sqlite3.IntegrityError, match="campaign closed"):
