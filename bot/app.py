@@ -165,4 +165,5 @@ def run(settings: Settings) -> None:
         loop.run_until_complete(application.shutdown())
         loop.close()
         return
-    application.run_polling(allowed_updates=ALLOWED_UPDATES, close_loop=True)
+    # bootstrap_retries=-1: a network blip between getMe and the first poll (deleteWebhook) is retried too.
+    application.run_polling(allowed_updates=ALLOWED_UPDATES, close_loop=True, bootstrap_retries=-1)

@@ -286,5 +286,7 @@ CLOSED_READ_ONLY = "本次自查已结束，报告只读，不能再修改。"  
 
 
 def days_past(days: int) -> str:
-    """The digest's line once the deadline is long past: a fact, not a call to hurry."""
+    """The digest's line once the deadline is past: a fact, not a call to hurry; long past, what to do."""
+    if days > 30:
+        return f"截止日期已过 {days} 天；如本次自查已结束，请运行 xcheck campaign close，如需延期请用 /deadline"
     return f"截止日期已过 {days} 天"

@@ -197,8 +197,14 @@ async def test_digest_of_a_long_past_deadline_states_it_without_urging(harness: 
     years_later = datetime(2026, 11, 27, 1, 30, tzinfo=UTC)  # 09:30 in Anhui, after the digest time
     digests = [r for r in await pending(harness.deps, years_later) if r.slot.startswith("digest:")]
     assert len(digests) == 1
-    assert "（11月27日，截止日期已过 2173 天）" in digests[0].text
+    assert (
+        "（11月27日，截止日期已过 2173 天；如本次自查已结束，请运行 xcheck campaign close，如需延期请用 /deadline）"
+        in digests[0].text
+    )
     assert "尽快" not in digests[0].text
+    days_after = datetime(2020, 12, 18, 1, 30, tzinfo=UTC)
+    digest = next(r for r in await pending(harness.deps, days_after) if r.slot.startswith("digest:"))
+    assert "（12月18日，截止日期已过 3 天）" in digest.text
 
 
 async def _invitations(harness: Harness) -> list[Invitation]:
