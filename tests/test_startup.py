@@ -19,7 +19,7 @@ from telegram.error import InvalidToken
 from bot.app import RedactToken
 from bot.clock import FrozenClock
 from bot.http import redact, resolve_proxy
-from bot.startup import backoff, wait_for_telegram
+from bot.startup import backoff, first_office_hint, wait_for_telegram
 from tests.helpers import Harness, make_settings
 from tests.proxies import HttpProxy, Silent, Socks5Proxy
 from tests.standin import StandIn
@@ -221,3 +221,21 @@ async def test_xcheck_run_says_how_to_make_the_first_office_user_and_prints_no_t
     everything = (hint + first + out + err).decode()
     assert "Traceback" not in everything and SECRET not in everything
     assert proc.returncode == 0
+
+
+async def test_the_first_office_hint_is_only_for_an_office_with_nobody(tmp_path: Path, standin: StandIn) -> None:
+    from storage import Database, people
+
+    settings = make_settings(tmp_path, standin, admin_ids=())
+    out = io.StringIO()
+    assert await first_office_hint(settings, out) is True
+    assert out.getvalue().startswith("尚无办公室人员（XCHECK_ADMIN_IDS is empty）") and out.getvalue().count("\n") == 1
+    db = Database(settings.db_path)
+    await db.connect()
+    async with db.transaction() as conn:
+        await people.bind(conn, user_id=5, name="", role="office", institution_id=None, city=None, chat_id=5, at="t")
+    await db.close()
+    quiet = io.StringIO()
+    assert await first_office_hint(settings, quiet) is False
+    assert await first_office_hint(make_settings(tmp_path, standin, admin_ids=(7,)), quiet) is False
+    assert quiet.getvalue() == ""
