@@ -70,9 +70,14 @@ def slots(kind: str, due: date, d: Deps) -> list[Slot]:
     )
 
 
+STALE_AFTER = timedelta(days=7)  # a slot this old is not caught up on: a reminder then is only noise
+
+
 def current_slot(kind: str, due: date, d: Deps, now: datetime) -> Slot | None:
     fallen = [s for s in slots(kind, due, d) if s.fire_at <= now]
-    return fallen[-1] if fallen else None
+    if not fallen or now - fallen[-1].fire_at > STALE_AFTER:
+        return None  # e.g. a campaign whose deadline is years past: nobody is told to hurry
+    return fallen[-1]
 
 
 def _when(due: date, now: datetime, d: Deps) -> str:

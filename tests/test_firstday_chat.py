@@ -194,9 +194,11 @@ async def test_a_close_set_for_a_date_takes_effect_then(harness: Harness) -> Non
 
 
 async def test_digest_of_a_long_past_deadline_states_it_without_urging(harness: Harness) -> None:
+    await harness.bind(600, "coordinator", SCHOOL)
     years_later = datetime(2026, 11, 27, 1, 30, tzinfo=UTC)  # 09:30 in Anhui, after the digest time
-    digests = [r for r in await pending(harness.deps, years_later) if r.slot.startswith("digest:")]
-    assert len(digests) == 1
+    due = await pending(harness.deps, years_later)
+    digests = [r for r in due if r.slot.startswith("digest:")]
+    assert len(digests) == 1 and len(due) == 1  # and no coordinator is told, years later, to hurry
     assert (
         "（11月27日，截止日期已过 2173 天；如本次自查已结束，请运行 xcheck campaign close，如需延期请用 /deadline）"
         in digests[0].text
