@@ -16,10 +16,12 @@ from bot.config import Settings
 from bot.deps import DEPS_KEY, Deps, deps_of
 from bot.evidence import clean_temp
 from bot.floodgate import FloodGate
-from bot.http import AiohttpRequest
+from bot.http import AiohttpRequest, redact, resolve_proxy
 from bot.inbox import Inbox, InboxRequest
 from bot.outlines import load_outlines
 from bot.processor import PerUserUpdateProcessor
+from bot.startup import first_office_hint, wait_for_telegram
+from handlers.exports import clean_exports
 from messages import zh
 from storage import Database, meta
 
@@ -37,6 +39,8 @@ async def _post_init(application: Application) -> None:  # type: ignore[type-arg
         await meta.put(conn, "bot_username", me.username or "")
     await application.bot.set_my_commands([BotCommand(c, desc) for c, desc in zh.COMMANDS])
     clean_temp(d.settings.evidence_dir)
+    if clean_exports(d.settings.exports_dir):
+        log.info("removed chat exports a crash left behind")
     await d.db.forget_applied_before((d.clock.now() - timedelta(days=2)).isoformat())
     replayed = await d.inbox.start(application)
     if replayed:
@@ -73,6 +77,7 @@ def build_application(settings: Settings, *, clock: Clock | None = None) -> Appl
     db = Database(settings.db_path)
     inbox = Inbox(db)
     gate = FloodGate(cap=settings.flood_limit, bulk_rate=settings.broadcast_rate, clock=clock)
+    proxy = resolve_proxy(settings.api_base_url, settings.proxy)
     builder = (
         ApplicationBuilder()
         .token(settings.bot_token.get_secret_value())
@@ -83,9 +88,10 @@ def build_application(settings: Settings, *, clock: Clock | None = None) -> Appl
                 connection_pool_size=max(64, settings.concurrent_updates),
                 read_timeout=settings.api_timeout,
                 connect_timeout=settings.api_timeout,
+                proxy=proxy,
             )
         )
-        .get_updates_request(InboxRequest(db, connection_pool_size=2, read_timeout=60.0))
+        .get_updates_request(InboxRequest(db, connection_pool_size=2, read_timeout=60.0, proxy=proxy))
         .concurrent_updates(PerUserUpdateProcessor(settings.concurrent_updates, on_done=inbox.handled))
         .defaults(Defaults(parse_mode="HTML", disable_notification=False))
         .rate_limiter(gate)
@@ -113,10 +119,18 @@ class RedactToken(logging.Filter):
         super().__init__()
         self._token = token
 
+    def _cut(self, text: str) -> str:
+        return redact(text.replace(self._token, "<token>") if self._token else text)
+
     def filter(self, record: logging.LogRecord) -> bool:
-        if self._token and self._token in record.getMessage():
-            record.msg = record.getMessage().replace(self._token, "<token>")
+        message = record.getMessage()
+        if self._cut(message) != message:
+            record.msg = self._cut(message)
             record.args = None
+        if record.exc_info:
+            # PTB's InvalidToken names the token in its text: format the traceback here, redacted.
+            record.exc_text = self._cut(logging.Formatter().formatException(record.exc_info))
+            record.exc_info = None
         return True
 
 
@@ -132,7 +146,24 @@ def configure_logging(settings: Settings, level: int = logging.INFO) -> None:
 
 
 def run(settings: Settings) -> None:
-    """Long polling until SIGINT or SIGTERM; PTB then stops polling and runs post_shutdown."""
+    """Long polling until SIGINT or SIGTERM; PTB then stops polling and runs post_shutdown.
+
+    First Telegram must answer: until it does, one line per attempt says what to check, with backoff."""
     configure_logging(settings)
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)  # PTB's run_polling carries on in this loop
     application = build_application(settings)
-    application.run_polling(allowed_updates=ALLOWED_UPDATES, close_loop=True)
+
+    async def connect() -> str:
+        await application.initialize()  # getMe; run_polling finds it done and does not ask again
+        return str(application.bot.username)
+
+    try:
+        loop.run_until_complete(first_office_hint(settings))
+        loop.run_until_complete(wait_for_telegram(settings, connect=connect))
+    except KeyboardInterrupt:
+        loop.run_until_complete(application.shutdown())
+        loop.close()
+        return
+    # bootstrap_retries=-1: a network blip between getMe and the first poll (deleteWebhook) is retried too.
+    application.run_polling(allowed_updates=ALLOWED_UPDATES, close_loop=True, bootstrap_retries=-1)

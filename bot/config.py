@@ -7,8 +7,31 @@ from pathlib import Path
 from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from messages import firstday as msg
+
+PROXY_SCHEMES = ("http", "https", "socks5", "socks5h", "socks4")
+
+# What a Chinese keyboard types between list items: full-width comma, 顿号, semicolons, spaces.
+_SEPARATORS = ("，", "、", "；", ";", " ", "\u3000")
+
+
+def parse_date(text: str, *, year: int) -> date | None:
+    """2020-12-15, 2020年12月15日, 12-15, 12月15日, 12/15, 12.15; full-width digits too."""
+    cleaned = text.strip().translate(str.maketrans("０１２３４５６７８９－／．", "0123456789-/."))
+    for old in ("年", "月", "/", "."):
+        cleaned = cleaned.replace(old, "-")
+    parts = [p for p in cleaned.replace("日", "").replace("号", "").split("-") if p.strip()]
+    try:
+        if len(parts) == 3:
+            return date(int(parts[0]), int(parts[1]), int(parts[2]))
+        if len(parts) == 2:
+            return date(year, int(parts[0]), int(parts[1]))
+    except ValueError:
+        return None
+    return None
 
 
 class Settings(BaseSettings):
@@ -42,15 +65,42 @@ class Settings(BaseSettings):
     broadcast_rate: float = Field(default=20.0, gt=0, le=30)
     # All messages per second: a little under Telegram's ~30, so the bot itself never meets a 429.
     flood_limit: float = Field(default=29.0, gt=1, le=1000)
+    # Every outgoing connection goes through this proxy (http://, https:// or socks5://); empty: the
+    # standard HTTPS_PROXY / ALL_PROXY variables apply, or none.
+    proxy: str = ""
 
     @field_validator("admin_ids", "reminder_days", "reminder_after_days", mode="before")
     @classmethod
     def _split_ids(cls, value: object) -> object:
         if isinstance(value, str):
-            parts = [p.strip() for p in value.replace(";", ",").split(",")]
-            return tuple(int(p) for p in parts if p)
+            for sep in _SEPARATORS:
+                value = value.replace(sep, ",")
+            # int() reads full-width digits (１２３) as well.
+            try:
+                return tuple(int(p) for p in (p.strip() for p in value.split(",")) if p)
+            except ValueError:
+                raise ValueError("not a list of whole numbers") from None
         if isinstance(value, int):
             return (value,)
+        return value
+
+    @field_validator("deadline", mode="before")
+    @classmethod
+    def _chinese_date(cls, value: object, info: ValidationInfo) -> object:
+        if isinstance(value, str):
+            year = info.data.get("campaign_year", 2020)
+            parsed = parse_date(value, year=int(year))
+            if parsed is None:
+                raise ValueError("not a date")
+            return parsed
+        return value
+
+    @field_validator("proxy")
+    @classmethod
+    def _proxy_url(cls, value: str) -> str:
+        value = value.strip()
+        if value and value.split("://", 1)[0].lower() not in PROXY_SCHEMES:
+            raise ValueError("not a proxy URL")
         return value
 
     @field_validator("timezone")
@@ -95,10 +145,9 @@ def load_settings(*, require_token: bool = False, **overrides: object) -> Settin
         settings = Settings(**overrides)  # type: ignore[arg-type]
     except ValidationError as exc:
         err = exc.errors()[0]
-        name = "XCHECK_" + str(err["loc"][0]).upper() if err["loc"] else "XCHECK_*"
-        raise SettingsError(f"{name}: {err['msg']} — fix it in the environment or in .env") from None
+        field = str(err["loc"][0]) if err["loc"] else ""
+        value = "<token>" if field == "bot_token" else str(err.get("input", ""))
+        raise SettingsError(msg.setting_error(field, value, err["msg"].removeprefix("Value error, "))) from None
     if require_token and not settings.bot_token.get_secret_value():
-        raise SettingsError(
-            "XCHECK_BOT_TOKEN is not set — export XCHECK_BOT_TOKEN=<token from @BotFather> or put it in .env"
-        )
+        raise SettingsError(msg.TOKEN_MISSING)
     return settings

@@ -7,8 +7,13 @@ CPU per update once many requests are in flight; aiohttp stays near 1 ms. This c
 from __future__ import annotations
 
 import asyncio
+import os
+import re
+from collections.abc import Mapping
+from urllib.parse import urlsplit
 
 import aiohttp
+from aiohttp_socks import ProxyConnector, ProxyError
 from telegram._utils.defaultvalue import DefaultValue
 from telegram._utils.types import ODVInput
 from telegram.error import NetworkError, TimedOut
@@ -19,8 +24,40 @@ class TransportError(NetworkError):
     """The connection failed before Telegram answered: the request may or may not have been applied."""
 
 
+_TOKEN = re.compile(r"\d{3,}:[A-Za-z0-9_-]{20,}")
+
+
+def redact(text: str) -> str:
+    """Anything shaped like a bot token (digits:secret) becomes <token>: exception texts carry URLs."""
+    return _TOKEN.sub("<token>", text)
+
+
+def _bypassed(host: str, no_proxy: str) -> bool:
+    for entry in (e.strip().lower() for e in no_proxy.replace("，", ",").split(",")):
+        if entry == "*" or (entry and (host == entry.lstrip(".") or host.endswith("." + entry.lstrip(".")))):
+            return True
+    return False
+
+
+def resolve_proxy(url: str, explicit: str = "", environ: Mapping[str, str] | None = None) -> str | None:
+    """The proxy for a request to `url`: XCHECK_PROXY if set, else the standard HTTPS_PROXY / HTTP_PROXY /
+    ALL_PROXY (either case) unless NO_PROXY names the host."""
+    if explicit:
+        return explicit
+    env = os.environ if environ is None else environ
+
+    def var(name: str) -> str:
+        return (env.get(name.lower()) or env.get(name.upper()) or "").strip()
+
+    parts = urlsplit(url)
+    if _bypassed((parts.hostname or "").lower(), var("no_proxy")):
+        return None
+    scheme_var = "https_proxy" if parts.scheme == "https" else "http_proxy"
+    return var(scheme_var) or var("all_proxy") or None
+
+
 class AiohttpRequest(BaseRequest):
-    __slots__ = ("_connect_timeout", "_limit", "_read_timeout", "_session", "_write_timeout")
+    __slots__ = ("_connect_timeout", "_limit", "_proxy", "_read_timeout", "_session", "_write_timeout")
 
     def __init__(
         self,
@@ -29,7 +66,10 @@ class AiohttpRequest(BaseRequest):
         read_timeout: float | None = 10.0,
         write_timeout: float | None = 20.0,
         connect_timeout: float | None = 10.0,
+        proxy: str | None = None,
     ) -> None:
+        """`proxy`: an http://, https:// or socks5:// URL every request goes through (see resolve_proxy)."""
+        self._proxy = proxy or None
         self._limit = connection_pool_size
         self._read_timeout = read_timeout
         self._write_timeout = write_timeout
@@ -42,11 +82,18 @@ class AiohttpRequest(BaseRequest):
 
     async def initialize(self) -> None:
         if self._session is None or self._session.closed:
-            # trust_env=False: never route Bot API calls through a proxy picked up from the environment.
-            self._session = aiohttp.ClientSession(
-                connector=aiohttp.TCPConnector(limit=self._limit, ttl_dns_cache=300),
-                trust_env=False,
-            )
+            # trust_env=False: the proxy is decided once, by resolve_proxy, and passed in explicitly.
+            connector: aiohttp.BaseConnector
+            if self._proxy and self._proxy.startswith("socks"):
+                # socks5h: the proxy resolves Telegram's name (where local DNS is poisoned or absent).
+                connector = ProxyConnector.from_url(
+                    self._proxy.replace("socks5h://", "socks5://", 1),
+                    rdns=self._proxy.startswith("socks5h://"),
+                    limit=self._limit,
+                )
+            else:
+                connector = aiohttp.TCPConnector(limit=self._limit, ttl_dns_cache=300)
+            self._session = aiohttp.ClientSession(connector=connector, trust_env=False)
 
     async def shutdown(self) -> None:
         if self._session is not None and not self._session.closed:
@@ -83,8 +130,9 @@ class AiohttpRequest(BaseRequest):
         total = None if read is None else read + (connect or 0) + 5
         timeout = aiohttp.ClientTimeout(total=total, sock_connect=connect, sock_read=read)
         try:
+            http_proxy = self._proxy if self._proxy and not self._proxy.startswith("socks") else None
             async with self._session.request(
-                method, url, data=data, timeout=timeout, headers={"User-Agent": self.USER_AGENT}
+                method, url, data=data, timeout=timeout, headers={"User-Agent": self.USER_AGENT}, proxy=http_proxy
             ) as resp:
                 return resp.status, await resp.read()
         except TimeoutError as exc:
@@ -92,4 +140,6 @@ class AiohttpRequest(BaseRequest):
         except asyncio.TimeoutError as exc:  # noqa: UP041 - aiohttp may raise the alias on older Pythons
             raise TimedOut from exc
         except aiohttp.ClientError as exc:
-            raise TransportError(f"aiohttp.{exc.__class__.__name__}: {exc}") from exc
+            raise TransportError(redact(f"aiohttp.{exc.__class__.__name__}: {exc}")) from exc
+        except (ProxyError, OSError) as exc:  # aiohttp-socks' own errors for the proxy leg
+            raise TransportError(redact(f"proxy {exc.__class__.__name__}: {exc}")) from exc

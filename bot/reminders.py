@@ -15,14 +15,16 @@ from datetime import date, datetime, time, timedelta
 from telegram import Bot
 from telegram.error import TelegramError
 
+from bot.config import parse_date
 from bot.delivery import BULK, send_once
 from bot.deps import Deps
 from bot.lifecycle import review
 from bot.progress import units
 from bot.questionnaire import Quota, check
 from bot.reporting import load_ctx
+from messages import firstday as msg
 from messages import zh
-from storage import campaign, cursors, people, reports, roster
+from storage import campaign, closing, cursors, people, reports, roster
 from storage.models import Person
 
 OPEN = ("draft", "returned")
@@ -51,24 +53,16 @@ class Reminder:
 
 
 def parse_due(text: str, *, year: int) -> date | None:
-    """2020-12-15, 12-15 or 12月15日."""
-    cleaned = text.strip().replace("月", "-").replace("日", "").replace("/", "-").replace(".", "-")
-    parts = [p for p in cleaned.split("-") if p]
-    try:
-        if len(parts) == 3:
-            return date(int(parts[0]), int(parts[1]), int(parts[2]))
-        if len(parts) == 2:
-            return date(year, int(parts[0]), int(parts[1]))
-    except ValueError:
-        return None
-    return None
+    """2020-12-15, 12-15 or 12月15日 (and 2020年12月15日, full-width digits): as the settings read them."""
+    return parse_date(text, year=year)
 
 
 async def due_dates(d: Deps) -> dict[str, date]:
     stored = await campaign.deadlines(d.db.read)
     out = {kind: date.fromisoformat(value) for kind, value in stored.items()}
     out.setdefault("report", d.settings.deadline)
-    out.setdefault("questionnaire", out["report"])
+    # Each deadline stands on its own: moving the report's never moves the questionnaire's.
+    out.setdefault("questionnaire", d.settings.deadline)
     return out
 
 
@@ -81,13 +75,25 @@ def slots(kind: str, due: date, d: Deps) -> list[Slot]:
     )
 
 
+STALE_AFTER = timedelta(days=7)  # a slot this old is not caught up on: a reminder then is only noise
+
+
 def current_slot(kind: str, due: date, d: Deps, now: datetime) -> Slot | None:
     fallen = [s for s in slots(kind, due, d) if s.fire_at <= now]
-    return fallen[-1] if fallen else None
+    if not fallen or now - fallen[-1].fire_at > STALE_AFTER:
+        return None  # e.g. a campaign whose deadline is years past: nobody is told to hurry
+    return fallen[-1]
 
 
 def _when(due: date, now: datetime, d: Deps) -> str:
     return zh.days_left((due - now.astimezone(d.settings.tz).date()).days)
+
+
+def _digest_when(due: date, now: datetime, d: Deps) -> str:
+    """The office's digest states how far past the deadline it is; it does not urge the office to hurry
+    (that is the coordinators' reminder), least of all when the deadline is long gone."""
+    days = (due - now.astimezone(d.settings.tz).date()).days
+    return zh.days_left(days) if days >= 0 else msg.days_past(-days)
 
 
 async def _quota(d: Deps, institution_id: int, counts: dict[int, dict[int, tuple[int, int, int]]]) -> Quota | None:
@@ -130,7 +136,10 @@ async def _coordinator_lines(d: Deps, who: Person) -> tuple[list[str], bool]:
 
 
 async def pending(d: Deps, now: datetime) -> list[Reminder]:
-    """Every reminder that applies now and was not claimed before."""
+    """Every reminder that applies now and was not claimed before; none once the campaign is closed."""
+    close = await closing.closes_at(d.db.read)
+    if close is not None and datetime.fromisoformat(close) <= now:
+        return []
     dues = await due_dates(d)
     claimed = {key for key, _, _ in await campaign.reminders_sent(d.db.read)}
     out: list[Reminder] = []
@@ -257,7 +266,7 @@ async def _digest(d: Deps, now: datetime, claimed: set[str], due: date) -> list[
         by_kind,
         counts,
         (sum(1 for u in orgs if u.status in done), len(orgs)),
-        _when(due, now, d),
+        _digest_when(due, now, d),
     )
     return [Reminder(f"{slot}:{uid}", uid, slot, text) for uid in waiting]
 

@@ -19,7 +19,7 @@ from bot.outlines.models import Choice, Number, Numbers, YesNo
 from bot.rules import Finding, RateLine, Row, check_row, rates, rows_for
 from bot.tables import looks_like_table, parse_table
 from bot.walk import State, needs_followup
-from storage import Database, cursors, fragments, replies, reports, roster, versions
+from storage import Database, closing, cursors, fragments, replies, reports, roster, versions
 from storage.models import Cursor, Person, Report
 
 SHORT_TEXT_LIMIT = 200
@@ -214,6 +214,9 @@ class Walk:
         report = await reports.get(conn, report_id)
         if report is None or not may_write(self.who, report):
             raise Refused("not_allowed")
+        close = await closing.closes_at(conn)
+        if close is not None and close <= self.at:
+            raise Refused("closed")  # the campaign is over: reports are read-only
         return report
 
     async def _save_cursor(self, conn: aiosqlite.Connection, view: View, pending: object = None) -> None:

@@ -9,13 +9,15 @@ from pathlib import Path
 from typing import Any, cast
 
 from openpyxl import Workbook, load_workbook
+from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from bot.export.cells import put
+from messages import firstday as msg
 from messages import roster_rows, zh
 from storage import Database, audit
 from storage import roster as store
-from storage.models import ORG_KIND, SCHOOL_KINDS, Kind
+from storage.models import ORG_KIND, SCHOOL_KINDS, Institution, Kind
 from storage.roster import CertificateRow, PilotRow, RosterRow
 
 ANHUI_CITIES = (
@@ -30,13 +32,67 @@ HEAD_CERT = ("证书名称", "培训评价组织", "牵头院校")
 HEAD_PILOT = ("院校名称", "证书名称", "试点规模")
 
 
-def seed_rows() -> list[RosterRow]:
-    """The 189 pilot institutions of 附件3, with the city only where the name makes it certain."""
+def _seed_csv() -> list[dict[str, str]]:
     text = (resources.files("bot") / "data" / "roster.csv").read_text(encoding="utf-8")
+    return list(csv.DictReader(text.splitlines()))
+
+
+def seed_rows() -> list[RosterRow]:
+    """The 189 pilot institutions of 附件3 with their city where a source gives it (170 of 189)."""
     return [
         RosterRow(seq=int(r["seq"]), kind=cast(Kind, r["kind"]), name=r["name"], city=r["city"] or None)
-        for r in csv.DictReader(text.splitlines())
+        for r in _seed_csv()
     ]
+
+
+def seed_sources() -> dict[str, str]:
+    """Where each shipped city comes from: 'name' (the institution's name says it) or a published list's
+    address; empty where no source gave a city."""
+    return {r["name"]: r["source"] for r in _seed_csv()}
+
+
+async def without_city(db: Database) -> list[Institution]:
+    """Pilot institutions with no city yet: their city bureau cannot see them until one is set."""
+    return [i for i in await store.institutions(db.read) if i.kind in SCHOOL_KINDS and not i.city]
+
+
+def write_template(path: Path) -> None:
+    """An empty roster workbook: the three sheets, their headers, one example row each, and drop-down
+    lists (data validation) for the kinds and the cities."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = SHEET_INST
+    ws.append(HEAD_INST)
+    ws.append(list(msg.TEMPLATE_EXAMPLE_INST))
+    ws_c = wb.create_sheet(SHEET_CERT)
+    ws_c.append(HEAD_CERT)
+    ws_c.append(list(msg.TEMPLATE_EXAMPLE_CERT))
+    ws_p = wb.create_sheet(SHEET_PILOT)
+    ws_p.append(HEAD_PILOT)
+    ws_p.append(list(msg.TEMPLATE_EXAMPLE_PILOT))
+    rows = "2:1000"
+    kinds = DataValidation(type="list", formula1='"' + ",".join(KINDS) + '"', allow_blank=False)
+    cities = DataValidation(type="list", formula1='"' + ",".join(ANHUI_CITIES) + '"', allow_blank=True)
+    scale = DataValidation(type="whole", operator="greaterThanOrEqual", formula1="0", allow_blank=False)
+    for dv, (title, prompt) in (
+        (kinds, msg.TEMPLATE_KIND_PROMPT),
+        (cities, msg.TEMPLATE_CITY_PROMPT),
+        (scale, msg.TEMPLATE_SCALE_PROMPT),
+    ):
+        dv.error, dv.errorTitle, dv.prompt, dv.promptTitle = prompt, title, prompt, title
+        dv.showErrorMessage = dv.showInputMessage = True
+    kinds.add("B" + rows.replace(":", ":B"))
+    cities.add("D" + rows.replace(":", ":D"))
+    scale.add("C" + rows.replace(":", ":C"))
+    ws.add_data_validation(kinds)
+    ws.add_data_validation(cities)
+    ws_p.add_data_validation(scale)
+    for sheet, widths in ((ws, (6, 14, 36, 10)), (ws_c, (36, 30, 36)), (ws_p, (36, 36, 10))):
+        sheet.freeze_panes = "A2"
+        for col, width in zip("ABCD", widths, strict=False):
+            sheet.column_dimensions[col].width = width
+    path.parent.mkdir(parents=True, exist_ok=True)
+    wb.save(path)
 
 
 async def load_seed(db: Database, *, at: str) -> int:
@@ -63,6 +119,11 @@ class RosterImportError(Exception):
 
 def _cell(value: Any) -> str:
     return "" if value is None else str(value).strip()
+
+
+def _example(row: tuple[Any, ...]) -> bool:
+    """The template's example rows start their text with 示例： and are skipped."""
+    return any(_cell(v).startswith(msg.EXAMPLE_MARK) for v in row)
 
 
 def _whole(value: Any) -> int | None:
@@ -100,7 +161,7 @@ def parse_workbook(
     seq_rows: list[tuple[str, int | None, str]] = []
     kinds: dict[str, Kind] = dict(known or {})
     for i, row in enumerate(wb[SHEET_INST].iter_rows(min_row=2, values_only=True), start=2):
-        if not any(_cell(v) for v in row[:4]):
+        if not any(_cell(v) for v in row[:4]) or _example(row[:4]):
             continue
         seq_v, kind_v, name_v, city_v = (list(row) + [None] * 4)[:4]
         where = zh.roster_where(SHEET_INST, i)
@@ -140,7 +201,7 @@ def parse_workbook(
 
     certs: set[str] = set()
     for i, row in enumerate(wb[SHEET_CERT].iter_rows(min_row=2, values_only=True), start=2):
-        if not any(_cell(v) for v in row[:3]):
+        if not any(_cell(v) for v in row[:3]) or _example(row[:3]):
             continue
         cert_v, org_v, lead_v = (list(row) + [None] * 3)[:3]
         where = zh.roster_where(SHEET_CERT, i)
@@ -163,7 +224,7 @@ def parse_workbook(
 
     pairs: set[tuple[str, str]] = set()
     for i, row in enumerate(wb[SHEET_PILOT].iter_rows(min_row=2, values_only=True), start=2):
-        if not any(_cell(v) for v in row[:3]):
+        if not any(_cell(v) for v in row[:3]) or _example(row[:3]):
             continue
         inst_v, cert_v, scale_v = (list(row) + [None] * 3)[:3]
         where = zh.roster_where(SHEET_PILOT, i)

@@ -10,6 +10,7 @@ from handlers import (
     evidence,
     exports,
     fallback,
+    firstday,
     gate,
     office,
     office_review,
@@ -29,6 +30,7 @@ def register(application: Application) -> None:  # type: ignore[type-arg]
     application.add_handlers(
         [
             *start.HANDLERS,
+            *firstday.HANDLERS,
             *office.HANDLERS,
             *office_review.HANDLERS,
             *walk.HANDLERS,

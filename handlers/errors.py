@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import logging
+import sqlite3
 
 from telegram import Update
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 from telegram.ext import ContextTypes
 
 from bot.deps import deps
+from handlers.screen import refuse
+from messages import firstday as msg
 from messages import zh
+from storage.closing import CLOSED_MARK
 
 log = logging.getLogger("xcheck.errors")
 
@@ -29,6 +33,15 @@ async def report_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> No
         # Telegram unreachable or overloaded after our retries: not a bug of ours, nothing to alert.
         # (PTB's BadRequest subclasses NetworkError, but a refused message is our bug: it falls through.)
         log.warning("%s: Telegram API unavailable: %s", where, err)
+        return
+    if isinstance(err, sqlite3.IntegrityError) and CLOSED_MARK in str(err):
+        # The campaign is closed: the database refused the write (triggers of migration 0012).
+        log.info("%s: write refused, the campaign is closed", where)
+        if isinstance(update, Update):
+            try:
+                await refuse(update, msg.CLOSED_READ_ONLY)
+            except TelegramError:
+                log.warning("%s: could not tell the user the campaign is closed", where)
         return
     log.error("handler failed on %s", where, exc_info=err)
     d = deps(context)

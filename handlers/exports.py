@@ -5,6 +5,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import shutil
+import tempfile
+from html import escape
 from pathlib import Path
 
 from telegram import Bot, Update
@@ -17,9 +20,11 @@ from bot.export.meta import ExportMeta
 from bot.export.run import export, stamp
 from bot.reminders import due_dates
 from bot.reporting import load_ctx, may_write
+from bot.roster import ANHUI_CITIES
 from handlers.screen import acknowledge, refuse, with_retry
 from messages import documents as words
 from messages import entry as en
+from messages import firstday as msg
 from messages import zh
 from storage import reports
 
@@ -46,7 +51,9 @@ async def deliver(
     """Builds the export and sends it; a progress message is edited as it goes. `word_only`: just the Word
     self-reports (one report's as files, several as one ZIP), no workbook."""
     progress = await with_retry(lambda: bot.send_message(chat_id, zh.EXPORT_STARTED))
-    folder = d.settings.exports_dir / stamp(d.clock.now()) / f"{chat_id}"
+    # A folder of its own (two exports in the same second never share one), removed once sent.
+    d.settings.exports_dir.mkdir(parents=True, exist_ok=True)
+    folder = Path(tempfile.mkdtemp(prefix=f"{stamp(d.clock.now())}-{chat_id}-", dir=d.settings.exports_dir))
     try:
         name = zh.EXPORT_NAME_ALL if report_id is None else zh.EXPORT_NAME_ONE
         if city is not None:
@@ -91,11 +98,7 @@ async def deliver(
             if size <= UPLOAD_LIMIT:
                 await _send_file(bot, chat_id, result.bundle)
             else:
-                await with_retry(
-                    lambda: bot.send_message(
-                        chat_id, zh.EXPORT_TOO_BIG.format(size=zh.size_text(size), path=result.bundle)
-                    )
-                )
+                await with_retry(lambda: bot.send_message(chat_id, zh.EXPORT_TOO_BIG.format(size=zh.size_text(size))))
         text = zh.EXPORT_DONE.format(sheets=result.sheets, files=result.files)
         await with_retry(lambda: progress.edit_text(text))
     except TelegramError:
@@ -104,10 +107,27 @@ async def deliver(
         log.exception("export for chat %s failed", chat_id)
         with contextlib.suppress(TelegramError):
             await progress.edit_text(zh.EXPORT_FAILED)
+    finally:
+        await asyncio.to_thread(shutil.rmtree, folder, True)
+
+
+def clean_exports(exports_dir: Path) -> int:
+    """Chat exports a crash left behind (every file there is temporary); returns how many were removed."""
+    if not exports_dir.is_dir():
+        return 0
+    gone = 0
+    for entry in exports_dir.iterdir():
+        if entry.is_dir():
+            shutil.rmtree(entry, ignore_errors=True)
+        else:
+            entry.unlink(missing_ok=True)
+        gone += 1
+    return gone
 
 
 async def start_export(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """/export: the office workbook with every report, and the evidence bundle."""
+    """/export: the office workbook with every report, and the evidence bundle; /export 合肥: that city's
+    package (its 中职), as the city bureau gets it."""
     d = deps(context)
     assert update.effective_user is not None and update.effective_chat is not None
     who = await access.person(d.db, update.effective_user.id, admin_ids=d.settings.admin_ids)
@@ -115,9 +135,14 @@ async def start_export(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
         await refuse(update, zh.NOT_ALLOWED)
         return
     await acknowledge(update)
-    word_only = [a.lower() for a in context.args or []] in (["word"], ["docx"])
+    words_asked = [a.lower() for a in context.args or []] in (["word"], ["docx"])
+    ref = "" if words_asked else " ".join(context.args or []).strip()
+    city = ref.removesuffix("市") or None
+    if city is not None and city not in ANHUI_CITIES:
+        await refuse(update, msg.EXPORT_BAD_CITY.format(city=escape(ref)))
+        return
     context.application.create_task(
-        deliver(context.bot, d, update.effective_chat.id, word_only=word_only), update=update
+        deliver(context.bot, d, update.effective_chat.id, city=city, word_only=words_asked), update=update
     )
 
 
@@ -136,7 +161,9 @@ async def _send_word(bot: Bot, chat_id: int, data: bytes, name: str) -> None:
 async def deliver_own_report(bot: Bot, d: Deps, chat_id: int, report_id: int) -> None:
     """A coordinator's own Word self-report, with a caption saying what it is and what to do with it;
     no workbook and no evidence count, which mean nothing to them here."""
-    folder = d.settings.exports_dir / stamp(d.clock.now()) / f"{chat_id}"
+    # A folder of its own, removed once sent (chat exports are temporary).
+    d.settings.exports_dir.mkdir(parents=True, exist_ok=True)
+    folder = Path(tempfile.mkdtemp(prefix=f"{stamp(d.clock.now())}-{chat_id}-", dir=d.settings.exports_dir))
     try:
         result = await export(
             d.db,
@@ -157,6 +184,8 @@ async def deliver_own_report(bot: Bot, d: Deps, chat_id: int, report_id: int) ->
         log.exception("the Word report for chat %s failed", chat_id)
         with contextlib.suppress(TelegramError):
             await bot.send_message(chat_id, zh.EXPORT_FAILED)
+    finally:
+        await asyncio.to_thread(shutil.rmtree, folder, True)
 
 
 def schedule_own_report(context: ContextTypes.DEFAULT_TYPE, update: Update, d: Deps, report_id: int) -> None:

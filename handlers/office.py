@@ -5,16 +5,18 @@ from __future__ import annotations
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes, filters
 
-from bot import access
+from bot import access, matching
 from bot.deps import deps
 from bot.invitations import deep_link, issue
 from bot.roster import ANHUI_CITIES
 from handlers import campaign, exports, office_review, oversight
+from handlers.firstday import resolve_unit
 from handlers.guards import parse_id
 from handlers.screen import show
+from messages import firstday as msg
 from messages import when, zh
 from storage import AlreadyApplied, roster
-from storage.models import ORG_KIND, ROLES, Institution
+from storage.models import ORG_KIND, SCHOOL_KINDS, Institution
 
 
 async def create_invitations(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -29,18 +31,17 @@ async def create_invitations(update: Update, context: ContextTypes.DEFAULT_TYPE)
     if not args:
         await show(update, zh.INVITE_USAGE)
         return
-    role = args.pop(0).lower()
-    if role not in ROLES:
+    role = matching.role_of(args.pop(0))
+    if role is None:
         await show(update, zh.INVITE_BAD_ROLE)
         return
     count = 1
     scope: list[int] = []
     if role == "expert" and args:
-        # An expert's invitation names the institutions they will review: /invite expert 24 97
+        # An expert's invitation names the institutions they will review: /invite 专家 24 97
         for ref in args:
-            found = await roster.find_institution(d.db.read, ref)
+            found = await resolve_unit(update, d, ref, SCHOOL_KINDS)
             if found is None:
-                await show(update, zh.INVITE_NO_TARGET)
                 return
             scope.append(found.id)
         args = []
@@ -53,18 +54,30 @@ async def create_invitations(update: Update, context: ContextTypes.DEFAULT_TYPE)
     institution: Institution | None = None
     city: str | None = None
     if role in ("coordinator", "org"):
-        institution = await roster.find_institution(d.db.read, target_text) if target_text else None
-        if institution is None:
-            await show(update, zh.INVITE_NO_TARGET)
+        if not target_text:
+            await show(update, zh.INVITE_USAGE)
             return
-        if role == "org" and institution.kind != ORG_KIND:
-            await show(update, zh.INVITE_NOT_ORG)
+        if role == "org":
+            units = await roster.institutions(d.db.read)
+            matched = matching.find(units, target_text, (ORG_KIND,))
+            if len(matched) == 1 and matched[0].kind != ORG_KIND:
+                await show(update, zh.INVITE_NOT_ORG)
+                return
+            if not any(u.kind == ORG_KIND for u in matched):
+                # Organizations are matched by their name in the roster: offer those there are.
+                orgs = [u.name for u in units if u.kind == ORG_KIND]
+                await show(update, msg.candidates(target_text, orgs) if orgs else msg.no_org(target_text))
+                return
+            institution = await resolve_unit(update, d, target_text, (ORG_KIND,))
+        else:
+            institution = await resolve_unit(update, d, target_text, SCHOOL_KINDS)
+        if institution is None:
             return
         if role == "coordinator" and institution.kind == ORG_KIND:
             await show(update, zh.INVITE_NOT_SCHOOL)
             return
     elif role == "city":
-        city = target_text.removesuffix("市")
+        city = target_text.removesuffix("市教育局").removesuffix("市")
         if city not in ANHUI_CITIES:
             await show(update, zh.INVITE_BAD_CITY)
             return

@@ -13,6 +13,7 @@ from bot.lifecycle import accept, diff, return_for_revision, review
 from bot.reporting import Ctx, Refused, load_ctx
 from handlers import exports, notify
 from handlers.campaign import take_broadcast_text
+from handlers.firstday import resolve_unit
 from handlers.guards import button_parts, office_only
 from handlers.longtext import show_long
 from handlers.render import answer_text, item_label, walk_data
@@ -20,7 +21,7 @@ from handlers.screen import refuse, show
 from messages import documents as words
 from messages import entry as en
 from messages import when, zh
-from storage import AlreadyApplied, cursors, replies, reports, roster, versions
+from storage import AlreadyApplied, cursors, replies, reports, versions
 from storage.models import Person
 
 Button = InlineKeyboardButton
@@ -84,11 +85,11 @@ async def open_review(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         return
     ref = " ".join(context.args or [])
     if ref:
-        inst = await roster.find_institution(d.db.read, ref)
-        found = await reports.of_institution(d.db.read, inst.id) if inst else []
+        # A number, a full name or an unambiguous part of one: /review 安徽工商
+        inst = await resolve_unit(update, d, ref, ("本科", "高职", "中职", "培训评价组织"))
         if inst is None:
-            await show(update, zh.INVITE_NO_TARGET)
             return
+        found = await reports.of_institution(d.db.read, inst.id)
     else:
         found = [r for r in await reports.all_reports(d.db.read) if r.status == "submitted"][:20]
     if not found:

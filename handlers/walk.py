@@ -8,6 +8,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, Cont
 from bot.deps import Deps, deps
 from bot.reminders import due_dates
 from bot.reporting import Ctx, Refused, Walk, load_ctx, may_write, reports_for
+from bot.roster import without_city
 from handlers import render
 from handlers.campaign import (
     ask_questionnaire_row,
@@ -23,6 +24,7 @@ from handlers.office_review import take_office_text
 from handlers.oversight import show_expert_menu, take_expert_text
 from handlers.readers import leads_any, show_city
 from handlers.screen import refuse, show
+from messages import firstday as msg
 from messages import zh
 from storage import AlreadyApplied, cursors, reports, roster
 from storage.models import Person, Report
@@ -98,7 +100,9 @@ async def open_menu(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await show_expert_menu(update, d, who)
         return
     if who.role == "office":
-        await show(update, zh.OFFICE_MENU, office_menu())
+        # Institutions with no city are invisible to every city bureau: the dashboard says so until fixed.
+        missing = [i.name for i in await without_city(d.db)]
+        await show(update, zh.OFFICE_MENU + (msg.dashboard_no_city(missing) if missing else ""), office_menu())
         return
     if who.role not in ("coordinator", "org"):
         await show(update, zh.NOT_A_COORDINATOR_MENU)

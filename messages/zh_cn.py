@@ -31,6 +31,7 @@ COMMANDS = (
     ("menu", "主菜单"),
     ("help", "帮助"),
     ("cancel", "取消当前操作"),
+    ("whoami", "查看我的 Telegram id"),
 )
 
 
@@ -52,13 +53,13 @@ HELP_COORDINATOR = (
 HELP_OFFICE = (
     "\n\n<b>办公室指令</b>\n"
     "/invite 角色 对象 [数量] — 生成一次性邀请链接\n"
-    "  角色：coordinator 院校联络人（对象为附件3序号或名称）、org 培训评价组织、city 地市（对象为市名）、"
-    "expert 专家、office 办公室"
-    "\n/review [序号或名称] — 审核报告（退回、通过、比较版本）；不带参数列出待审核报告"
+    "  角色：院校（coordinator，对象为附件3序号、名称或名称中的一段）、机构（org，培训评价组织）、"
+    "市（city，对象为市名）、专家（expert，可跟院校序号）、办公室（office）"
+    "\n/review [序号或名称] — 审核报告（退回、通过、比较版本）；名称可只写一段；不带参数列出待审核报告"
     "\n/progress — 填报进度　/sample [种子] — 抽取抽查样本（/sample show 查看）"
     "\n/assign 专家ID 序号… — 分配抽查对象　/experts — 专家名单　/grades — 评定结果"
     "\n/flags — 需要关注的答案与数据不一致"
-    "\n/export — 导出汇总工作簿与佐证材料包"
+    "\n/export [地市] — 导出汇总工作簿与佐证材料包；/export 合肥 导出该市的材料包"
     "\n/deadline [report|questionnaire 日期] — 截止日期　/broadcast — 群发通知"
     "\n/questionnaire teacher|student 链接 — 设置问卷；/questionnaire send 通知各院校　/quotas — 问卷未达标院校"
 )
@@ -71,9 +72,9 @@ def office_error(kind: str, where: str) -> str:
 # --- 邀请 -------------------------------------------------------------------------------------------
 INVITE_USAGE = (
     "用法：/invite 角色 对象 [数量]\n"
-    "例如：/invite coordinator 24　/invite city 合肥　/invite org 某培训评价组织　/invite expert"
+    "例如：/invite 院校 24　/invite 院校 安徽工商　/invite 市 合肥　/invite 机构 某培训评价组织　/invite 专家 24 97"
 )
-INVITE_BAD_ROLE = "角色应为 coordinator、org、city、expert 或 office 之一。"
+INVITE_BAD_ROLE = "角色应为 院校、机构、市、专家、办公室（或 coordinator、org、city、expert、office）之一。"
 INVITE_NO_TARGET = "找不到该单位。院校请使用附件3中的序号或完整名称。"
 INVITE_NOT_ORG = "该单位不是培训评价组织。"
 INVITE_NOT_SCHOOL = "该单位不是试点院校。"
@@ -275,6 +276,7 @@ REFUSALS.update(
         "accepted_final": "该报告已通过审核，不能再更改。",
         "no_version": "没有该版本。",
         "evidence_no_item": "请先进入要附加材料的监测点（菜单 → 📑 选择部分），再发送文件或照片。",
+        "closed": "本次自查已结束，报告只读，不能再修改。",
     }
 )
 
@@ -650,7 +652,10 @@ CN_NUMERALS = "一二三四五六七八九十"
 # Progress messages for exports run in the background
 EXPORT_STARTED = "⏳ 正在生成导出文件，完成后自动发送……"
 EXPORT_DONE = "✅ 导出完成：工作簿 {sheets} 个工作表，佐证材料 {files} 份。"
-EXPORT_TOO_BIG = "佐证材料包 {size} 超过 Telegram 可发送的 50 MB，已保存在服务器：{path}"
+EXPORT_TOO_BIG = (
+    "佐证材料包 {size} 超过 Telegram 可发送的 50 MB，无法在聊天中发送（聊天导出的文件不在服务器上保留）。"
+    "请在服务器上运行 <code>xcheck export --out 汇总.xlsx</code> 取得（佐证材料包写在工作簿旁边）。"
+)
 EXPORT_FAILED = "❗ 导出失败，已通知管理员。"
 BTN_DOWNLOAD = "📄 下载我的报告"
 BTN_CITY_EXPORT = "📤 导出本市材料"

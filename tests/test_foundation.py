@@ -105,7 +105,8 @@ def test_seed_roster_matches_annex_3() -> None:
     kinds = [r.kind for r in rows]
     assert (kinds.count("本科"), kinds.count("高职"), kinds.count("中职")) == (16, 66, 107)
     assert rows[23].name == "安徽工商职业学院" and rows[188].name == "芜湖师范学校"
-    assert next(r for r in rows if r.name == "安徽工商职业学院").city is None  # not certain from the name
+    assert next(r for r in rows if r.name == "安徽工商职业学院").city == "合肥"  # from a published list
+    assert next(r for r in rows if r.name == "安徽科技贸易学校").city is None  # no source found
     assert next(r for r in rows if r.name == "巢湖学院").city == "合肥"
 
 
@@ -204,7 +205,7 @@ async def test_roster_import_reports_every_bad_row_and_writes_nothing(tmp_path: 
         ):
             assert expected in text, expected
         inst = await roster.find_institution(db.read, "24")
-        assert inst is not None and inst.city is None
+        assert inst is not None and inst.city == "合肥"  # as shipped, not 火星
         assert await roster.certificates(db.read) == []
     finally:
         await db.close()
@@ -233,7 +234,7 @@ def test_cli_init_invite_roster_and_backup(
     assert "report\t2020-12-10" in capsys.readouterr().out
     assert cli_main(["deadline", "questionnaire", "明天"]) == 2
     assert cli_main(["deadline"]) == 0
-    assert "questionnaire\t2020-12-10" in capsys.readouterr().out  # follows the report's until set
+    assert "questionnaire\t2020-12-15" in capsys.readouterr().out  # the report's deadline never moves it
     assert cli_main(["backup", str(tmp_path / "copy.sqlite3")]) == 0
     copy = sqlite3.connect(tmp_path / "copy.sqlite3")
     assert copy.execute("SELECT COUNT(*) FROM institutions").fetchone()[0] == 189

@@ -88,7 +88,7 @@ async def test_school_report_follows_the_outline_with_tables_under_their_points(
         f"{SCHOOL} “1+X”证书制度试点工作自检自查报告（2020 年度）",
         f"单位名称：{SCHOOL}",
         "单位类型：高职",
-        "所在地市：—",
+        "所在地市：合肥市",  # the shipped roster knows the school's city
         f"自查工作：{CAMPAIGN}",
         f"报告版本：第 1 版（{SUBMITTED_LOCAL} 提交）",
     ]
