@@ -20,6 +20,8 @@ from bot.http import AiohttpRequest
 from bot.inbox import Inbox, InboxRequest
 from bot.outlines import load_outlines
 from bot.processor import PerUserUpdateProcessor
+from bot.web.app import WebServer, build_web_app
+from messages import web as web_text
 from messages import zh
 from storage import Database, meta
 
@@ -37,6 +39,8 @@ async def _post_init(application: Application) -> None:  # type: ignore[type-arg
         await meta.put(conn, "bot_username", me.username or "")
     await application.bot.set_my_commands([BotCommand(c, desc) for c, desc in zh.COMMANDS])
     clean_temp(d.settings.evidence_dir)
+    d.web = WebServer(build_web_app(d.settings, d.db, d.clock, d.outlines), *d.settings.web_host_port)
+    await d.web.start()
     await d.db.forget_applied_before((d.clock.now() - timedelta(days=2)).isoformat())
     replayed = await d.inbox.start(application)
     if replayed:
@@ -61,6 +65,9 @@ async def _post_stop(application: Application) -> None:  # type: ignore[type-arg
         task.cancel()
     await asyncio.gather(*tasks, return_exceptions=True)
     await d.inbox.stop()
+    if d.web is not None:
+        await d.web.stop()
+        d.web = None
 
 
 async def _post_shutdown(application: Application) -> None:  # type: ignore[type-arg]
@@ -136,3 +143,36 @@ def run(settings: Settings) -> None:
     configure_logging(settings)
     application = build_application(settings)
     application.run_polling(allowed_updates=ALLOWED_UPDATES, close_loop=True)
+
+
+async def serve_web_only(settings: Settings, *, clock: Clock | None = None, stop: asyncio.Event | None = None) -> None:
+    """No bot token: the web channel alone, with a one-time office sign-in link printed to start with."""
+    import signal
+
+    from bot import signin
+    from bot.invitations import web_link
+
+    clock = clock or Clock()
+    db = Database(settings.db_path)
+    await db.connect()
+    clean_temp(settings.evidence_dir)
+    server = WebServer(
+        build_web_app(settings, db, clock, load_outlines(year=settings.campaign_year)), *settings.web_host_port
+    )
+    await server.start()
+    try:
+        code = await signin.office_invitation(db, now=clock.now())
+        print(web_text.web_only_started(settings.web_base, web_link(settings.web_base, code)), flush=True)
+        stop = stop or asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop.set)
+        await stop.wait()
+    finally:
+        await server.stop()
+        await db.close()
+
+
+def run_web_only(settings: Settings) -> None:
+    configure_logging(settings)
+    asyncio.run(serve_web_only(settings))

@@ -22,7 +22,7 @@ def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="xcheck", description="1+X 自查助手")
     sub = p.add_subparsers(dest="command", required=True)
     sub.add_parser("init", help="create or migrate the database and load the 189 institutions of 附件3")
-    sub.add_parser("run", help="run the bot (long polling)")
+    sub.add_parser("run", help="run the bot (long polling) and the web channel; without a token, the web alone")
 
     r = sub.add_parser("roster", help="the office's roster workbook")
     rs = r.add_subparsers(dest="action", required=True)
@@ -135,7 +135,7 @@ def _invite(args: argparse.Namespace, settings: Settings) -> Callable[[Database]
             target = inv.institution.name if inv.institution else (inv.city or "")
             print(
                 f"{role}\t{target}\t{inv.expires_at.astimezone(settings.tz):%Y-%m-%d %H:%M}\t"
-                f"{invitations.deep_link(username, inv.code)}"
+                f"{invitations.deep_link(username, inv.code)}\t{invitations.web_link(settings.web_base, inv.code)}"
             )
         return 0
 
@@ -250,13 +250,16 @@ def _backup(args: argparse.Namespace) -> Callable[[Database], Awaitable[int]]:
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
-        settings = load_settings(require_token=args.command == "run")
+        settings = load_settings()
     except SettingsError as exc:
         print(f"xcheck: {exc}", file=sys.stderr)
         return 2
     if args.command == "run":
-        from bot.app import run
+        from bot.app import run, run_web_only
 
+        if not settings.bot_token.get_secret_value():
+            run_web_only(settings)  # no token: the web channel alone, and it says so
+            return 0
         run(settings)
         return 0
     if args.command == "outline":

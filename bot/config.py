@@ -42,6 +42,11 @@ class Settings(BaseSettings):
     # All messages per second: a little under Telegram's ~30, so the bot itself never meets a 429.
     flood_limit: float = Field(default=29.0, gt=1, le=1000)
 
+    # The web channel: where it listens, and the public address its links use (e.g. https behind nginx).
+    web_listen: str = Field(default="127.0.0.1:8080", pattern=r"^[^:\s]+:\d{1,5}$")
+    web_base_url: str = ""
+    web_session_hours: int = Field(default=12, ge=1, le=24 * 30)
+
     @field_validator("admin_ids", "reminder_days", "reminder_after_days", mode="before")
     @classmethod
     def _split_ids(cls, value: object) -> object:
@@ -67,6 +72,23 @@ class Settings(BaseSettings):
         if not value.startswith(("http://", "https://")):
             raise ValueError("must start with http:// or https://")
         return value
+
+    @field_validator("web_base_url")
+    @classmethod
+    def _web_url(cls, value: str) -> str:
+        if value and not value.startswith(("http://", "https://")):
+            raise ValueError("must start with http:// or https://")
+        return value.rstrip("/")
+
+    @property
+    def web_host_port(self) -> tuple[str, int]:
+        host, _, port = self.web_listen.rpartition(":")
+        return host, int(port)
+
+    @property
+    def web_base(self) -> str:
+        """The address people open: XCHECK_WEB_BASE_URL, or the listening address."""
+        return self.web_base_url or f"http://{self.web_listen}"
 
     @property
     def tz(self) -> ZoneInfo:

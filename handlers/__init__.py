@@ -18,6 +18,7 @@ from handlers import (
     review,
     start,
     walk,
+    web,
 )
 
 
@@ -38,6 +39,7 @@ def register(application: Application) -> None:  # type: ignore[type-arg]
             *oversight.HANDLERS,
             *exports.HANDLERS,
             *campaign.HANDLERS,
+            *web.HANDLERS,
         ],
         group=0,
     )
