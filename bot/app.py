@@ -145,7 +145,13 @@ def run(settings: Settings) -> None:
     application.run_polling(allowed_updates=ALLOWED_UPDATES, close_loop=True)
 
 
-async def serve_web_only(settings: Settings, *, clock: Clock | None = None, stop: asyncio.Event | None = None) -> None:
+async def serve_web_only(
+    settings: Settings,
+    *,
+    clock: Clock | None = None,
+    stop: asyncio.Event | None = None,
+    ready: asyncio.Future[int] | None = None,
+) -> None:
     """No bot token: the web channel alone, with a one-time office sign-in link printed to start with."""
     import signal
 
@@ -163,11 +169,17 @@ async def serve_web_only(settings: Settings, *, clock: Clock | None = None, stop
     try:
         code = await signin.office_invitation(db, now=clock.now())
         print(web_text.web_only_started(settings.web_base, web_link(settings.web_base, code)), flush=True)
+        if ready is not None:
+            ready.set_result(server.port)
         stop = stop or asyncio.Event()
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, stop.set)
-        await stop.wait()
+        try:
+            await stop.wait()
+        finally:
+            for sig in (signal.SIGINT, signal.SIGTERM):
+                loop.remove_signal_handler(sig)
     finally:
         await server.stop()
         await db.close()
