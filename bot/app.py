@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from datetime import timedelta
+from functools import partial
 
 from telegram import BotCommand, Update
 from telegram.ext import Application, ApplicationBuilder, CallbackContext, Defaults
@@ -20,7 +21,8 @@ from bot.http import AiohttpRequest
 from bot.inbox import Inbox, InboxRequest
 from bot.outlines import load_outlines
 from bot.processor import PerUserUpdateProcessor
-from bot.web.app import WebServer, build_web_app
+from bot.web.app import WEB, WebServer, build_web_app
+from handlers import notify
 from messages import web as web_text
 from messages import zh
 from storage import Database, meta
@@ -39,7 +41,9 @@ async def _post_init(application: Application) -> None:  # type: ignore[type-arg
         await meta.put(conn, "bot_username", me.username or "")
     await application.bot.set_my_commands([BotCommand(c, desc) for c, desc in zh.COMMANDS])
     clean_temp(d.settings.evidence_dir)
-    d.web = WebServer(build_web_app(d.settings, d.db, d.clock, d.outlines), *d.settings.web_host_port)
+    web_app = build_web_app(d.settings, d.db, d.clock, d.outlines)
+    web_app[WEB].notify = partial(notify.tell, application.bot)  # the web's actions are told in Telegram too
+    d.web = WebServer(web_app, *d.settings.web_host_port)
     await d.web.start()
     await d.db.forget_applied_before((d.clock.now() - timedelta(days=2)).isoformat())
     replayed = await d.inbox.start(application)

@@ -36,6 +36,7 @@ class NewSession:
 
 async def _open_session(conn: aiosqlite.Connection, user_id: int, now: datetime, hours: int) -> NewSession:
     token, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
+    await store.forget_expired(conn, now=now.isoformat())  # expired rows go as new ones come
     await store.create_session(
         conn,
         id_hash=_hash(token),

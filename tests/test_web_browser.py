@@ -154,6 +154,8 @@ async def test_coordinator_walks_submits_office_returns_telegram_fixes_office_ac
     await page.click("text=确认提交")
     await page.wait_for_selector("#receipt")
     assert await page.inner_text("#receipt") == "XC2020-024-V1"
+    # The office hears of it in Telegram, as after a submission there.
+    await harness.standin.wait_for(lambda: any("XC2020-024-V1" in m.text for m in harness.standin.events[1]))
     await page.screenshot(path=str(SHOTS / "receipt-phone.png"))
     async with page.expect_download() as download:
         await page.click("text=下载 Word 自评报告")
@@ -211,6 +213,8 @@ async def test_coordinator_walks_submits_office_returns_telegram_fixes_office_ac
     await office.goto(f"{url}/office/r/{rid}")
     await office.click("button:has-text('通过')")
     await office.wait_for_selector("text=已通过，报告已最终锁定。")
+    # The coordinator, now in Telegram too, is told there.
+    await harness.standin.wait_for(lambda: "已通过省办公室审核" in chat.last.text)
     report = await reports.get(harness.deps.db.read, rid)
     assert report is not None and (report.status, report.version) == ("accepted", 2)
     assert [v.version for v in await versions.versions(harness.deps.db.read, rid)] == [1, 2]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import AsyncIterator
+from datetime import timedelta
 from pathlib import Path
 
 import aiohttp
@@ -101,6 +102,26 @@ async def test_nothing_is_reachable_without_a_session(site: Harness, web: WebCli
     await web.get("/w/anything")
     assert web.status == 200
     await coordinator.close()
+
+
+async def test_sessions_expire_and_sign_out_ends_them(site: Harness) -> None:
+    client = await signed_in(site)
+    site.clock.advance(timedelta(hours=site.settings.web_session_hours) - timedelta(minutes=1))
+    await client.get("/")
+    assert client.status == 200
+    site.clock.advance(timedelta(minutes=2))
+    await client.get("/")
+    assert client.status == 401
+    again = await signed_in(site)
+    token = again.cookie("xc_session")
+    await again.get("/")
+    await again.post("/logout", {"csrf": again.csrf})
+    assert again.status == 200 and "已退出登录" in again.page
+    again.plant("xc_session", token or "")
+    await again.get("/")
+    assert again.status == 401
+    await client.close()
+    await again.close()
 
 
 async def test_another_institutions_report_and_files_are_refused_by_url(site: Harness) -> None:

@@ -6,11 +6,13 @@ a session; every POST carries the session's CSRF token (the sign-in forms a doub
 
 from __future__ import annotations
 
+import asyncio
 import hmac
 import logging
 import secrets
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass, field
+from typing import Any
 
 from aiohttp import web
 
@@ -22,7 +24,7 @@ from bot.outlines import Outlines
 from bot.web.html import Safe, esc, hidden_csrf, page, t
 from messages import web as text
 from messages import zh
-from storage import Database, audit, meta
+from storage import Database, audit, meta, people
 from storage.models import Person
 
 log = logging.getLogger("xcheck.web")
@@ -31,6 +33,8 @@ SESSION_COOKIE = "xc_session"
 PRE_COOKIE = "xc_pre"
 PUBLIC = ("/start/", "/w/")
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+# Sends a Telegram notice (Telegram HTML) to the given user ids; set when a bot runs in the same process.
+Notify = Callable[[list[int], str], Coroutine[Any, Any, object]]
 
 
 @dataclass
@@ -40,6 +44,8 @@ class Web:
     clock: Clock
     outlines: Outlines
     throttle: signin.Throttle = field(default_factory=signin.Throttle)
+    notify: Notify | None = None
+    tasks: set[asyncio.Task[object]] = field(default_factory=set)
 
     @property
     def secure(self) -> bool:
@@ -47,6 +53,26 @@ class Web:
 
     def now_iso(self) -> str:
         return self.clock.now().isoformat()
+
+    def tell(self, user_ids: list[int], message: str) -> None:
+        """Tells people in Telegram what the web did (when a bot runs here); never holds up the page.
+        Web-only people (negative ids) have no chat to tell."""
+        ids = sorted({i for i in user_ids if i > 0})
+        if self.notify is None or not ids:
+            return
+        task: asyncio.Task[object] = asyncio.create_task(self.notify(ids, message))
+        self.tasks.add(task)
+        task.add_done_callback(self.tasks.discard)
+
+    async def office_ids(self) -> list[int]:
+        return [*self.settings.admin_ids, *(p.user_id for p in await people.with_role(self.db.read, "office"))]
+
+    async def coordinator_ids(self, institution_id: int) -> list[int]:
+        return [
+            p.user_id
+            for p in await people.of_institution(self.db.read, institution_id)
+            if p.role in ("coordinator", "org")
+        ]
 
 
 @dataclass(frozen=True)
@@ -299,6 +325,10 @@ class WebServer:
         log.info("web channel listening on %s:%s", self.host, self.port)
 
     async def stop(self) -> None:
+        w = self.runner.app[WEB]
+        for task in list(w.tasks):
+            task.cancel()
+        await asyncio.gather(*w.tasks, return_exceptions=True)
         await self.runner.cleanup()
 
 

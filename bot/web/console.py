@@ -272,7 +272,7 @@ async def _card(request: web.Request, ctx: Ctx, v: Visitor, notice: Safe = EMPTY
     body = t(
         '<div class="card">{head}<p class="small">{summary}</p>{notice}{compare}{actions}</div>'
         '<div class="card scroll"><table>{rows}</table></div>',
-        head=unit_heading(ctx),
+        head=t("<h1>{u}</h1><p>{c}</p>", u=ctx.unit, c=ctx.certificate or ""),
         summary=summary.split("\n", 1)[-1],
         notice=notice,
         compare=compare,
@@ -308,6 +308,10 @@ async def return_post(request: web.Request) -> web.StreamResponse:
     except Refused as refused:
         return await _card(request, ctx, v, t('<p class="err">{m}</p>', m=zh.REFUSALS[refused.code]), 409)
     fresh = await load_ctx(w.db.read, updated, w.outlines)
+    lines = [(zh.WHOLE_REPORT if k == "*" else item_title(ctx.laid.by_key[k]), c) for k, c in comments.items()]
+    w.tell(
+        await w.coordinator_ids(updated.institution_id), zh.returned_to_coordinator(ctx.unit, ctx.certificate, lines)
+    )
     return await _card(request, fresh, v, t('<p class="ok">{m}</p>', m=text.RETURNED.format(n=len(comments))))
 
 
@@ -319,6 +323,7 @@ async def accept_post(request: web.Request) -> web.StreamResponse:
     except Refused as refused:
         return await _card(request, ctx, v, t('<p class="err">{m}</p>', m=zh.REFUSALS[refused.code]), 409)
     fresh = await load_ctx(w.db.read, updated, w.outlines)
+    w.tell(await w.coordinator_ids(updated.institution_id), zh.accepted_notice(ctx.unit, ctx.certificate))
     return await _card(request, fresh, v, t('<p class="ok">{m}</p>', m=text.ACCEPTED))
 
 

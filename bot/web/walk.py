@@ -708,6 +708,7 @@ async def submit_post(request: web.Request) -> web.StreamResponse:
     except Incomplete:
         return html_response(request, text.REVIEW, review_body(ctx, v, can_submit=True), status=400)
     fresh = await load_ctx(w.db.read, updated, w.outlines)
+    w.tell(await w.office_ids(), zh.office_submitted(fresh.unit, fresh.certificate, receipt.version, receipt.number))
     return html_response(request, text.RECEIPT_TITLE, receipt_body(fresh, receipt, local_now(request)))
 
 
