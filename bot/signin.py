@@ -181,21 +181,25 @@ async def office_invitation(db: Database, *, now: datetime) -> str:
 
 
 class Throttle:
-    """At most `limit` attempts per `window` seconds from one address (sign-in pages)."""
+    """At most `limit` failed sign-in attempts per `window` seconds from one address; then that address waits.
+    Successful sign-ins do not count, so a school signing in many coordinators from one network is not held up."""
 
     def __init__(self, limit: int = 10, window: float = 600.0) -> None:
         self.limit = limit
         self.window = window
-        self._seen: dict[str, deque[float]] = {}
+        self._failed: dict[str, deque[float]] = {}
 
-    def allow(self, address: str, now: float) -> bool:
-        seen = self._seen.setdefault(address, deque())
+    def _recent(self, address: str, now: float) -> deque[float]:
+        seen = self._failed.setdefault(address, deque())
         while seen and seen[0] <= now - self.window:
             seen.popleft()
-        if len(seen) >= self.limit:
-            return False
-        seen.append(now)
-        if len(self._seen) > 10_000:  # forget quiet addresses so the table cannot grow without end
-            for key in [k for k, v in self._seen.items() if not v or v[-1] <= now - self.window]:
-                del self._seen[key]
-        return True
+        return seen
+
+    def blocked(self, address: str, now: float) -> bool:
+        return len(self._recent(address, now)) >= self.limit
+
+    def failed(self, address: str, now: float) -> None:
+        self._recent(address, now).append(now)
+        if len(self._failed) > 10_000:  # forget quiet addresses so the table cannot grow without end
+            for key in [k for k, v in self._failed.items() if not v or v[-1] <= now - self.window]:
+                del self._failed[key]

@@ -197,15 +197,34 @@ def _signin_form(request: web.Request, intro: str, *, with_name: bool, error: st
 _REFUSED = {"unknown": zh.INVITE_UNKNOWN, "used": zh.INVITE_USED, "expired": zh.INVITE_EXPIRED}
 
 
+LOOPBACK = ("127.0.0.1", "::1")
+
+
+def client_address(request: web.Request) -> str:
+    """The browser's address. Behind a reverse proxy on this machine (the only thing that can reach the
+    default 127.0.0.1 listener), the last X-Forwarded-For hop, which the proxy itself appended."""
+    remote = request.remote or ""
+    forwarded = request.headers.get("X-Forwarded-For", "")
+    if remote in LOOPBACK and forwarded:
+        return forwarded.rsplit(",", 1)[-1].strip()
+    return remote
+
+
+def _refused(request: web.Request, response: web.Response) -> web.Response:
+    w = deps(request)
+    w.throttle.failed(client_address(request), w.clock.monotonic())
+    return response
+
+
 async def _signin_post(request: web.Request, intro: str, *, with_name: bool) -> tuple[web.Response | None, str]:
     """Common checks of a sign-in POST: throttle, double-submit CSRF, the name. Returns (refusal, name)."""
     w = deps(request)
-    if not w.throttle.allow(request.remote or "", w.clock.monotonic()):
+    if w.throttle.blocked(client_address(request), w.clock.monotonic()):
         return message_page(request, text.SIGNIN_THROTTLED, status=429), ""
     form = await request.post()
     pre = request.cookies.get(PRE_COOKIE, "")
     if not pre or not hmac.compare_digest(str(form.get("csrf", "")), pre):
-        return message_page(request, text.BAD_FORM, status=403), ""
+        return _refused(request, message_page(request, text.BAD_FORM, status=403)), ""
     name = str(form.get("name", "")).strip()
     if with_name and not 1 <= len(name) <= 40:
         return _signin_form(request, intro, with_name=True, error=text.SIGNIN_NAME_BAD), ""
@@ -238,7 +257,7 @@ async def start_post(request: web.Request) -> web.StreamResponse:
             hours=w.settings.web_session_hours,
         )
     except InvitationRefused as refused:
-        return message_page(request, _REFUSED[refused.reason], status=400)
+        return _refused(request, message_page(request, _REFUSED[refused.reason], status=400))
     return _signed_in(request, session)
 
 
@@ -260,7 +279,7 @@ async def link_post(request: web.Request) -> web.StreamResponse:
             hours=w.settings.web_session_hours,
         )
     except InvitationRefused as refused:
-        return message_page(request, _REFUSED[refused.reason], status=400)
+        return _refused(request, message_page(request, _REFUSED[refused.reason], status=400))
     return _signed_in(request, session)
 
 
