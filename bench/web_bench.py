@@ -171,12 +171,16 @@ async def main(users: int) -> None:
             t0 = time.monotonic()
             await asyncio.gather(*(walker(f"http://127.0.0.1:{port}", c, laid, stats) for c in codes))
             elapsed = time.monotonic() - t0
+            with open(f"/proc/{proc.pid}/stat") as fh:  # noqa: ASYNC230 - procfs, instant
+                fields = fh.read().rsplit(")", 1)[1].split()
+            server_cpu = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
         finally:
             proc.terminate()
             await proc.wait()
     n = len(stats.latencies)
     print(f"web walk: {users} coordinators at once, {n} requests in {elapsed:.1f} s")
-    print(f"  requests/s {n / elapsed:.0f}")
+    print(f"  requests/s {n / elapsed:.0f} (client and server share the machine)")
+    print(f"  server CPU {server_cpu:.1f} s: {n / server_cpu:.0f} requests per CPU second")
     print(
         f"  latency ms: p50 {stats.pct(50) * 1000:.0f}, p95 {stats.pct(95) * 1000:.0f}, "
         f"p99 {stats.pct(99) * 1000:.0f}, mean {statistics.fmean(stats.latencies) * 1000:.0f}"

@@ -14,6 +14,8 @@ from bot.cli import main as cli_main
 from bot.clock import FrozenClock
 from bot.roster import load_seed
 from storage import Database, audit, people, reports
+from storage import oversight as oversight_store
+from storage import roster as roster_store
 from tests.helpers import T0, Harness, make_settings
 from tests.standin import StandIn
 from tests.test_web_security import CERTS, OTHER, SCHOOL, base, report_id
@@ -176,3 +178,25 @@ async def test_without_a_token_the_web_runs_alone_and_prints_an_office_link(
     finally:
         stop.set()
         await task
+
+
+async def test_office_console_draws_a_sample_and_exports_the_workbook(site: Harness) -> None:
+    office = WebClient(base(site))
+    await office.sign_in(await site.invite("office"), name="省办公室")
+    assert office.status == 200 and "按类型" in office.page and "按地市（中职）" in office.page
+    await office.post("/office/sample", {"csrf": office.csrf})
+    assert office.status == 200
+    drawn = await oversight_store.latest_sample(site.deps.db.read)
+    assert drawn is not None
+    members = await oversight_store.sample_members(site.deps.db.read, drawn[0])
+    names = {i.id: i.name for i in await roster_store.institutions(site.deps.db.read)}
+    assert members and all(names[i] in office.page for i, _ in members)
+    await office.get("/office/export")
+    assert office.status == 200 and office.last_body[:2] == b"PK"
+    assert "attachment" in office.last_headers["Content-Disposition"]
+    coordinator = WebClient(base(site))
+    await coordinator.sign_in(await site.invite("coordinator", SCHOOL))
+    await coordinator.get("/office")
+    assert coordinator.status == 403
+    await office.close()
+    await coordinator.close()
