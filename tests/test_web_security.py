@@ -196,6 +196,11 @@ async def test_every_form_needs_the_sessions_csrf_token(site: Harness) -> None:
         assert coordinator.status == 403
         await coordinator.post(f"/r/{rid}/e/p4", _upload(token, files.pdf(), "a.pdf"))
         assert coordinator.status == 403
+        # A cross-site form may be multipart too: that is no way around the token.
+        await coordinator.post(f"/r/{rid}/s/2", _upload(token, b"x", "a.txt"))
+        assert coordinator.status == 403
+        await coordinator.post(f"/r/{rid}/submit", _upload(token, b"x", "a.txt"))
+        assert coordinator.status == 403
         office_token = theirs["office"] if forged == "other" else forged
         office_extra = {} if office_token is None else {"csrf": office_token}
         for path in (f"/office/r/{rid}/return", f"/office/r/{rid}/accept", "/office/sample"):

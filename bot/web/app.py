@@ -32,6 +32,7 @@ log = logging.getLogger("xcheck.web")
 SESSION_COOKIE = "xc_session"
 PRE_COOKIE = "xc_pre"
 PUBLIC = ("/start/", "/w/")
+UPLOAD_ROUTE = "evidence-upload"
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 # Sends a Telegram notice (Telegram HTML) to the given user ids; set when a bot runs in the same process.
 Notify = Callable[[list[int], str], Coroutine[Any, Any, object]]
@@ -146,8 +147,9 @@ async def _guarded(request: web.Request, handler: Handler) -> web.StreamResponse
     if found is None or who is None:
         raise web.HTTPUnauthorized()
     request[VISITOR] = Visitor(who, found.csrf, token)
-    if request.method == "POST" and not request.content_type.startswith("multipart/"):
-        # Multipart uploads check the token in their first part, before reading any file (see walk.upload).
+    if request.method == "POST" and request.match_info.route.name != UPLOAD_ROUTE:
+        # The upload route checks the token in its first part, before reading any file (see walk.upload);
+        # every other POST, form-encoded or multipart, is checked here.
         form = await request.post()
         if not hmac.compare_digest(str(form.get("csrf", "")), found.csrf):
             return message_page(request, text.BAD_FORM, status=403)

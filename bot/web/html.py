@@ -52,7 +52,7 @@ vertical-align:top}.num{text-align:right;white-space:nowrap}
 .s-not_started{background:#c9ced8}.s-in_progress{background:#f0b429}.s-submitted{background:#3a7bd5}
 .s-returned{background:#d64545}.s-accepted{background:#2f9e57}
 .grid{display:grid;grid-template-columns:1fr;gap:10px}@media(min-width:900px){.grid{grid-template-columns:1fr 1fr}}
-.scroll{overflow-x:auto}
+.scroll{overflow-x:auto}th{white-space:nowrap}.hash{word-break:break-all;font-size:13px}
 """
 
 

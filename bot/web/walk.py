@@ -21,7 +21,7 @@ from bot.outlines.models import Choice, Number, Numbers, YesNo
 from bot.reporting import EDITABLE, Ctx, Refused, load_ctx, reports_for
 from bot.rules import Row, field_value, rates
 from bot.sectionform import ItemOutcome, SectionOutcome, apply_section
-from bot.web.app import NONCE, Visitor, deps, html_response, message_page, visitor
+from bot.web.app import NONCE, UPLOAD_ROUTE, Visitor, deps, html_response, message_page, visitor
 from bot.web.html import EMPTY, Safe, hidden_csrf, join, t
 from messages import web as text
 from messages import zh
@@ -678,7 +678,7 @@ def receipt_body(ctx: Ctx, receipt: Receipt, at: str) -> Safe:
     return t(
         '<div class="card"><h1>✅ {title}</h1>{head}<table>'
         '<tr><th>{n}</th><td id="receipt">{number}</td></tr><tr><th>{vl}</th><td>{version}</td></tr>'
-        '<tr><th>{al}</th><td>{at}</td></tr><tr><th>{cl}</th><td class="small">{checksum}</td></tr></table>'
+        '<tr><th>{al}</th><td>{at}</td></tr><tr><th>{cl}</th><td class="hash">{checksum}</td></tr></table>'
         '<p><a class="btn" href="/r/{rid}/word">{word}</a> <a class="btn light" href="/r/{rid}">{home}</a></p></div>',
         title=text.RECEIPT_TITLE,
         head=unit_heading(ctx),
@@ -737,7 +737,7 @@ def routes(app: web.Application) -> None:
     app.router.add_get(r"/r/{rid:\d{1,9}}", report_page)
     app.router.add_get(r"/r/{rid:\d{1,9}}/s/{no:\d{1,3}}", section_page)
     app.router.add_post(r"/r/{rid:\d{1,9}}/s/{no:\d{1,3}}", section_post)
-    app.router.add_post(r"/r/{rid:\d{1,9}}/e/{item}", upload)
+    app.router.add_post(r"/r/{rid:\d{1,9}}/e/{item}", upload, name=UPLOAD_ROUTE)
     app.router.add_get(r"/r/{rid:\d{1,9}}/f/{eid:\d{1,9}}", download)
     app.router.add_get(r"/r/{rid:\d{1,9}}/review", review_page)
     app.router.add_post(r"/r/{rid:\d{1,9}}/submit", submit_post)
