@@ -41,10 +41,11 @@ async def _post_init(application: Application) -> None:  # type: ignore[type-arg
         await meta.put(conn, "bot_username", me.username or "")
     await application.bot.set_my_commands([BotCommand(c, desc) for c, desc in zh.COMMANDS])
     clean_temp(d.settings.evidence_dir)
-    web_app = build_web_app(d.settings, d.db, d.clock, d.outlines)
-    web_app[WEB].notify = partial(notify.tell, application.bot)  # the web's actions are told in Telegram too
-    d.web = WebServer(web_app, *d.settings.web_host_port)
-    await d.web.start()
+    if d.settings.web_enabled:
+        web_app = build_web_app(d.settings, d.db, d.clock, d.outlines)
+        web_app[WEB].notify = partial(notify.tell, application.bot)  # the web's actions are told in Telegram too
+        d.web = WebServer(web_app, *d.settings.web_host_port)
+        await d.web.start()
     await d.db.forget_applied_before((d.clock.now() - timedelta(days=2)).isoformat())
     replayed = await d.inbox.start(application)
     if replayed:

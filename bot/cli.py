@@ -258,6 +258,9 @@ def main(argv: list[str] | None = None) -> int:
         from bot.app import run, run_web_only
 
         if not settings.bot_token.get_secret_value():
+            if not settings.web_enabled:
+                print("xcheck: set XCHECK_BOT_TOKEN, or XCHECK_WEB_LISTEN to serve the web channel", file=sys.stderr)
+                return 2
             run_web_only(settings)  # no token: the web channel alone, and it says so
             return 0
         run(settings)

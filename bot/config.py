@@ -43,7 +43,8 @@ class Settings(BaseSettings):
     flood_limit: float = Field(default=29.0, gt=1, le=1000)
 
     # The web channel: where it listens, and the public address its links use (e.g. https behind nginx).
-    web_listen: str = Field(default="127.0.0.1:8080", pattern=r"^[^:\s]+:\d{1,5}$")
+    # "off" runs the bot without the web channel.
+    web_listen: str = Field(default="127.0.0.1:8080", pattern=r"^([^:\s]+:\d{1,5}|off)$")
     web_base_url: str = ""
     web_session_hours: int = Field(default=12, ge=1, le=24 * 30)
 
@@ -79,6 +80,10 @@ class Settings(BaseSettings):
         if value and not value.startswith(("http://", "https://")):
             raise ValueError("must start with http:// or https://")
         return value.rstrip("/")
+
+    @property
+    def web_enabled(self) -> bool:
+        return self.web_listen != "off"
 
     @property
     def web_host_port(self) -> tuple[str, int]:

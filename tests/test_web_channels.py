@@ -200,3 +200,21 @@ async def test_office_console_draws_a_sample_and_exports_the_workbook(site: Harn
     assert coordinator.status == 403
     await office.close()
     await coordinator.close()
+
+
+async def test_web_channel_can_be_turned_off(
+    tmp_path: Path, standin: StandIn, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    h = Harness(standin, make_settings(tmp_path, standin, web_listen="off"), FrozenClock(T0))
+    await h.start()
+    try:
+        assert h.deps.web is None
+        await h.seed()
+        assert "您好" in (await h.chat(1).say("/start")).text  # the bot works without it
+    finally:
+        await h.stop()
+    monkeypatch.setenv("XCHECK_DATA_DIR", str(tmp_path / "off"))
+    monkeypatch.setenv("XCHECK_WEB_LISTEN", "off")
+    monkeypatch.delenv("XCHECK_BOT_TOKEN", raising=False)
+    assert await asyncio.to_thread(cli_main, ["run"]) == 2
+    assert "XCHECK_WEB_LISTEN" in capsys.readouterr().err
