@@ -14,6 +14,8 @@ BULK = {"bulk": True}
 async def send_once(bot: Bot, chat_id: int, text: str) -> tuple[str, str]:
     """Returns (outcome, detail): sent; unreachable (blocked, deleted); failed (Telegram refused it);
     unknown (it may have arrived: never send it again); retry (5xx answered: safe to try later)."""
+    if chat_id < 0:
+        return "unreachable", "web only"  # a person who signed in on the web and has not bound Telegram
     for _ in range(MAX_429):
         try:
             await bot.send_message(chat_id, text, rate_limit_args=BULK)  # type: ignore[call-arg]

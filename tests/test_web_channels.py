@@ -12,6 +12,7 @@ import pytest
 from bot.app import serve_web_only
 from bot.cli import main as cli_main
 from bot.clock import FrozenClock
+from bot.delivery import send_once
 from bot.roster import load_seed
 from storage import Database, audit, people, reports
 from storage import oversight as oversight_store
@@ -218,3 +219,14 @@ async def test_web_channel_can_be_turned_off(
     monkeypatch.delenv("XCHECK_BOT_TOKEN", raising=False)
     assert await asyncio.to_thread(cli_main, ["run"]) == 2
     assert "XCHECK_WEB_LISTEN" in capsys.readouterr().err
+
+
+async def test_web_only_people_are_never_sent_telegram_messages(site: Harness) -> None:
+    client = WebClient(base(site))
+    await client.sign_in(await site.invite("coordinator", SCHOOL))
+    (web_person,) = await people.with_role(site.deps.db.read, "coordinator")
+    assert site.app is not None
+    before = len(site.standin.calls_to("sendMessage"))
+    assert await send_once(site.app.bot, web_person.user_id, "提醒") == ("unreachable", "web only")
+    assert len(site.standin.calls_to("sendMessage")) == before
+    await client.close()
