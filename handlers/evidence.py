@@ -7,13 +7,14 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes, Messag
 
 from bot.deps import deps
 from bot.evidence import EvidenceRefused, download, store_upload
+from bot.evidence import remove as remove_evidence
 from bot.reporting import load_ctx, may_write
 from handlers.campaign import take_questionnaire_qr
 from handlers.guards import bound, button_parts
 from handlers.render import item_name, menu_data, walk_data
 from handlers.screen import refuse, show
 from messages import zh
-from storage import AlreadyApplied, audit, cursors, reports
+from storage import AlreadyApplied, cursors, reports
 from storage import evidence as store
 from storage.models import Evidence
 
@@ -139,16 +140,16 @@ async def press_evidence_button(update: Update, context: ContextTypes.DEFAULT_TY
             await show(update, zh.evidence_delete_confirm(found.name), markup)
             return
         try:
-            async with d.db.transaction(update_id=update.update_id, at=d.now_iso()) as conn:
-                await store.remove(conn, found.id, at=d.now_iso())
-                await audit.record(
-                    conn,
-                    at=d.now_iso(),
-                    actor=f"tg:{who.user_id}",
-                    action="evidence.remove",
-                    subject=f"report:{report.id}:{item.key}",
-                    detail={"id": found.id, "name": found.name},
-                )
+            await remove_evidence(
+                d.db,
+                report_id=report.id,
+                item=item.key,
+                evidence_id=found.id,
+                name=found.name,
+                user_id=who.user_id,
+                at=d.now_iso(),
+                update_id=update.update_id,
+            )
         except AlreadyApplied:
             return
     files = await store.of_report(d.db.read, report.id, item.key)

@@ -55,6 +55,12 @@ UPLOAD_HINT = "可上传 PDF、JPG/PNG 图片、Word、Excel、PPT、ZIP，单�
 UPLOAD_NO_FILE = "请先选择要上传的文件。"
 UPLOAD_SAVED = "已保存“{name}”为{where}的佐证材料（共 {count} 份）。"
 NO_FILES = "暂无"
+DELETE = "删除"
+
+
+def delete_ask(name: str, where: str) -> str:
+    return f"删除{where}的佐证材料“{name}”吗？（已提交的版本仍保留该文件）"
+
 
 REVIEW = "预览并提交"
 REVIEW_READY = "全部必填项目已完成，可以提交。提交后报告将锁定，不能再修改（除非省办公室退回）。"

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import asyncio
 import re
+from collections.abc import AsyncIterator
 from pathlib import Path
 
+import aiohttp
 import pytest
 
 from bot.app import serve_web_only
@@ -15,12 +17,19 @@ from bot.clock import FrozenClock
 from bot.delivery import send_once
 from bot.roster import load_seed
 from storage import Database, audit, people, reports
+from storage import evidence as evidence_store
 from storage import oversight as oversight_store
 from storage import roster as roster_store
 from tests.helpers import T0, Harness, make_settings
 from tests.standin import StandIn
 from tests.test_web_security import CERTS, OTHER, SCHOOL, base, report_id
-from tests.webclient import WebClient
+from tests.webclient import WebClient, close_all
+
+
+@pytest.fixture(autouse=True)
+async def _close_clients() -> AsyncIterator[None]:
+    yield
+    await close_all()
 
 
 @pytest.fixture
@@ -229,4 +238,25 @@ async def test_web_only_people_are_never_sent_telegram_messages(site: Harness) -
     before = len(site.standin.calls_to("sendMessage"))
     assert await send_once(site.app.bot, web_person.user_id, "提醒") == ("unreachable", "web only")
     assert len(site.standin.calls_to("sendMessage")) == before
+    await client.close()
+
+
+async def test_a_file_is_removed_after_asking_and_the_version_keeps_it(site: Harness) -> None:
+    client = WebClient(base(site))
+    await client.sign_in(await site.invite("coordinator", SCHOOL))
+    rid = await report_id(client)
+    await client.get(f"/r/{rid}/s/2")
+    form = aiohttp.FormData()
+    form.add_field("csrf", client.csrf)
+    form.add_field("file", b"%PDF-1.4 plan", filename="方案.pdf", content_type="application/pdf")
+    await client.post(f"/r/{rid}/e/p5", form)
+    (found,) = await evidence_store.of_report(site.deps.db.read, rid, "p5")
+    page = await client.get(f"/r/{rid}/f/{found.id}/delete")
+    assert "删除监测点 5的佐证材料“方案.pdf”吗" in page, page[page.find("<main>") :]
+    assert await evidence_store.of_report(site.deps.db.read, rid, "p5") == [found]  # asking removes nothing
+    await client.post(f"/r/{rid}/f/{found.id}/delete", {"csrf": client.csrf})
+    assert client.status == 200 and "方案.pdf" not in client.page
+    assert await evidence_store.of_report(site.deps.db.read, rid, "p5") == []
+    (entry,) = await audit.entries(site.deps.db.read, action="evidence.remove")
+    assert entry.channel == "web" and entry.actor.startswith("web:-")
     await client.close()

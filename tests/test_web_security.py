@@ -17,7 +17,7 @@ from storage import evidence as evidence_store
 from tests import files
 from tests.helpers import Harness, make_settings
 from tests.standin import StandIn
-from tests.webclient import WebClient, valid_form
+from tests.webclient import WebClient, close_all, valid_form
 
 SCHOOL = "安徽工商职业学院"
 OTHER = "合肥学院"
@@ -27,6 +27,12 @@ CERTS = {"Web前端开发": ("腾讯云计算（北京）有限责任公司", SC
 def base(harness: Harness) -> str:
     assert harness.deps.web is not None
     return f"http://127.0.0.1:{harness.deps.web.port}"
+
+
+@pytest.fixture(autouse=True)
+async def _close_clients() -> AsyncIterator[None]:
+    yield
+    await close_all()
 
 
 @pytest.fixture
@@ -140,6 +146,8 @@ async def test_another_institutions_report_and_files_are_refused_by_url(site: Ha
         f"/r/{rid}/word",
         f"/r/{rid}/f/{evidence.id}",
         f"/r/{other_rid}/f/{evidence.id}",  # their own report's URL with my file's number
+        f"/r/{rid}/f/{evidence.id}/delete",
+        f"/r/{other_rid}/f/{evidence.id}/delete",
         "/office",
         f"/office/r/{rid}",
         "/office/export",
@@ -152,6 +160,8 @@ async def test_another_institutions_report_and_files_are_refused_by_url(site: Ha
     for path, data in (
         (f"/r/{rid}/s/2", {"csrf": token, **valid_form(site.deps.outlines.institution, [], 2)}),
         (f"/r/{rid}/submit", {"csrf": token}),
+        (f"/r/{rid}/f/{evidence.id}/delete", {"csrf": token}),
+        (f"/r/{other_rid}/f/{evidence.id}/delete", {"csrf": token}),
         (f"/office/r/{rid}/return", {"csrf": token, "comment.*": "x"}),
         (f"/office/r/{rid}/accept", {"csrf": token}),
     ):

@@ -12,16 +12,27 @@ from yarl import URL
 _CSRF = re.compile(r'name="csrf" value="([^"]+)"')
 
 
+OPEN: set[WebClient] = set()
+
+
+async def close_all() -> None:
+    """Closes clients a failed test left open, so their sockets never spill into the next test."""
+    for client in list(OPEN):
+        await client.close()
+
+
 class WebClient:
     """One browser: cookies persist across requests; `page` is the last HTML seen."""
 
     def __init__(self, base: str) -> None:
         self.base = base.rstrip("/")
         self.session = aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True))
+        OPEN.add(self)
         self.page = ""
         self.status = 0
 
     async def close(self) -> None:
+        OPEN.discard(self)
         await self.session.close()
 
     @property

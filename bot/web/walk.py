@@ -8,12 +8,13 @@ import hmac
 import secrets
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 
 from aiohttp import BodyPartReader, web
 
 from bot import access
 from bot.evidence import EvidenceRefused, blob_path, store_upload
+from bot.evidence import remove as remove_evidence
 from bot.export.run import export, stamp
 from bot.lifecycle import Incomplete, Receipt, review, submit
 from bot.outlines.loader import Item
@@ -436,11 +437,16 @@ class SectionPage:
         files = self.files.get(item.key, [])
         listing = join(
             t(
-                '<li><a href="/r/{rid}/f/{id}">{name}</a> <span class="muted small">{size}</span></li>',
+                '<li><a href="/r/{rid}/f/{id}">{name}</a> <span class="muted small">{size}</span>{rm}</li>',
                 rid=ctx.report.id,
                 id=e_id,
                 name=name,
                 size=zh.size_text(size),
+                rm=t(
+                    ' <a class="small" href="/r/{rid}/f/{id}/delete">{l}</a>', rid=ctx.report.id, id=e_id, l=text.DELETE
+                )
+                if can
+                else EMPTY,
             )
             for e_id, name, size in files
         ) or t('<li class="muted">{n}</li>', n=text.NO_FILES)
@@ -544,7 +550,7 @@ async def upload(request: web.Request) -> web.StreamResponse:
     part = await reader.next()
     if not isinstance(part, BodyPartReader) or part.name != "file":
         return message_page(request, text.UPLOAD_NO_FILE, status=400)
-    name = part.filename
+    name = _filename(part.filename or "")
     tmp_dir = w.settings.evidence_dir / "tmp"
     tmp_dir.mkdir(parents=True, exist_ok=True)
     tmp = tmp_dir / f"web-{secrets.token_hex(8)}.part"
@@ -585,6 +591,14 @@ async def upload(request: web.Request) -> web.StreamResponse:
     )
     request.match_info["no"] = str(item.section.no)
     return await _section(request, ctx, v, notice=notice)
+
+
+def _filename(raw: str) -> str:
+    """Browsers send the name as typed; some clients percent-encode it (and HTML escapes quotes as %22)."""
+    try:
+        return unquote(raw, errors="strict")
+    except UnicodeDecodeError:
+        return raw
 
 
 def attachment(path: Path, name: str, mime: str) -> web.FileResponse:
@@ -732,6 +746,53 @@ async def word(request: web.Request) -> web.StreamResponse:
     return attachment(path, path.name, "application/vnd.openxmlformats-officedocument.wordprocessingml.document")
 
 
+async def _removable(request: web.Request) -> tuple[Visitor, Ctx, Item, int, str]:
+    w = deps(request)
+    v, ctx = await writable(request)
+    found = await evidence_store.get(w.db.read, int(request.match_info["eid"]))
+    if found is None or found.report_id != ctx.report.id:
+        raise web.HTTPForbidden()
+    item = ctx.laid.by_key.get(found.item)
+    if item is None:
+        raise web.HTTPNotFound()
+    if ctx.report.status not in EDITABLE or not ctx.may_edit(item):
+        raise web.HTTPForbidden()
+    return v, ctx, item, found.id, found.name
+
+
+async def delete_page(request: web.Request) -> web.StreamResponse:
+    """Asks before removing a file (soft: submitted versions keep it)."""
+    v, ctx, item, _eid, name = await _removable(request)
+    body = t(
+        '<div class="card"><p>{ask}</p><form method="post">{csrf}<button>{yes}</button> '
+        '<a class="btn light" href="/r/{rid}/s/{no}#{key}">{no_label}</a></form></div>',
+        ask=text.delete_ask(name, item_title(item)),
+        csrf=hidden_csrf(v.csrf),
+        yes=text.DELETE,
+        rid=ctx.report.id,
+        no=item.section.no,
+        key=item.key,
+        no_label=zh.BTN_CANCEL,
+    )
+    return html_response(request, text.DELETE, body)
+
+
+async def delete_post(request: web.Request) -> web.StreamResponse:
+    w = deps(request)
+    v, ctx, item, eid, name = await _removable(request)
+    await remove_evidence(
+        w.db,
+        report_id=ctx.report.id,
+        item=item.key,
+        evidence_id=eid,
+        name=name,
+        user_id=v.who.user_id,
+        at=w.now_iso(),
+        update_id=None,
+    )
+    raise web.HTTPSeeOther(f"/r/{ctx.report.id}/s/{item.section.no}#{item.key}")
+
+
 def routes(app: web.Application) -> None:
     app.router.add_get("/", home)
     app.router.add_get(r"/r/{rid:\d{1,9}}", report_page)
@@ -739,6 +800,8 @@ def routes(app: web.Application) -> None:
     app.router.add_post(r"/r/{rid:\d{1,9}}/s/{no:\d{1,3}}", section_post)
     app.router.add_post(r"/r/{rid:\d{1,9}}/e/{item}", upload, name=UPLOAD_ROUTE)
     app.router.add_get(r"/r/{rid:\d{1,9}}/f/{eid:\d{1,9}}", download)
+    app.router.add_get(r"/r/{rid:\d{1,9}}/f/{eid:\d{1,9}}/delete", delete_page)
+    app.router.add_post(r"/r/{rid:\d{1,9}}/f/{eid:\d{1,9}}/delete", delete_post)
     app.router.add_get(r"/r/{rid:\d{1,9}}/review", review_page)
     app.router.add_post(r"/r/{rid:\d{1,9}}/submit", submit_post)
     app.router.add_get(r"/r/{rid:\d{1,9}}/word", word)
