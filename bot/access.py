@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from storage import Database, people
-from storage.models import Person
+from storage.models import Person, Report
 
 
 async def person(db: Database, user_id: int, *, admin_ids: tuple[int, ...]) -> Person | None:
@@ -16,3 +16,18 @@ async def person(db: Database, user_id: int, *, admin_ids: tuple[int, ...]) -> P
 
 def is_office(who: Person | None) -> bool:
     return who is not None and who.role == "office"
+
+
+async def may_read(db: Database, who: Person, report: Report) -> bool:
+    """Whether `who` may read `report` (office: all; coordinators: their own and, as lead institution, their
+    certificates' organization reports; city: their 中职; experts: assigned). Both channels ask here."""
+    from bot.lifecycle import may_read as rule
+
+    return await rule(db.read, who, report)
+
+
+def may_write(who: Person, report: Report) -> bool:
+    """Whether `who` fills in `report`: its own institution's coordinator or organization contact."""
+    from bot.reporting import may_write as rule
+
+    return rule(who, report)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from datetime import timedelta
+from functools import partial
 
 from telegram import BotCommand, Update
 from telegram.ext import Application, ApplicationBuilder, CallbackContext, Defaults
@@ -21,7 +22,10 @@ from bot.inbox import Inbox, InboxRequest
 from bot.outlines import load_outlines
 from bot.processor import PerUserUpdateProcessor
 from bot.startup import first_office_hint, wait_for_telegram
+from bot.web.app import WEB, WebServer, build_web_app
+from handlers import notify
 from handlers.exports import clean_exports
+from messages import web as web_text
 from messages import zh
 from storage import Database, meta
 
@@ -41,6 +45,11 @@ async def _post_init(application: Application) -> None:  # type: ignore[type-arg
     clean_temp(d.settings.evidence_dir)
     if clean_exports(d.settings.exports_dir):
         log.info("removed chat exports a crash left behind")
+    if d.settings.web_enabled:
+        web_app = build_web_app(d.settings, d.db, d.clock, d.outlines)
+        web_app[WEB].notify = partial(notify.tell, application.bot)  # the web's actions are told in Telegram too
+        d.web = WebServer(web_app, *d.settings.web_host_port)
+        await d.web.start()
     await d.db.forget_applied_before((d.clock.now() - timedelta(days=2)).isoformat())
     replayed = await d.inbox.start(application)
     if replayed:
@@ -65,6 +74,9 @@ async def _post_stop(application: Application) -> None:  # type: ignore[type-arg
         task.cancel()
     await asyncio.gather(*tasks, return_exceptions=True)
     await d.inbox.stop()
+    if d.web is not None:
+        await d.web.stop()
+        d.web = None
 
 
 async def _post_shutdown(application: Application) -> None:  # type: ignore[type-arg]
@@ -167,3 +179,48 @@ def run(settings: Settings) -> None:
         return
     # bootstrap_retries=-1: a network blip between getMe and the first poll (deleteWebhook) is retried too.
     application.run_polling(allowed_updates=ALLOWED_UPDATES, close_loop=True, bootstrap_retries=-1)
+
+
+async def serve_web_only(
+    settings: Settings,
+    *,
+    clock: Clock | None = None,
+    stop: asyncio.Event | None = None,
+    ready: asyncio.Future[int] | None = None,
+) -> None:
+    """No bot token: the web channel alone, with a one-time office sign-in link printed to start with."""
+    import signal
+
+    from bot import signin
+    from bot.invitations import web_link
+
+    clock = clock or Clock()
+    db = Database(settings.db_path)
+    await db.connect()
+    clean_temp(settings.evidence_dir)
+    server = WebServer(
+        build_web_app(settings, db, clock, load_outlines(year=settings.campaign_year)), *settings.web_host_port
+    )
+    await server.start()
+    try:
+        code = await signin.office_invitation(db, now=clock.now())
+        print(web_text.web_only_started(settings.web_base, web_link(settings.web_base, code)), flush=True)
+        if ready is not None:
+            ready.set_result(server.port)
+        stop = stop or asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop.set)
+        try:
+            await stop.wait()
+        finally:
+            for sig in (signal.SIGINT, signal.SIGTERM):
+                loop.remove_signal_handler(sig)
+    finally:
+        await server.stop()
+        await db.close()
+
+
+def run_web_only(settings: Settings) -> None:
+    configure_logging(settings)
+    asyncio.run(serve_web_only(settings))

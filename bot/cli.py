@@ -243,7 +243,7 @@ def _invite(args: argparse.Namespace, settings: Settings) -> Callable[[Database]
             label = inv.institution.name if inv.institution else (inv.city or "、".join(names[i] for i in scope))
             print(
                 f"{role}\t{label}\t{when.local_time(inv.expires_at, settings.tz)}\t"
-                f"{invitations.deep_link(username, inv.code)}"
+                f"{invitations.deep_link(username, inv.code)}\t{invitations.web_link(settings.web_base, inv.code)}"
             )
         return 0
 
@@ -508,13 +508,19 @@ def _campaign(args: argparse.Namespace, settings: Settings) -> Callable[[Databas
 def main(argv: Sequence[str] | None = None, *, ask: Callable[[str], str] = input) -> int:
     args = _parser().parse_args(argv)
     try:
-        settings = load_settings(require_token=args.command == "run")
+        settings = load_settings()
     except SettingsError as exc:
         print(f"xcheck: {exc}", file=sys.stderr)
         return 2
     if args.command == "run":
-        from bot.app import run
+        from bot.app import run, run_web_only
 
+        if not settings.bot_token.get_secret_value():
+            if not settings.web_enabled:
+                print("xcheck: set XCHECK_BOT_TOKEN, or XCHECK_WEB_LISTEN to serve the web channel", file=sys.stderr)
+                return 2
+            run_web_only(settings)  # no token: the web channel alone, and it says so
+            return 0
         run(settings)
         return 0
     if args.command == "outline":

@@ -69,6 +69,12 @@ class Settings(BaseSettings):
     # standard HTTPS_PROXY / ALL_PROXY variables apply, or none.
     proxy: str = ""
 
+    # The web channel: where it listens, and the public address its links use (e.g. https behind nginx).
+    # "off" runs the bot without the web channel.
+    web_listen: str = Field(default="127.0.0.1:8080", pattern=r"^([^:\s]+:\d{1,5}|off)$")
+    web_base_url: str = ""
+    web_session_hours: int = Field(default=12, ge=1, le=24 * 30)
+
     @field_validator("admin_ids", "reminder_days", "reminder_after_days", mode="before")
     @classmethod
     def _split_ids(cls, value: object) -> object:
@@ -118,6 +124,27 @@ class Settings(BaseSettings):
         if not value.startswith(("http://", "https://")):
             raise ValueError("must start with http:// or https://")
         return value
+
+    @field_validator("web_base_url")
+    @classmethod
+    def _web_url(cls, value: str) -> str:
+        if value and not value.startswith(("http://", "https://")):
+            raise ValueError("must start with http:// or https://")
+        return value.rstrip("/")
+
+    @property
+    def web_enabled(self) -> bool:
+        return self.web_listen != "off"
+
+    @property
+    def web_host_port(self) -> tuple[str, int]:
+        host, _, port = self.web_listen.rpartition(":")
+        return host, int(port)
+
+    @property
+    def web_base(self) -> str:
+        """The address people open: XCHECK_WEB_BASE_URL, or the listening address."""
+        return self.web_base_url or f"http://{self.web_listen}"
 
     @property
     def tz(self) -> ZoneInfo:

@@ -19,6 +19,8 @@ async def send_once(
     """Returns (outcome, detail): sent; unreachable (blocked, deleted); failed (Telegram refused it);
     unknown (it may have arrived: never send it again); retry (5xx answered: safe to try later).
     on_slot runs when the flood gate grants the slot, right before each attempt goes out."""
+    if chat_id < 0:
+        return "unreachable", "web only"  # a person who signed in on the web and has not bound Telegram
     args = BULK if on_slot is None else {**BULK, "on_slot": on_slot}
     for _ in range(MAX_429):
         try:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from telegram.ext import Application, CallbackContext
 
@@ -13,6 +14,9 @@ from bot.floodgate import FloodGate
 from bot.inbox import Inbox
 from bot.outlines import Outlines
 from storage import Database
+
+if TYPE_CHECKING:
+    from bot.web.app import WebServer
 
 
 @dataclass
@@ -24,6 +28,7 @@ class Deps:
     gate: FloodGate
     inbox: Inbox
     bot_username: str | None = None
+    web: WebServer | None = None  # the web channel, served by the same process
     # Background work (broadcast senders) owned by the app, cancelled on shutdown.
     tasks: set[asyncio.Task[None]] = field(default_factory=set)
 

@@ -150,3 +150,27 @@ async def store_upload(
         )
         count = len(await store.of_report(conn, report_id, item))
     return Stored(evidence_id, name, filetype, len(data), digest, count)
+
+
+async def remove(
+    db: Database,
+    *,
+    report_id: int,
+    item: str,
+    evidence_id: int,
+    name: str,
+    user_id: int,
+    at: str,
+    update_id: int | None,
+) -> None:
+    """Removes one file from an item (soft: submitted versions keep it), with its audit entry."""
+    async with db.transaction(update_id=update_id, at=at) as conn:
+        await store.remove(conn, evidence_id, at=at)
+        await audit.record(
+            conn,
+            at=at,
+            actor=f"tg:{user_id}",
+            action="evidence.remove",
+            subject=f"report:{report_id}:{item}",
+            detail={"id": evidence_id, "name": name},
+        )

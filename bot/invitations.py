@@ -212,3 +212,8 @@ async def redeem(
             detail={"role": inv.role, "institution_id": inv.institution_id, "city": inv.city},
         )
     return inv.role, inv.institution_id, inv.city
+
+
+def web_link(base_url: str, code: str) -> str:
+    """The same invitation opened in a browser (the web channel's /start/<code>)."""
+    return f"{base_url.rstrip('/')}/start/{code}"

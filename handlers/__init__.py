@@ -19,6 +19,7 @@ from handlers import (
     review,
     start,
     walk,
+    web,
 )
 
 
@@ -40,6 +41,7 @@ def register(application: Application) -> None:  # type: ignore[type-arg]
             *oversight.HANDLERS,
             *exports.HANDLERS,
             *campaign.HANDLERS,
+            *web.HANDLERS,
         ],
         group=0,
     )

@@ -12,6 +12,7 @@ from bot import reuse
 from bot.answers import visible
 from bot.deps import Deps, deps
 from bot.evidence import EvidenceRefused, download, store_upload
+from bot.evidence import remove as remove_evidence
 from bot.outlines.loader import Item
 from bot.reporting import Ctx, Refused, Walk, load_ctx, may_write, reports_for
 from handlers import render
@@ -22,7 +23,7 @@ from handlers.screen import refuse, show
 from messages import entry as en
 from messages import org_oversight as zo
 from messages import zh
-from storage import AlreadyApplied, audit, cursors, reports
+from storage import AlreadyApplied, cursors, reports
 from storage import evidence as store
 from storage.models import Cursor, Evidence, Person
 
@@ -297,16 +298,16 @@ async def press_evidence_button(update: Update, context: ContextTypes.DEFAULT_TY
             await show(update, zh.evidence_delete_confirm(found.name), markup)
             return
         try:
-            async with d.db.transaction(update_id=update.update_id, at=d.now_iso()) as conn:
-                await store.remove(conn, found.id, at=d.now_iso())
-                await audit.record(
-                    conn,
-                    at=d.now_iso(),
-                    actor=f"tg:{who.user_id}",
-                    action="evidence.remove",
-                    subject=f"report:{report.id}:{item.key}",
-                    detail={"id": found.id, "name": found.name},
-                )
+            await remove_evidence(
+                d.db,
+                report_id=report.id,
+                item=item.key,
+                evidence_id=found.id,
+                name=found.name,
+                user_id=who.user_id,
+                at=d.now_iso(),
+                update_id=update.update_id,
+            )
         except AlreadyApplied:
             return
     files = await store.of_report(d.db.read, report.id, item.key)

@@ -21,9 +21,9 @@ async def office_ids(d: Deps) -> list[int]:
 
 
 async def coordinator_ids(d: Deps, institution_id: int) -> list[int]:
-    return [
-        p.user_id for p in await people.of_institution(d.db.read, institution_id) if p.role in ("coordinator", "org")
-    ]
+    # Web-only people (negative ids) have no Telegram chat; the web shows them the same state.
+    found = await people.of_institution(d.db.read, institution_id)
+    return [p.user_id for p in found if p.role in ("coordinator", "org") and p.user_id > 0]
 
 
 async def tell(bot: Bot, user_ids: list[int], text: str, markup: InlineKeyboardMarkup | None = None) -> int:

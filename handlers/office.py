@@ -7,13 +7,14 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, Cont
 
 from bot import access, matching
 from bot.deps import deps
-from bot.invitations import deep_link, issue
+from bot.invitations import deep_link, issue, web_link
 from bot.roster import ANHUI_CITIES
 from handlers import campaign, exports, office_review, oversight
 from handlers.firstday import resolve_unit
 from handlers.guards import parse_id
 from handlers.screen import show
 from messages import firstday as msg
+from messages import web as web_text
 from messages import when, zh
 from storage import AlreadyApplied, roster
 from storage.models import ORG_KIND, SCHOOL_KINDS, Institution
@@ -99,7 +100,9 @@ async def create_invitations(update: Update, context: ContextTypes.DEFAULT_TYPE)
     expires = when.local_time(issued[0].expires_at, d.settings.tz)
     target = institution.name if institution else (city or zh.ROLE_NAMES[role])
     await show(
-        update, zh.invitations_created(target, role, [deep_link(d.bot_username, i.code) for i in issued], expires)
+        update,
+        zh.invitations_created(target, role, [deep_link(d.bot_username, i.code) for i in issued], expires)
+        + web_text.invitation_web_links([web_link(d.settings.web_base, i.code) for i in issued]),
     )
 
 

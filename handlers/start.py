@@ -5,12 +5,13 @@ from __future__ import annotations
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes, filters
 
-from bot import access
+from bot import access, signin
 from bot.deps import deps
 from bot.invitations import InvitationRefused, Rebind, TooManyAttempts, confirm_rebind, keep_binding, sign_in
 from handlers.guards import parse_id
 from handlers.screen import refuse, show
 from messages import signin as texts
+from messages import web as web_text
 from messages import zh
 from storage import AlreadyApplied, cursors, roster
 
@@ -29,6 +30,9 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     assert update.effective_user and update.effective_message and update.effective_chat
     d = deps(context)
     user = update.effective_user
+    if context.args and await signin.is_telegram_link(d.db, context.args[0][:64]):
+        await _bind_telegram(update, context, context.args[0][:64])
+        return
     who = await access.person(d.db, user.id, admin_ids=d.settings.admin_ids)
     if context.args:
         try:
@@ -116,6 +120,31 @@ async def press_rebind_button(update: Update, context: ContextTypes.DEFAULT_TYPE
         await refuse(update, zh.STALE_BUTTON)
         return
     await _welcome(update, context, *bound)
+
+
+async def _bind_telegram(update: Update, context: ContextTypes.DEFAULT_TYPE, code: str) -> None:
+    """A web user's one-time link: this Telegram account becomes the same person."""
+    assert update.effective_user and update.effective_chat
+    d = deps(context)
+    try:
+        await signin.redeem_telegram_link(
+            d.db,
+            code=code,
+            tg_user_id=update.effective_user.id,
+            chat_id=update.effective_chat.id,
+            now=d.clock.now(),
+            update_id=update.update_id,
+        )
+    except InvitationRefused as refused:
+        await refuse(update, _REFUSALS[refused.reason])
+        return
+    except signin.AlreadyBound:
+        await refuse(update, web_text.TELEGRAM_LINK_ALREADY)
+        return
+    except AlreadyApplied:
+        return
+    menu = InlineKeyboardMarkup([[InlineKeyboardButton(zh.BTN_OPEN_MENU, callback_data="m:home:0:")]])
+    await show(update, web_text.TELEGRAM_LINK_BOUND, menu)
 
 
 async def show_help(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

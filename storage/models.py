@@ -8,6 +8,7 @@ from typing import Literal
 Kind = Literal["本科", "高职", "中职", "培训评价组织"]
 Role = Literal["office", "coordinator", "city", "org", "expert"]
 ReportStatus = Literal["draft", "submitted", "returned", "accepted"]
+Channel = Literal["telegram", "web", "cli"]
 
 SCHOOL_KINDS: tuple[Kind, ...] = ("本科", "高职", "中职")
 ORG_KIND: Kind = "培训评价组织"
@@ -68,6 +69,7 @@ class AuditEntry:
     action: str
     subject: str
     detail: str
+    channel: str = "telegram"
 
 
 @dataclass(frozen=True, slots=True)

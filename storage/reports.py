@@ -8,6 +8,7 @@ from typing import Any
 
 import aiosqlite
 
+from storage import audit
 from storage.models import Report
 from storage.rows import first as _first
 
@@ -64,11 +65,11 @@ async def put_answer(
     conn: aiosqlite.Connection, *, report_id: int, item: str, value: object, user_id: int, at: str
 ) -> None:
     await conn.execute(
-        "INSERT INTO answers (report_id, item, value, answered_by, answered_at) VALUES (?, ?, ?, ?, ?) "
+        "INSERT INTO answers (report_id, item, value, answered_by, answered_at, channel) VALUES (?, ?, ?, ?, ?, ?) "
         "ON CONFLICT (report_id, item) DO UPDATE SET value = excluded.value, answered_by = excluded.answered_by, "
-        "answered_at = excluded.answered_at",
-        (report_id, item, json.dumps(value, ensure_ascii=False), user_id, at),
-    )  # triggers write the audit entry and touch reports.updated_at
+        "answered_at = excluded.answered_at, channel = excluded.channel",
+        (report_id, item, json.dumps(value, ensure_ascii=False), user_id, at, audit.CHANNEL.get()),
+    )  # triggers write the audit entry (with its channel) and touch reports.updated_at
 
 
 async def delete_answer(conn: aiosqlite.Connection, *, report_id: int, item: str) -> None:

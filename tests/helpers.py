@@ -31,6 +31,7 @@ def make_settings(tmp_path: Path, standin: StandIn, **overrides: Any) -> Setting
         "api_base_url": standin.base_url,
         "api_file_url": standin.file_url,
         "admin_ids": (1,),
+        "web_listen": "127.0.0.1:0",  # the web channel on a free port, so parallel runs never collide
         "_env_file": None,
     }
     values.update(overrides)

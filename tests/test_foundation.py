@@ -340,6 +340,7 @@ async def test_xcheck_run_as_a_subprocess_answers_and_stops_cleanly_on_sigterm(
         "XCHECK_API_BASE_URL": standin.base_url,
         "XCHECK_API_FILE_URL": standin.file_url,
         "XCHECK_ADMIN_IDS": "1",
+        "XCHECK_WEB_LISTEN": "127.0.0.1:0",  # a free port: runs in parallel never collide
     }
     init = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "bot", "init", env=env, cwd=tmp_path, stdout=asyncio.subprocess.PIPE

@@ -40,6 +40,7 @@ class Process:
             "XCHECK_API_BASE_URL": standin.base_url,
             "XCHECK_API_FILE_URL": standin.file_url,
             "XCHECK_ADMIN_IDS": "1",
+            "XCHECK_WEB_LISTEN": "127.0.0.1:0",  # a free port: runs in parallel never collide
             "XCHECK_DEADLINE": "2099-12-15",
             "XCHECK_DAILY_DIGEST": "false",
             **env,
