@@ -50,9 +50,6 @@ def _status(unit: ReportData) -> str:
     return zh.PROGRESS_STATUS.get(unit.status, unit.status)
 
 
-RATE_KEYS = ("p1", "p2", "p3")  # the outlines' three completion points: 报考率, 考核率, 合格率
-
-
 def _titled(ws: Worksheet, title: str, meta: ExportMeta, width: int) -> int:
     """Row 1: the title; row 2: 制表单位 and date. Returns the next free row."""
     put(ws, 1, 1, title, bold=True).font = TITLE_FONT
@@ -81,7 +78,7 @@ Columns = list[tuple[str, str, str | None]]
 def _count_columns(laid: LaidOut, rate_heads: tuple[str, ...]) -> Columns:
     """(header, item key, field id; None for the rate) for each completion point: its counts, then its rate."""
     out: Columns = []
-    for key, rate_head in zip(RATE_KEYS, rate_heads, strict=False):
+    for key, rate_head in zip(laid.rate_keys, rate_heads, strict=False):
         item = laid.by_key.get(key)
         if item is None or item.point is None or not isinstance(item.point.answer, Numbers):
             continue
