@@ -19,7 +19,7 @@ from bot.export.meta import ExportMeta
 from bot.export.text import answer_plain, core_value
 from bot.figures import numbers_table, rate_parts
 from bot.outlines.loader import Item, LaidOut
-from bot.outlines.models import Numbers
+from bot.outlines.models import RATE_ROLES, Numbers
 from bot.progress import STATUSES
 from bot.roster import ANHUI_CITIES
 from messages import documents as doc
@@ -78,10 +78,11 @@ Columns = list[tuple[str, str, str | None]]
 def _count_columns(laid: LaidOut, rate_heads: tuple[str, ...]) -> Columns:
     """(header, item key, field id; None for the rate) for each completion point: its counts, then its rate."""
     out: Columns = []
-    for key, rate_head in zip(laid.rate_keys, rate_heads, strict=False):
-        item = laid.by_key.get(key)
+    for role, rate_head in zip(RATE_ROLES, rate_heads, strict=False):
+        item = laid.by_rate.get(role)
         if item is None or item.point is None or not isinstance(item.point.answer, Numbers):
             continue
+        key = item.key
         answer = item.point.answer
         if answer.shows_scale:
             out.append((zh.SCALE_LABEL + doc.COUNTS_SUFFIX, key, "scale"))

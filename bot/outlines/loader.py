@@ -74,11 +74,6 @@ class LaidOut:
         tagged = {i.point.rate: i for i in self.items if i.point is not None and i.point.rate is not None}
         return {role: tagged[role] for role in RATE_ROLES if role in tagged}
 
-    @property
-    def rate_keys(self) -> tuple[str, ...]:
-        """The item keys of the completion-rate points, in the order 报考率, 考核率, 合格率."""
-        return tuple(i.key for i in self.by_rate.values())
-
     @cached_property
     def compared(self) -> dict[str, Item]:
         """Each field set beside the other outline's same field in 交叉核对, and the point that asks it,

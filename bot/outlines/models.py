@@ -171,15 +171,12 @@ class Outline(_Strict):
                     raise ValueError(f"point {p.no}: check on {chk.field!r}, which this point does not ask")
                 if isinstance(chk.other, str) and (chk.other not in known or fields.get(chk.other, 0) > p.no):
                     raise ValueError(f"point {p.no}: check compares with {chk.other!r}, not asked by then")
+        # A compared field is compared once per outline: it is one of its point's own fields (Point._roles),
+        # named once there, and field ids are unique above.
         rated: dict[str, int] = {}
-        compared: dict[str, int] = {}
         for p in points:
             if p.rate is not None:
                 if p.rate in rated:
                     raise ValueError(f"rate {p.rate!r} is given by points {rated[p.rate]} and {p.no}; one only")
                 rated[p.rate] = p.no
-            for fid in p.compare:
-                if fid in compared:
-                    raise ValueError(f"field {fid!r} is compared by points {compared[fid]} and {p.no}; one only")
-                compared[fid] = p.no
         return self
