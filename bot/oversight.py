@@ -9,6 +9,7 @@ from typing import Any
 import aiosqlite
 
 from bot.flags import CrossCheck, cross_checks, org_flags, school_flags
+from bot.outlines import Outlines
 from bot.sampling import Candidate, Draw, draw
 from storage import Database, audit, oversight, reports, roster, versions
 from storage import evidence as evidence_store
@@ -167,7 +168,7 @@ class Findings:
     drafts: list[CrossDraft] = field(default_factory=list)
 
 
-async def findings(db: Database) -> Findings:
+async def findings(db: Database, outlines: Outlines) -> Findings:
     """Flags for every report from its current answers; the per-certificate cross-checks from the last
     submitted version on both sides (a report returned for revision counts with what it last submitted;
     a draft that was never submitted is left out and listed in `drafts`)."""
@@ -189,14 +190,14 @@ async def findings(db: Database) -> Findings:
         if report.outline == "institution":
             rows = pilots.get(report.institution_id, {})
             by_report[report.id] = school_flags(
-                mine, {k: v[0] for k, v in rows.items()}, {k: v[1] for k, v in rows.items()}
+                outlines.institution, mine, {k: v[0] for k, v in rows.items()}, {k: v[1] for k, v in rows.items()}
             )
             if figures is not None:
                 school_answers.append(figures)
             elif report.status == "draft" and mine:
                 school_drafts.add(report.institution_id)
         else:
-            by_report[report.id] = org_flags(mine)
+            by_report[report.id] = org_flags(outlines.training_org, mine)
             if report.certificate_id is None:
                 continue
             if figures is not None:
@@ -211,7 +212,7 @@ async def findings(db: Database) -> Findings:
         drafts += [CrossDraft(cert.id, inst, False) for inst in piloting]
         if cert.id in org_drafts:
             drafts.append(CrossDraft(cert.id, org_drafts[cert.id], True))
-    return Findings(by_report, cross_checks(school_answers, org_by_cert), drafts)
+    return Findings(by_report, cross_checks(outlines, school_answers, org_by_cert), drafts)
 
 
 def _submitted_figures(

@@ -202,7 +202,7 @@ async def list_flags(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     d = deps(context)
     if await office_only(update, d) is None:
         return
-    found = await findings(d.db)
+    found = await findings(d.db, d.outlines)
     names = {
         u.report.id: u.institution.name + (f" · {u.certificate}" if u.certificate else "")
         for u in await units(d.db)

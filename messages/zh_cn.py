@@ -858,8 +858,6 @@ ROSTER_ERRORS = {
 }
 
 RATE_NAMES = {"registration": "报考率", "assessment": "考核率", "pass": "合格率"}
-SCHOOL_ALERTS = {"p24": "★24 收取学生考核费用", "p25": "25 组织考核违反考核纪律", "p26": "26 学生违反考核纪律"}
-ORG_ALERTS = {"p21": "★21 收取学生考核费用", "p22": "22 强制院校购买软硬件或教材", "p23": "23 其他不当行为"}
 CROSS_LABELS = {"registered": "报名人数", "assessed": "考核人数", "passed": "合格人数", "fee_paid": "已支付人数"}
 
 

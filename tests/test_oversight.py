@@ -7,12 +7,14 @@ import math
 import pytest
 
 from bot.flags import cross_checks, school_flags
+from bot.outlines import load_outlines
 from bot.oversight import candidates, draw_sample, findings
 from bot.sampling import Candidate, draw
 from storage import oversight, reports, roster, versions
 from tests.helpers import Harness
 
 SCHOOL = "安徽工商职业学院"
+OUTLINES = load_outlines(year=2020)
 
 
 async def _report(harness: Harness, seq: str) -> int:
@@ -167,10 +169,12 @@ def test_attention_flags() -> None:
         "p2": {"rows": {"c1": {"assessed": 2}}},
         "p3": {"rows": {"c1": {"passed": 2}}},
     }
-    flags = school_flags(answers, {"c1": "证书甲"}, {"c1": 100})
+    flags = school_flags(OUTLINES.institution, answers, {"c1": "证书甲"}, {"c1": 100})
     assert "★24 收取学生考核费用" in flags and not any("25" in f for f in flags)
     assert "总报考率 10.00% 偏低" in flags and "证书甲 考核率 20.00% 偏低" in flags
-    over = school_flags({"p1": {"rows": {"c1": {"registered": 120}}}}, {"c1": "证书甲"}, {"c1": 100})
+    over = school_flags(
+        OUTLINES.institution, {"p1": {"rows": {"c1": {"registered": 120}}}}, {"c1": "证书甲"}, {"c1": 100}
+    )
     assert "总报考率 120.00% 超过100%" in over and "证书甲 报考率 120.00% 超过100%" in over
 
 
@@ -180,7 +184,7 @@ def test_cross_check_sums_institutions_against_the_organization() -> None:
         {"p1": {"rows": {"c7": {"registered": 50}, "c8": {"registered": 9}}}},
     ]
     org = {7: {"p1": {"rows": {"_": {"planned": 200, "registered": 140}}}, "p17": {"rows": {"_": {"fee_paid": 80}}}}}
-    checks = {c.field: c for c in cross_checks(schools, org)}
+    checks = {c.field: c for c in cross_checks(OUTLINES, schools, org)}
     assert checks["registered"].schools_total == 150 and checks["registered"].org_value == 140
     assert not checks["registered"].matches and checks["registered"].schools_reporting == 2
     assert checks["fee_paid"].matches
@@ -193,7 +197,7 @@ async def test_findings_over_the_database(harness: Harness) -> None:
     async with harness.deps.db.transaction() as conn:
         await reports.put_answer(conn, report_id=rid, item="p24", value={"yes": True, "note": "x"}, user_id=0, at="t")
     await _submit_directly(harness, rid)
-    found = await findings(harness.deps.db)
+    found = await findings(harness.deps.db, harness.deps.outlines)
     assert "★24 收取学生考核费用" in found.by_report[rid]
 
 

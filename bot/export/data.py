@@ -137,7 +137,7 @@ async def load(
     pilots: dict[int, list[Row]] = {}
     for p in await roster.all_pilots(conn):
         pilots.setdefault(p.institution_id, []).append(Row(f"c{p.certificate_id}", p.certificate_name, p.scale))
-    found = await findings(db)
+    found = await findings(db, outlines)
     units: list[ReportData] = []
     for inst in await roster.institutions(conn):
         subjects: list[tuple[int | None, str | None]] = [(None, None)]

@@ -19,7 +19,7 @@ from bot.export.meta import ExportMeta
 from bot.export.text import answer_plain, core_value
 from bot.figures import numbers_table, rate_parts
 from bot.outlines.loader import Item, LaidOut
-from bot.outlines.models import Numbers
+from bot.outlines.models import RATE_ROLES, Numbers
 from bot.progress import STATUSES
 from bot.roster import ANHUI_CITIES
 from messages import documents as doc
@@ -50,9 +50,6 @@ def _status(unit: ReportData) -> str:
     return zh.PROGRESS_STATUS.get(unit.status, unit.status)
 
 
-RATE_KEYS = ("p1", "p2", "p3")  # the outlines' three completion points: 报考率, 考核率, 合格率
-
-
 def _titled(ws: Worksheet, title: str, meta: ExportMeta, width: int) -> int:
     """Row 1: the title; row 2: 制表单位 and date. Returns the next free row."""
     put(ws, 1, 1, title, bold=True).font = TITLE_FONT
@@ -81,10 +78,11 @@ Columns = list[tuple[str, str, str | None]]
 def _count_columns(laid: LaidOut, rate_heads: tuple[str, ...]) -> Columns:
     """(header, item key, field id; None for the rate) for each completion point: its counts, then its rate."""
     out: Columns = []
-    for key, rate_head in zip(RATE_KEYS, rate_heads, strict=False):
-        item = laid.by_key.get(key)
+    for role, rate_head in zip(RATE_ROLES, rate_heads, strict=False):
+        item = laid.by_rate.get(role)
         if item is None or item.point is None or not isinstance(item.point.answer, Numbers):
             continue
+        key = item.key
         answer = item.point.answer
         if answer.shows_scale:
             out.append((zh.SCALE_LABEL + doc.COUNTS_SUFFIX, key, "scale"))

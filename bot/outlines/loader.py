@@ -8,7 +8,7 @@ from functools import cached_property
 from importlib import resources
 from typing import Literal
 
-from bot.outlines.models import Narrative, Numbers, Outline, Point, Section
+from bot.outlines.models import RATE_ROLES, Narrative, Numbers, Outline, Point, RateRole, Section
 
 OutlineId = Literal["institution", "training_org"]
 
@@ -68,6 +68,23 @@ class LaidOut:
                     out[f.id] = item.key
         return out
 
+    @cached_property
+    def by_rate(self) -> dict[RateRole, Item]:
+        """The numbers point whose rate is each completion rate (报考率, 考核率, 合格率), in that order."""
+        tagged = {i.point.rate: i for i in self.items if i.point is not None and i.point.rate is not None}
+        return {role: tagged[role] for role in RATE_ROLES if role in tagged}
+
+    @cached_property
+    def compared(self) -> dict[str, Item]:
+        """Each field set beside the other outline's same field in 交叉核对, and the point that asks it,
+        in walking order."""
+        return {f: i for i in self.items if i.point is not None for f in i.point.compare}
+
+    @cached_property
+    def alerts(self) -> list[tuple[Item, str]]:
+        """The violation questions whose 是 needs the office's attention, with their short labels."""
+        return [(i, i.point.alert) for i in self.items if i.point is not None and i.point.alert is not None]
+
     def section_items(self, section_no: int) -> list[Item]:
         return [i for i in self.items if i.section.no == section_no]
 
@@ -89,8 +106,15 @@ class Outlines:
         raise KeyError(outline_id)
 
 
+def check_pair(institution: LaidOut, training_org: LaidOut) -> None:
+    """The two outlines are cross-checked field by field, so both must compare the same fields."""
+    mine, theirs = list(institution.compared), list(training_org.compared)
+    if set(mine) != set(theirs):
+        raise ValueError(f"the outlines compare different fields: institution {mine}, training_org {theirs}")
+
+
 def load_outlines(*, year: int) -> Outlines:
-    return Outlines(
-        institution=LaidOut(load_outline("institution", year=year)),
-        training_org=LaidOut(load_outline("training_org", year=year)),
-    )
+    institution = LaidOut(load_outline("institution", year=year))
+    training_org = LaidOut(load_outline("training_org", year=year))
+    check_pair(institution, training_org)
+    return Outlines(institution=institution, training_org=training_org)

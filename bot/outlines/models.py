@@ -8,6 +8,10 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 LEVELS = ("初级", "中级", "高级")
 
+# The completion rates the office reads for every report, in the order they are shown.
+RateRole = Literal["registration", "assessment", "pass"]
+RATE_ROLES: tuple[RateRole, ...] = ("registration", "assessment", "pass")
+
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -84,11 +88,34 @@ class Point(_Strict):
     evidence_waived_by: Literal["yes", "no"] | None = None
     note: str = ""  # an editorial note on the wording, shown to the office only
     answer: Answer
+    # Roles the office's checks read from the data, never from point numbers in code:
+    # rate: this numbers point's (single) rate is the outline's 报考率 / 考核率 / 合格率 for flags and summaries;
+    # compare: fields of this point set beside the other outline's same field in 交叉核对;
+    # alert: a 是 on this violation question is flagged on /flags as ★N + this label.
+    rate: RateRole | None = None
+    compare: list[str] = Field(default_factory=list)
+    alert: str | None = Field(default=None, min_length=2)
 
     @model_validator(mode="after")
     def _waiver(self) -> Point:
         if self.evidence_waived_by is not None and not (self.evidence and isinstance(self.answer, YesNo)):
             raise ValueError(f"point {self.no}: evidence_waived_by needs evidence and a yes/no answer")
+        return self
+
+    @model_validator(mode="after")
+    def _roles(self) -> Point:
+        answer = self.answer
+        if self.rate is not None and not (isinstance(answer, Numbers) and len(answer.rates) == 1):
+            raise ValueError(f"point {self.no}: rate {self.rate!r} needs a numbers answer with exactly one rate")
+        if self.compare:
+            own = [f.id for f in answer.fields] if isinstance(answer, Numbers) else []
+            for fid in self.compare:
+                if fid not in own:
+                    raise ValueError(f"point {self.no}: compare names {fid!r}, which this point does not ask")
+            if len(set(self.compare)) != len(self.compare):
+                raise ValueError(f"point {self.no}: compare names a field twice: {self.compare}")
+        if self.alert is not None and not (isinstance(answer, YesNo) and answer.flavour == "violation"):
+            raise ValueError(f"point {self.no}: alert is only for a yes/no question of flavour violation")
         return self
 
 
@@ -144,4 +171,12 @@ class Outline(_Strict):
                     raise ValueError(f"point {p.no}: check on {chk.field!r}, which this point does not ask")
                 if isinstance(chk.other, str) and (chk.other not in known or fields.get(chk.other, 0) > p.no):
                     raise ValueError(f"point {p.no}: check compares with {chk.other!r}, not asked by then")
+        # A compared field is compared once per outline: it is one of its point's own fields (Point._roles),
+        # named once there, and field ids are unique above.
+        rated: dict[str, int] = {}
+        for p in points:
+            if p.rate is not None:
+                if p.rate in rated:
+                    raise ValueError(f"rate {p.rate!r} is given by points {rated[p.rate]} and {p.no}; one only")
+                rated[p.rate] = p.no
         return self

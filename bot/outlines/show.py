@@ -8,7 +8,7 @@ from typing import Any
 from bot.config import Settings
 from bot.outlines.loader import OutlineId, load_outline
 from bot.outlines.models import Answer, Numbers
-from messages import zh
+from messages import roles, zh
 
 
 def describe(answer: Answer, labels: dict[str, str]) -> str:
@@ -49,6 +49,9 @@ def show_outline(which: OutlineId, settings: Settings, *, as_json: bool = False)
                             "core": p.core,
                             "answer_type": p.answer.type,
                             "answer": p.answer.model_dump(),
+                            "rate": p.rate,
+                            "compare": p.compare,
+                            "alert": p.alert,
                         }
                         for p in s.points
                     ],
@@ -68,6 +71,9 @@ def show_outline(which: OutlineId, settings: Settings, *, as_json: bool = False)
         for p in s.points:
             lines.append(f"   {'★' if p.core else ' '}{p.no}. {p.text}")
             lines.append(f"       [{describe(p.answer, labels)}]")
+            if p.rate is not None or p.compare or p.alert is not None:
+                rate = zh.RATE_NAMES[p.rate] if p.rate is not None else None
+                lines.append("       " + roles.outline_roles(rate, [labels[f] for f in p.compare], p.alert))
         narratives = s.narratives if s.narratives is not None else outline.narratives
         lines.append(zh.OUTLINE_NARRATIVES + "、".join(n.label for n in narratives))
     lines.append("")
