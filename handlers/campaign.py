@@ -10,15 +10,15 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes, filters
 
 from bot import broadcast
+from bot import buttons as bt
 from bot.answers import Invalid, parse_text, parse_whole_numbers
 from bot.deps import Deps, deps
 from bot.evidence import EvidenceRefused, blob_path, download, write_blob
 from bot.filetypes import detect
 from bot.questionnaire import check
 from bot.reminders import due_dates, parse_due
-from bot.roster import ANHUI_CITIES
-from handlers.guards import office_only
-from handlers.render import menu_data
+from bot.roster import ANHUI_CITIES, KINDS
+from handlers.guards import button, office_only
 from handlers.screen import acknowledge, refuse, show
 from messages import when, zh
 from storage import AlreadyApplied, audit, campaign, cursors, roster
@@ -78,13 +78,16 @@ async def start_broadcast(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
 def _audiences() -> InlineKeyboardMarkup:
     rows = [
         [
-            Button(zh.audience_label("all", ""), callback_data="b:aud:all:"),
-            Button(zh.audience_label("pending", ""), callback_data="b:aud:pending:"),
+            Button(zh.audience_label("all", ""), callback_data=bt.Broadcast("aud", "all").pack()),
+            Button(zh.audience_label("pending", ""), callback_data=bt.Broadcast("aud", "pending").pack()),
         ],
-        [Button(k, callback_data=f"b:aud:kind:{k}") for k in ("本科", "高职", "中职", "培训评价组织")],
-        [Button(zh.audience_label("returned", ""), callback_data="b:aud:returned:")],
-        [Button(zh.BTN_AUD_CITIES, callback_data="b:cities::"), Button(zh.BTN_AUD_CERTS, callback_data="b:certs::")],
-        [Button(zh.BTN_CANCEL, callback_data="b:cancel::")],
+        [Button(k, callback_data=bt.Broadcast("aud", "kind", k).pack()) for k in KINDS],
+        [Button(zh.audience_label("returned", ""), callback_data=bt.Broadcast("aud", "returned").pack())],
+        [
+            Button(zh.BTN_AUD_CITIES, callback_data=bt.Broadcast("cities").pack()),
+            Button(zh.BTN_AUD_CERTS, callback_data=bt.Broadcast("certs").pack()),
+        ],
+        [Button(zh.BTN_CANCEL, callback_data=bt.Broadcast("cancel").pack())],
     ]
     return InlineKeyboardMarkup(rows)
 
@@ -116,8 +119,10 @@ async def press_broadcast_button(update: Update, context: ContextTypes.DEFAULT_T
         return
     query = update.callback_query
     assert query is not None
-    parts = ((query.data or "") + ":::").split(":")
-    action, audience, arg = parts[1], parts[2], parts[3]
+    pressed = await button(update, bt.Broadcast)
+    if pressed is None:
+        return
+    action, audience, arg = pressed.action, pressed.audience or "", pressed.arg
     cursor = await cursors.get(d.db.read, who.user_id)
     pending = json.loads(cursor.pending) if cursor else {}
     if cursor is None or cursor.stage not in ("bc_audience", "bc_confirm") or "text" not in pending:
@@ -127,19 +132,23 @@ async def press_broadcast_button(update: Update, context: ContextTypes.DEFAULT_T
         await cursors.reset_stage(d.db, who.user_id, at=d.now_iso())
         await show(update, zh.CANCELLED)
     elif action == "cities":
-        rows = [[Button(c, callback_data=f"b:aud:city:{c}") for c in ANHUI_CITIES[i : i + 4]] for i in range(0, 16, 4)]
+        rows = [
+            [Button(c, callback_data=bt.Broadcast("aud", "city", c).pack()) for c in ANHUI_CITIES[i : i + 4]]
+            for i in range(0, 16, 4)
+        ]
         await show(update, zh.BROADCAST_PICK, InlineKeyboardMarkup(rows))
     elif action == "certs":
         certs = await roster.certificates(d.db.read)
-        rows = [[Button(c.name[:24], callback_data=f"b:aud:cert:{c.id}")] for c in certs[:40]]
+        rows = [[Button(c.name[:24], callback_data=bt.Broadcast("aud", "cert", str(c.id)).pack())] for c in certs[:40]]
         await show(
             update,
             zh.BROADCAST_PICK,
-            InlineKeyboardMarkup(rows or [[Button(zh.BTN_CANCEL, callback_data="b:cancel::")]]),
+            InlineKeyboardMarkup(rows or [[Button(zh.BTN_CANCEL, callback_data=bt.Broadcast("cancel").pack())]]),
         )
     elif action == "aud":
         if audience == "cert":
-            cert = await roster.certificate(d.db.read, int(arg)) if arg.isdigit() else None
+            cert_id = bt.parse_id(arg)
+            cert = await roster.certificate(d.db.read, cert_id) if cert_id is not None else None
             arg = cert.name if cert else ""
         try:
             people_ = await broadcast.recipients(d, audience, arg)
@@ -160,7 +169,10 @@ async def press_broadcast_button(update: Update, context: ContextTypes.DEFAULT_T
                 at=d.now_iso(),
             )
         markup = InlineKeyboardMarkup(
-            [[Button(zh.BTN_SEND, callback_data="b:go::")], [Button(zh.BTN_CANCEL, callback_data="b:cancel::")]]
+            [
+                [Button(zh.BTN_SEND, callback_data=bt.Broadcast("go").pack())],
+                [Button(zh.BTN_CANCEL, callback_data=bt.Broadcast("cancel").pack())],
+            ]
         )
         await show(
             update, zh.broadcast_preview(zh.audience_label(audience, arg), len(people_), pending["text"])[:4000], markup
@@ -330,11 +342,11 @@ async def show_questionnaire(update: Update, d: Deps, who: Person, report_id: in
         quota.met,
     )
     rows = [
-        [Button(zh.BTN_QUEST_QR, callback_data=menu_data("questqr", report_id))],
-        [Button(zh.BTN_MENU, callback_data=menu_data("home", report_id))],
+        [Button(zh.BTN_QUEST_QR, callback_data=bt.Menu("questqr", report_id).pack())],
+        [Button(zh.BTN_MENU, callback_data=bt.Menu("home", report_id).pack())],
     ]
     if pilots:
-        rows.insert(0, [Button(zh.BTN_QUEST_FILL, callback_data=menu_data("questfill", report_id))])
+        rows.insert(0, [Button(zh.BTN_QUEST_FILL, callback_data=bt.Menu("questfill", report_id).pack())])
     await show(update, text, InlineKeyboardMarkup(rows))
 
 
