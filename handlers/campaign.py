@@ -9,11 +9,11 @@ import json
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes, filters
 
-from bot import broadcast
+from bot import broadcast, senders
 from bot import buttons as bt
 from bot.answers import Invalid, parse_text, parse_whole_numbers
 from bot.deps import Deps, deps
-from bot.evidence import EvidenceRefused, blob_path, download, write_blob
+from bot.evidence import EvidenceRefused, blob_path, write_blob
 from bot.filetypes import detect
 from bot.questionnaire import check
 from bot.reminders import due_dates, parse_due
@@ -207,7 +207,7 @@ async def press_broadcast_button(update: Update, context: ContextTypes.DEFAULT_T
         if query.message is not None:
             async with d.db.transaction() as conn:
                 await campaign.set_report_message(conn, bid, query.message.chat.id, query.message.message_id)
-        broadcast.start(context.bot, d, bid)
+        senders.start_broadcast(context.bot, d, bid)
     else:
         await refuse(update, zh.STALE_BUTTON)
 
@@ -245,7 +245,7 @@ async def set_questionnaire(update: Update, context: ContextTypes.DEFAULT_TYPE) 
         sent = await context.bot.send_message(who.user_id, report)
         async with d.db.transaction() as conn:
             await campaign.set_report_message(conn, bid, sent.chat.id, sent.message_id)
-        broadcast.start(context.bot, d, bid)
+        senders.start_broadcast(context.bot, d, bid)
         return
     if len(args) != 2 or args[0] not in zh.QUEST_KIND:
         await show(update, zh.QUEST_USAGE)
@@ -273,7 +273,7 @@ async def take_questionnaire_qr(update: Update, context: ContextTypes.DEFAULT_TY
     file_id = message.photo[-1].file_id if message.photo else message.document.file_id if message.document else ""
     limit = d.settings.max_upload_mb * 1024 * 1024
     try:
-        data = await download(context.bot, file_id, limit=limit)
+        data = await senders.download(context.bot, file_id, limit=limit)
     except EvidenceRefused as refused:
         await refuse(update, refused.text())
         return

@@ -9,10 +9,10 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes, MessageHandler, filters
 
 from bot import buttons as bt
-from bot import reuse
+from bot import reuse, senders
 from bot.answers import visible
 from bot.deps import Deps, deps
-from bot.evidence import EvidenceRefused, download, store_upload
+from bot.evidence import EvidenceRefused, store_upload
 from bot.evidence import remove as remove_evidence
 from bot.outlines.loader import Item
 from bot.reporting import Ctx, Refused, Walk, load_ctx, may_write, reports_for
@@ -103,7 +103,7 @@ async def _store_and_show(
         if incoming.size is not None and incoming.size > limit:
             # Refused before downloading a byte: the Bot API would refuse it anyway beyond 20 MB.
             raise EvidenceRefused("too_big", limit_mb=d.settings.max_upload_mb)
-        data = await download(context.bot, incoming.file_id, limit=limit)
+        data = await senders.download(context.bot, incoming.file_id, limit=limit)
         stored = await store_upload(
             d.db,
             d.settings.evidence_dir,

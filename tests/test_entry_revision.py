@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot.reminders import tick
+from bot.senders import tick
 from storage import evidence as evidence_store
 from storage import reports
 from tests import files
