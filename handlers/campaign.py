@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import html
-import json
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes, filters
@@ -18,6 +17,7 @@ from bot.filetypes import detect
 from bot.questionnaire import check
 from bot.reminders import due_dates, parse_due
 from bot.roster import ANHUI_CITIES, KINDS
+from bot.stages import BroadcastPending, BroadcastStage, QuestStage, WalkStage, pending
 from handlers.guards import button, office_only
 from handlers.screen import acknowledge, refuse, show
 from messages import when, zh
@@ -71,7 +71,9 @@ async def start_broadcast(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     if who is None:
         return
     async with d.db.transaction() as conn:
-        await cursors.put(conn, user_id=who.user_id, report_id=None, item=None, stage="bc_text", at=d.now_iso())
+        await cursors.put(
+            conn, user_id=who.user_id, report_id=None, item=None, stage=BroadcastStage.TEXT, at=d.now_iso()
+        )
     await show(update, zh.BROADCAST_ASK_TEXT)
 
 
@@ -104,8 +106,8 @@ async def take_broadcast_text(update: Update, d: Deps, who: Person, text: str) -
             user_id=who.user_id,
             report_id=None,
             item=None,
-            stage="bc_audience",
-            pending={"text": body},
+            stage=BroadcastStage.AUDIENCE,
+            pending=BroadcastPending(text=body).dump(),
             at=d.now_iso(),
         )
     await show(update, zh.BROADCAST_PICK, _audiences())
@@ -124,8 +126,8 @@ async def press_broadcast_button(update: Update, context: ContextTypes.DEFAULT_T
         return
     action, audience, arg = pressed.action, pressed.audience or "", pressed.arg
     cursor = await cursors.get(d.db.read, who.user_id)
-    pending = json.loads(cursor.pending) if cursor else {}
-    if cursor is None or cursor.stage not in ("bc_audience", "bc_confirm") or "text" not in pending:
+    drafted = pending(cursor, BroadcastPending)
+    if cursor is None or cursor.stage not in (BroadcastStage.AUDIENCE, BroadcastStage.CONFIRM) or drafted is None:
         await refuse(update, zh.STALE_BUTTON)
         return
     if action == "cancel":
@@ -164,8 +166,8 @@ async def press_broadcast_button(update: Update, context: ContextTypes.DEFAULT_T
                 user_id=who.user_id,
                 report_id=None,
                 item=None,
-                stage="bc_confirm",
-                pending={**pending, "audience": audience, "arg": arg},
+                stage=BroadcastStage.CONFIRM,
+                pending=drafted.model_copy(update={"audience": audience, "arg": arg}).dump(),
                 at=d.now_iso(),
             )
         markup = InlineKeyboardMarkup(
@@ -175,30 +177,32 @@ async def press_broadcast_button(update: Update, context: ContextTypes.DEFAULT_T
             ]
         )
         await show(
-            update, zh.broadcast_preview(zh.audience_label(audience, arg), len(people_), pending["text"])[:4000], markup
+            update, zh.broadcast_preview(zh.audience_label(audience, arg), len(people_), drafted.text)[:4000], markup
         )
-    elif action == "go" and cursor.stage == "bc_confirm":
-        people_ = await broadcast.recipients(d, pending["audience"], pending["arg"])
+    elif action == "go" and cursor.stage == BroadcastStage.CONFIRM and drafted.audience is not None:
+        people_ = await broadcast.recipients(d, drafted.audience, drafted.arg)
         try:
             async with d.db.transaction(update_id=update.update_id, at=d.now_iso()) as conn:
                 bid = await campaign.create_broadcast(
                     conn,
                     # Stored as the HTML it is sent as: the office's words, escaped.
-                    text=html.escape(pending["text"]),
-                    audience=pending["audience"],
-                    arg=pending["arg"],
+                    text=html.escape(drafted.text),
+                    audience=drafted.audience,
+                    arg=drafted.arg,
                     by=who.user_id,
                     at=d.now_iso(),
                     recipients=people_,
                 )
-                await cursors.put(conn, user_id=who.user_id, report_id=None, item=None, stage="ask", at=d.now_iso())
+                await cursors.put(
+                    conn, user_id=who.user_id, report_id=None, item=None, stage=WalkStage.ASK, at=d.now_iso()
+                )
                 await audit.record(
                     conn,
                     at=d.now_iso(),
                     actor=f"tg:{who.user_id}",
                     action="broadcast.create",
                     subject=str(bid),
-                    detail={"audience": pending["audience"], "n": len(people_)},
+                    detail={"audience": drafted.audience, "n": len(people_)},
                 )
         except AlreadyApplied:
             return
@@ -355,7 +359,7 @@ async def ask_questionnaire_row(update: Update, d: Deps, who: Person, report_id:
     pilots = await roster.pilots_of(d.db.read, who.institution_id)
     async with d.db.transaction() as conn:
         await cursors.put(
-            conn, user_id=who.user_id, report_id=report_id, item=None, row=row, stage="quest", at=d.now_iso()
+            conn, user_id=who.user_id, report_id=report_id, item=None, row=row, stage=QuestStage.ROW, at=d.now_iso()
         )
     p = pilots[row]
     await show(update, zh.quest_ask(p.certificate_name, row + 1, len(pilots)))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
@@ -16,6 +15,7 @@ from bot.evidence import EvidenceRefused, store_upload
 from bot.evidence import remove as remove_evidence
 from bot.outlines.loader import Item
 from bot.reporting import Ctx, Refused, Walk, load_ctx, may_write, reports_for
+from bot.stages import AsideStage, EvidenceStage, PlacePending, WalkStage, pending
 from handlers import render
 from handlers.campaign import take_questionnaire_qr
 from handlers.guards import bound, button
@@ -84,7 +84,11 @@ async def receive_evidence(update: Update, context: ContextTypes.DEFAULT_TYPE) -
         return
     ctx = await load_ctx(d.db.read, report, d.outlines)
     item = ctx.laid.by_key.get(cursor.item or "") if cursor and cursor.report_id == report.id else None
-    if item is None or cursor is None or cursor.stage in ("menu", "done", "place", "submit"):
+    if (
+        item is None
+        or cursor is None
+        or cursor.stage in (AsideStage.MENU, WalkStage.DONE, EvidenceStage.PLACE, AsideStage.SUBMIT)
+    ):
         await _ask_where(update, d, who, ctx, cursor, incoming)
         return
     if not ctx.may_edit(item):
@@ -149,15 +153,15 @@ async def _ask_where(
     if not section:
         anchor = ctx.laid.by_key.get(current or "") or ctx.laid.by_key.get(recent[0] if recent else "")
         section = anchor.section.no if anchor else 1
-    pending = {"file_id": incoming.file_id, "name": incoming.name, "size": incoming.size, "caption": incoming.caption}
+    waiting = PlacePending(file_id=incoming.file_id, name=incoming.name, size=incoming.size, caption=incoming.caption)
     async with d.db.transaction() as conn:
         await cursors.put(
             conn,
             user_id=who.user_id,
             report_id=ctx.report.id,
             item=current,
-            stage="place",
-            pending=pending,
+            stage=EvidenceStage.PLACE,
+            pending=waiting.dump(),
             at=d.now_iso(),
         )
     await show(update, *render_place(ctx, section, recent, current, incoming))
@@ -199,16 +203,14 @@ async def _place(
     """The answer to "which point does this file support?": store it there, show another section, or drop it."""
     d = deps(context)
     cursor = await cursors.get(d.db.read, who.user_id)
-    if cursor is None or cursor.stage != "place" or cursor.report_id != ctx.report.id:
+    if cursor is None or cursor.stage != EvidenceStage.PLACE or cursor.report_id != ctx.report.id:
         await refuse(update, zh.STALE_BUTTON)
         return
-    pending = json.loads(cursor.pending or "{}")
-    incoming = Incoming(
-        str(pending.get("file_id", "")), pending.get("name"), pending.get("size"), str(pending.get("caption", ""))
-    )
-    if not incoming.file_id:
+    waiting = pending(cursor, PlacePending)
+    if waiting is None or not waiting.file_id:
         await refuse(update, zh.STALE_BUTTON)
         return
+    incoming = Incoming(waiting.file_id, waiting.name, waiting.size, waiting.caption)
     if action == "sec":
         if arg is None or not 1 <= arg <= len(ctx.laid.sections):
             await refuse(update, zh.STALE_BUTTON)
@@ -219,7 +221,12 @@ async def _place(
     if action == "drop":
         async with d.db.transaction() as conn:
             await cursors.put(
-                conn, user_id=who.user_id, report_id=ctx.report.id, item=cursor.item, stage="menu", at=d.now_iso()
+                conn,
+                user_id=who.user_id,
+                report_id=ctx.report.id,
+                item=cursor.item,
+                stage=AsideStage.MENU,
+                at=d.now_iso(),
             )
         await show(
             update,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
@@ -12,6 +11,7 @@ from bot import buttons as bt
 from bot.deps import Deps, deps
 from bot.lifecycle import accept, diff, return_for_revision, review
 from bot.reporting import Ctx, Refused, load_ctx
+from bot.stages import BroadcastStage, ReturnPending, ReturnStage, pending
 from handlers import exports, notify
 from handlers.campaign import take_broadcast_text
 from handlers.firstday import resolve_unit
@@ -130,15 +130,15 @@ async def take_office_text(update: Update, context: ContextTypes.DEFAULT_TYPE, w
     message = update.effective_message
     assert message is not None and message.text is not None
     cursor = await cursors.get(d.db.read, who.user_id)
-    if cursor is not None and cursor.stage == "bc_text":
+    if cursor is not None and cursor.stage == BroadcastStage.TEXT:
         await take_broadcast_text(update, d, who, message.text)
         return
     report = await reports.get(d.db.read, cursor.report_id) if cursor and cursor.report_id else None
-    if cursor is None or report is None or cursor.stage not in ("return_points", "return_all"):
+    if cursor is None or report is None or cursor.stage not in (ReturnStage.POINTS, ReturnStage.ALL):
         await refuse(update, zh.HELP_OFFICE.strip())
         return
     ctx = await load_ctx(d.db.read, report, d.outlines)
-    if cursor.stage == "return_all":
+    if cursor.stage == ReturnStage.ALL:
         comment = message.text.strip()
         if not comment or len(comment) > COMMENT_LIMIT:
             await refuse(update, zh.RETURN_TOO_LONG)
@@ -155,8 +155,8 @@ async def take_office_text(update: Update, context: ContextTypes.DEFAULT_TYPE, w
             user_id=who.user_id,
             report_id=report.id,
             item=None,
-            stage="return_confirm",
-            pending=comments,
+            stage=ReturnStage.CONFIRM,
+            pending=ReturnPending(comments).dump(),
             at=d.now_iso(),
         )
     lines = [(item_label(ctx, k), c) for k, c in comments.items()]
@@ -195,7 +195,7 @@ async def press_office_button(update: Update, context: ContextTypes.DEFAULT_TYPE
         elif action in ("retpts", "retall"):
             if report.status != "submitted":
                 raise Refused("not_submitted" if report.status != "accepted" else "accepted_final")
-            stage = "return_points" if action == "retpts" else "return_all"
+            stage = ReturnStage.POINTS if action == "retpts" else ReturnStage.ALL
             async with d.db.transaction(update_id=update.update_id, at=d.now_iso()) as conn:
                 await cursors.put(
                     conn, user_id=who.user_id, report_id=report.id, item=None, stage=stage, at=d.now_iso()
@@ -203,9 +203,12 @@ async def press_office_button(update: Update, context: ContextTypes.DEFAULT_TYPE
             await show(update, zh.RETURN_POINTS_PROMPT if action == "retpts" else zh.RETURN_ALL_PROMPT, card_button)
         elif action == "retgo":
             cursor = await cursors.get(d.db.read, who.user_id)
-            if cursor is None or cursor.report_id != report.id or cursor.stage != "return_confirm":
+            if cursor is None or cursor.report_id != report.id or cursor.stage != ReturnStage.CONFIRM:
                 raise Refused("stale")
-            comments = json.loads(cursor.pending)
+            prepared = pending(cursor, ReturnPending)
+            if prepared is None or not prepared.root:
+                raise Refused("stale")
+            comments = prepared.dump()
             await return_for_revision(d.db, who, report.id, comments, at=d.now_iso(), update_id=update.update_id)
             await cursors.reset_stage(d.db, who.user_id, at=d.now_iso())
             await show(update, zh.returned_done(ctx.unit, len(comments)), card_button)

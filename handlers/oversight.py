@@ -14,6 +14,7 @@ from bot.charts import progress_png
 from bot.deps import Deps, deps
 from bot.oversight import GRADES, GradeUnit, NotGradable, draw_sample, findings, grade, grade_unit, grade_units
 from bot.progress import STATUSES, Unit, tally, units
+from bot.stages import GradePending, GradeStage, pending
 from handlers.guards import button, office_only, parse_id, with_role
 from handlers.longtext import show_long
 from handlers.screen import refuse, show, with_retry
@@ -370,8 +371,8 @@ async def press_expert_button(update: Update, context: ContextTypes.DEFAULT_TYPE
                 user_id=who.user_id,
                 report_id=unit.report.id if unit.report else None,
                 item=None,
-                stage="grade_comment",
-                pending={"institution": inst_id, "certificate": cert_id, "grade": value},
+                stage=GradeStage.COMMENT,
+                pending=GradePending(institution=inst_id, certificate=cert_id, grade=value).dump(),
                 at=d.now_iso(),
             )
     except AlreadyApplied:
@@ -386,12 +387,11 @@ async def take_expert_text(update: Update, context: ContextTypes.DEFAULT_TYPE, w
     message = update.effective_message
     assert message is not None and message.text is not None
     cursor = await cursors.get(d.db.read, who.user_id)
-    if cursor is None or cursor.stage != "grade_comment":
+    chosen = pending(cursor, GradePending) if cursor is not None and cursor.stage == GradeStage.COMMENT else None
+    if chosen is None:
         await show_expert_menu(update, d, who)
         return
-    pending = json.loads(cursor.pending)
-    inst_id, value = int(pending["institution"]), str(pending["grade"])
-    cert_id = int(pending["certificate"]) if pending.get("certificate") else None
+    inst_id, value, cert_id = chosen.institution, chosen.grade, chosen.certificate
     if not await oversight.is_assigned(d.db.read, who.user_id, inst_id):
         await refuse(update, zh.NOT_ALLOWED)
         return

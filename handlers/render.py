@@ -13,6 +13,7 @@ from bot.outlines.loader import Item
 from bot.outlines.models import Choice, Number, Numbers, YesNo
 from bot.reporting import Ctx, View
 from bot.rules import Finding, earlier_figures, rates
+from bot.stages import WalkStage
 from bot.walk import State
 from messages import documents as words
 from messages import entry as en
@@ -156,7 +157,7 @@ def _head(view: View, item: Item) -> list[str]:
             lines.append(f"💡 {escape(item.point.hint)}")
     else:
         lines.append(zh.narrative_prompt(label))
-    if view.stage != "evid" and ctx.may_edit(item) and ctx.state.needs_evidence(item):
+    if view.stage != WalkStage.EVID and ctx.may_edit(item) and ctx.state.needs_evidence(item):
         lines.append(en.needs_file(ctx.evidence.get(item.key, 0)))
     key = ctx.comment_key(item)
     comment = ctx.comments.get(key) if key else None
@@ -169,7 +170,11 @@ def _head(view: View, item: Item) -> list[str]:
 def render(view: View, *, long_limit: int) -> tuple[str, InlineKeyboardMarkup]:
     text, markup = _render(view, long_limit=long_limit)
     item = view.item
-    if item is not None and view.stage in ("ask", "followup", "confirm", "evid") and view.ctx.comment_key(item):
+    if (
+        item is not None
+        and view.stage in (WalkStage.ASK, WalkStage.FOLLOWUP, WalkStage.CONFIRM, WalkStage.EVID)
+        and view.ctx.comment_key(item)
+    ):
         # A returned point: the coordinator may answer the office's comment in words, besides changing it.
         reply = [Button(en.BTN_REPLY, callback_data=bt.Walk(view.ctx.report.id, item.key, "reply").pack())]
         markup = InlineKeyboardMarkup([reply, *markup.inline_keyboard])
@@ -179,7 +184,7 @@ def render(view: View, *, long_limit: int) -> tuple[str, InlineKeyboardMarkup]:
 def _render(view: View, *, long_limit: int) -> tuple[str, InlineKeyboardMarkup]:
     ctx = view.ctx
     rid = ctx.report.id
-    if view.stage == "done" or view.item is None:
+    if view.stage == WalkStage.DONE or view.item is None:
         return render_done(view)
     item = view.item
     lines = _head(view, item)
@@ -201,7 +206,7 @@ def _render(view: View, *, long_limit: int) -> tuple[str, InlineKeyboardMarkup]:
         nav.append(Button(zh.BTN_MENU, callback_data=bt.Menu("home", rid).pack()))
         return "\n".join(lines), InlineKeyboardMarkup([nav])
 
-    if view.stage == "confirm" and isinstance(answer, Numbers):
+    if view.stage == WalkStage.CONFIRM and isinstance(answer, Numbers):
         lines.append(table_text(ctx, item))
         if view.error is not None:
             lines.append(en.invalid(view.error.code, {**view.error.params, "example": _name_example(ctx, item)}))
@@ -216,7 +221,7 @@ def _render(view: View, *, long_limit: int) -> tuple[str, InlineKeyboardMarkup]:
         keyboard.append(_nav(ctx, item, complete))
         return "\n".join(lines), InlineKeyboardMarkup(keyboard)
 
-    if view.stage == "warn":
+    if view.stage == WalkStage.WARN:
         if view.pending and isinstance(answer, Numbers) and len(view.pending) > 1:
             lines.append(en.pending_rows(_pending_lines(ctx, item, view.pending)))
         lines.append(en.warn(_findings(view.findings)))
@@ -230,7 +235,7 @@ def _render(view: View, *, long_limit: int) -> tuple[str, InlineKeyboardMarkup]:
         keyboard.append(_nav(ctx, item, complete))
         return "\n".join(lines), InlineKeyboardMarkup(keyboard)
 
-    if view.stage == "pick" and isinstance(answer, Numbers):
+    if view.stage == WalkStage.PICK and isinstance(answer, Numbers):
         lines.append(table_text(ctx, item))
         lines.append(en.PICK_ROW)
         for n, row in enumerate(ctx.rows(item)):
@@ -240,7 +245,7 @@ def _render(view: View, *, long_limit: int) -> tuple[str, InlineKeyboardMarkup]:
         keyboard.append([Button(en.BTN_BACK_TO_CONFIRM, callback_data=bt.Walk(rid, item.key, "go").pack())])
         return "\n".join(lines), InlineKeyboardMarkup(keyboard)
 
-    if view.stage == "reply":
+    if view.stage == WalkStage.REPLY:
         if view.error is not None:
             lines.append(en.invalid(view.error.code, view.error.params))
         lines.append(en.ASK_REPLY)
@@ -248,7 +253,7 @@ def _render(view: View, *, long_limit: int) -> tuple[str, InlineKeyboardMarkup]:
         keyboard.append([Button(zh.BTN_MENU, callback_data=bt.Menu("home", rid).pack())])
         return "\n".join(lines), InlineKeyboardMarkup(keyboard)
 
-    if view.stage == "evid":
+    if view.stage == WalkStage.EVID:
         current = answer_text(ctx, item, ctx.value(item))
         if current:
             lines.append(zh.current_answer(current))
@@ -278,7 +283,7 @@ def _render(view: View, *, long_limit: int) -> tuple[str, InlineKeyboardMarkup]:
         if view.parts > 1:
             lines.append(en.merged_parts(view.parts))
 
-    if view.stage == "followup" and isinstance(answer, YesNo):
+    if view.stage == WalkStage.FOLLOWUP and isinstance(answer, YesNo):
         yes = bool((ctx.value(item) or {}).get("yes"))
         lines.append(zh.followup(yes, answer.followup))
         lines.append(zh.ASK_TEXT.format(limit=long_limit))

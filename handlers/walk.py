@@ -10,6 +10,7 @@ from bot.deps import Deps, deps
 from bot.reminders import due_dates
 from bot.reporting import Ctx, Refused, Walk, load_ctx, may_write, reports_for
 from bot.roster import without_city
+from bot.stages import QuestStage
 from handlers import render
 from handlers.campaign import (
     ask_questionnaire_row,
@@ -131,7 +132,7 @@ async def answer_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     if cursor is None or cursor.report_id is None:
         await _menu_for(update, d, who, None)
         return
-    if cursor.stage == "quest":
+    if cursor.stage == QuestStage.ROW:
         await take_questionnaire_text(update, d, who, update.effective_message.text)
         return
     walk = _walk(d, who, update)
@@ -150,9 +151,8 @@ async def press_walk_button(update: Update, context: ContextTypes.DEFAULT_TYPE) 
     if pressed is None:
         return
     walk = _walk(d, who, update)
-    arg = "" if pressed.arg is None else str(pressed.arg)
     rid, item, action = pressed.report, pressed.item, pressed.action
-    call = walk.go(rid, item) if action == "go" else walk.press(rid, item, action, arg)
+    call = walk.go(rid, item) if action == "go" else walk.press(rid, item, action, pressed.arg)
     await _show_view(update, d, walk, call)
 
 
