@@ -197,6 +197,7 @@ async def test_xcheck_run_says_how_to_make_the_first_office_user_and_prints_no_t
         "XCHECK_BOT_TOKEN": SECRET,
         "XCHECK_DATA_DIR": str(tmp_path / "d"),
         "XCHECK_API_BASE_URL": f"http://127.0.0.1:{_closed_port()}/bot",
+        "XCHECK_WEB_LISTEN": "off",  # the web channel serving meanwhile: tests/test_web_first.py
     }
     proc = await asyncio.create_subprocess_exec(
         sys.executable,
