@@ -9,3 +9,23 @@ def web_started_with_bot(base: str) -> str:
         f"网页版已启动 (web channel serving)：{base}；正在连接 Telegram (connecting to Telegram)，"
         "连上之前网页版照常可用。按 Ctrl+C 停止。"
     )
+
+
+# --- the coordinator's web home: what Telegram would have told them ---------------------------------------
+NOTICES_TITLE = "省办公室通知"
+
+
+def days_left(n: int) -> str:
+    if n > 0:
+        return f"还有 {n} 天"
+    if n == 0:
+        return "今天截止"
+    return f"已过截止日期 {-n} 天"
+
+
+def deadline_line(due: str, left: str, status: str) -> str:
+    return f"截止日期：{due}（{left}）· 状态：{status}"
+
+
+def reminder_banner(due: str, left: str) -> str:
+    return f"⏰ 提醒：自查报告截止日期为 {due}（{left}），目前尚未提交，请尽快填写并提交。"

@@ -12,7 +12,7 @@ from urllib.parse import quote, unquote
 
 from aiohttp import BodyPartReader, web
 
-from bot import access
+from bot import access, notices
 from bot.evidence import EvidenceRefused, blob_path, store_upload
 from bot.evidence import remove as remove_evidence
 from bot.export.run import export, stamp
@@ -24,8 +24,10 @@ from bot.rules import Row, field_value, rates
 from bot.sectionform import ItemOutcome, SectionOutcome, apply_section
 from bot.web.app import NONCE, UPLOAD_ROUTE, Visitor, deps, html_response, message_page, visitor
 from bot.web.html import EMPTY, Safe, hidden_csrf, join, t
+from messages import integration as told
 from messages import web as text
 from messages import zh
+from messages.when import local_date, local_time
 from storage import evidence as evidence_store
 from storage import reports
 from storage.models import Report
@@ -112,6 +114,30 @@ def unit_heading(ctx: Ctx) -> Safe:
 
 
 # --- home and report -------------------------------------------------------------------------------------
+async def _notices_block(request: web.Request, user_id: int, status: str, *, one_report: bool) -> Safe:
+    """What Telegram would have told this person: the deadline and, for one report, its status; a reminder
+    when the deadline is near and a report unsubmitted; the latest broadcasts addressed to them."""
+    w = deps(request)
+    n = await notices.for_person(w.db, w.settings, user_id, status, w.clock.now())
+    due, left = local_date(n.due, w.settings.tz), told.days_left(n.days_left)
+    parts = []
+    if n.remind:
+        parts.append(t('<p class="warn" id="reminder">{b}</p>', b=told.reminder_banner(due, left)))
+    if one_report:
+        parts.append(t("<p>{line}</p>", line=told.deadline_line(due, left, zh.STATUS_NAMES.get(status, status))))
+    if n.broadcasts:
+        items = [
+            t(
+                '<li><span class="muted small">{at}</span><br>{words}</li>',
+                at=local_time(at, w.settings.tz),
+                words=words,
+            )
+            for at, words in n.broadcasts
+        ]
+        parts.append(t('<h2>{title}</h2><ul id="notices">{items}</ul>', title=told.NOTICES_TITLE, items=join(items)))
+    return t('<div class="card">{parts}</div>', parts=join(parts)) if parts else EMPTY
+
+
 async def home(request: web.Request) -> web.StreamResponse:
     w, v = deps(request), visitor(request)
     if access.is_office(v.who):
@@ -129,17 +155,20 @@ async def home(request: web.Request) -> web.StreamResponse:
     for report in mine:
         ctx = await load_ctx(w.db.read, report, w.outlines)
         items.append(t('<li><a href="/r/{id}">{label}</a></li>', id=report.id, label=ctx.certificate or ctx.unit))
+    # The banner while any of them is unsubmitted; each report's own status is on its page.
+    pending = next((r.status for r in mine if r.status not in ("submitted", "accepted")), "submitted")
     body = t(
-        '<div class="card"><h1>{title}</h1><p>{pick}</p><ul>{items}</ul></div>',
+        '<div class="card"><h1>{title}</h1><p>{pick}</p><ul>{items}</ul></div>{notices}',
         title=text.REPORTS,
         pick=zh.PICK_CERTIFICATE,
         items=join(items),
+        notices=await _notices_block(request, v.who.user_id, pending, one_report=False),
     )
     return html_response(request, text.REPORTS, body)
 
 
 async def report_page(request: web.Request) -> web.StreamResponse:
-    _v, ctx = await writable(request)
+    v, ctx = await writable(request)
     rid = ctx.report.id
     rows = []
     for s in ctx.state.sections():
@@ -156,11 +185,12 @@ async def report_page(request: web.Request) -> web.StreamResponse:
         )
     comments = _comments_block(ctx)
     body = t(
-        '<div class="card">{head}{comments}</div><div class="card"><h2>{sections}</h2><table>{rows}</table></div>'
-        '<div class="card"><a class="btn" href="/r/{rid}/review">{review}</a> '
+        '<div class="card">{head}{comments}</div>{notices}<div class="card"><h2>{sections}</h2><table>{rows}</table>'
+        '</div><div class="card"><a class="btn" href="/r/{rid}/review">{review}</a> '
         '<a class="btn light" href="/r/{rid}/word">{word}</a> <a class="btn light" href="/telegram">{tg}</a></div>',
         head=unit_heading(ctx),
         comments=comments,
+        notices=await _notices_block(request, v.who.user_id, ctx.report.status, one_report=True),
         sections=text.SECTIONS,
         rows=join(rows),
         rid=rid,
