@@ -757,8 +757,12 @@ async def submit_post(request: web.Request) -> web.StreamResponse:
 
 
 async def word(request: web.Request) -> web.StreamResponse:
+    """The report's own people's download (as /menu's in Telegram), and the office's: a returned report's Word
+    carries the draft in progress, which readers (lead institution, city, expert) are not shown."""
     w = deps(request)
     v, ctx = await readable(request)
+    if not (access.is_office(v.who) or access.may_write(v.who, ctx.report)):
+        raise web.HTTPForbidden()
     folder = w.settings.exports_dir / stamp(w.clock.now()) / f"web{v.who.user_id}-{secrets.token_hex(4)}"
     result = await export(
         w.db,
