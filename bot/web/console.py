@@ -9,6 +9,7 @@ from collections import Counter
 from aiohttp import web
 
 from bot import access
+from bot.export.meta import for_campaign
 from bot.export.run import export, stamp
 from bot.lifecycle import accept, diff, return_for_revision, review
 from bot.oversight import draw_sample
@@ -380,6 +381,8 @@ async def export_download(request: web.Request) -> web.StreamResponse:
         evidence_root=w.settings.evidence_dir,
         out=folder / f"{zh.EXPORT_NAME_ALL}.xlsx",
         with_bundle=False,
+        meta=await for_campaign(w.db, w.settings, made_at=w.clock.now()),
+        data_dir=w.settings.data_dir,
     )
     return attachment(
         result.workbook, result.workbook.name, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

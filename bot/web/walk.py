@@ -15,6 +15,7 @@ from aiohttp import BodyPartReader, web
 from bot import access, notices
 from bot.evidence import EvidenceRefused, blob_path, store_upload
 from bot.evidence import remove as remove_evidence
+from bot.export.meta import for_campaign
 from bot.export.run import export, stamp
 from bot.lifecycle import Incomplete, Receipt, review, submit
 from bot.outlines.loader import Item
@@ -773,6 +774,8 @@ async def word(request: web.Request) -> web.StreamResponse:
         report_id=ctx.report.id,
         with_bundle=False,
         docx_dir=folder,
+        meta=await for_campaign(w.db, w.settings, made_at=w.clock.now()),
+        data_dir=w.settings.data_dir,
     )
     if not result.documents:
         raise web.HTTPNotFound()
