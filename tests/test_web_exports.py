@@ -90,3 +90,15 @@ async def test_the_coordinators_own_word_in_telegram_uses_the_template_and_campa
         assert CAMPAIGN in word.read("word/document.xml").decode()
         headers = [word.read(n).decode() for n in word.namelist() if n.startswith("word/header")]
     assert any("省办自定义页眉" in h for h in headers)
+
+
+async def test_web_downloads_leave_nothing_under_exports(site: Harness) -> None:
+    """Exports made for a person are temporary (README: removed once sent), on the web as in chat."""
+    office, coordinator = await signed_in(site, "office", ""), await signed_in(site)
+    rid = await report_id(coordinator)
+    await office.get("/office/export")
+    await coordinator.get(f"/r/{rid}/word")
+    assert (office.status, coordinator.status) == (200, 200)
+    assert office.last_body.startswith(b"PK") and coordinator.last_body.startswith(b"PK")
+    exports = site.settings.exports_dir
+    assert list(exports.iterdir()) == []

@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import hmac
 import secrets
+import shutil
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, unquote
@@ -642,6 +643,18 @@ def attachment(path: Path, name: str, mime: str) -> web.FileResponse:
     )
 
 
+async def temporary_attachment(path: Path, folder: Path, mime: str) -> web.Response:
+    """An export made for this request: read, its folder removed, then sent (exports for people are temporary)."""
+    try:
+        data = await asyncio.to_thread(path.read_bytes)
+    finally:
+        await asyncio.to_thread(shutil.rmtree, folder, True)
+    return web.Response(
+        body=data,
+        headers={"Content-Type": mime, "Content-Disposition": f"attachment; filename*=UTF-8''{quote(path.name)}"},
+    )
+
+
 async def download(request: web.Request) -> web.StreamResponse:
     w = deps(request)
     _, ctx = await readable(request)
@@ -764,7 +777,7 @@ async def word(request: web.Request) -> web.StreamResponse:
     v, ctx = await readable(request)
     if not (access.is_office(v.who) or access.may_write(v.who, ctx.report)):
         raise web.HTTPForbidden()
-    folder = w.settings.exports_dir / stamp(w.clock.now()) / f"web{v.who.user_id}-{secrets.token_hex(4)}"
+    folder = w.settings.exports_dir / f"{stamp(w.clock.now())}-web{v.who.user_id}-{secrets.token_hex(4)}"
     result = await export(
         w.db,
         w.outlines,
@@ -778,9 +791,10 @@ async def word(request: web.Request) -> web.StreamResponse:
         data_dir=w.settings.data_dir,
     )
     if not result.documents:
+        await asyncio.to_thread(shutil.rmtree, folder, True)
         raise web.HTTPNotFound()
-    path = result.documents[0]
-    return attachment(path, path.name, "application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+    mime = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    return await temporary_attachment(result.documents[0], folder, mime)
 
 
 async def _removable(request: web.Request) -> tuple[Visitor, Ctx, Item, int, str]:
