@@ -297,6 +297,8 @@ async def telegram_page(request: web.Request) -> web.StreamResponse:
     w, v = deps(request), visitor(request)
     if v.who.user_id > 0:
         return message_page(request, text.TELEGRAM_BOUND, status=200)
+    if not w.settings.bot_token.get_secret_value():  # web-only: no bot would ever read the link
+        return message_page(request, text.TELEGRAM_NO_BOT, status=200)
     link = ""
     if request.method == "POST":
         code = await signin.issue_link(w.db, v.who, "telegram", now=w.clock.now())

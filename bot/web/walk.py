@@ -189,7 +189,7 @@ async def report_page(request: web.Request) -> web.StreamResponse:
     body = t(
         '<div class="card">{head}{comments}</div>{notices}<div class="card"><h2>{sections}</h2><table>{rows}</table>'
         '</div><div class="card"><a class="btn" href="/r/{rid}/review">{review}</a> '
-        '<a class="btn light" href="/r/{rid}/word">{word}</a> <a class="btn light" href="/telegram">{tg}</a></div>',
+        '<a class="btn light" href="/r/{rid}/word">{word}</a>{tg}</div>',
         head=unit_heading(ctx),
         comments=comments,
         notices=await _notices_block(request, v.who.user_id, ctx.report.status, one_report=True),
@@ -198,7 +198,10 @@ async def report_page(request: web.Request) -> web.StreamResponse:
         rid=rid,
         review=text.REVIEW,
         word=text.WORD,
-        tg=text.TELEGRAM_TITLE,
+        # Binding Telegram only where a bot runs to read the link (not in web-only mode).
+        tg=t(' <a class="btn light" href="/telegram">{l}</a>', l=text.TELEGRAM_TITLE)
+        if deps(request).settings.bot_token.get_secret_value()
+        else EMPTY,
     )
     return html_response(request, text.REPORTS, body)
 
@@ -231,8 +234,10 @@ class SectionPage:
         form: dict[str, str] | None,
         outcome: SectionOutcome | None,
         files: dict[str, list[tuple[int, str, int]]],
+        max_mb: int = 20,
     ) -> None:
         self.ctx, self.no, self.csrf, self.files = ctx, no, csrf, files
+        self.max_mb = max_mb  # said beside each upload form
         self.form = form
         self.outcome = outcome
         self.items = ctx.laid.section_items(no)
@@ -486,12 +491,14 @@ class SectionPage:
         if can:
             upload = t(
                 '<form method="post" enctype="multipart/form-data" action="/r/{rid}/e/{key}">{csrf}'
-                '<input type="file" name="file" aria-label="{label}"> <button class="light">{up}</button></form>',
+                '<input type="file" name="file" aria-label="{label}"> <button class="light">{up}</button>'
+                '<br><span class="muted small">{hint}</span></form>',
                 rid=ctx.report.id,
                 key=item.key,
                 csrf=hidden_csrf(self.csrf),
                 label=f"{item_title(item)} {text.EVIDENCE}",
                 up=text.UPLOAD,
+                hint=text.UPLOAD_HINT.format(mb=self.max_mb),
             )
         star = " ★" if item.point is not None and item.point.core and item.point.evidence else ""
         return t(
@@ -520,7 +527,7 @@ async def _section(
     files: dict[str, list[tuple[int, str, int]]] = {}
     for e in rows:
         files.setdefault(e.item, []).append((e.id, e.name, e.size))
-    page = SectionPage(ctx, no, v.csrf, form, outcome, files)
+    page = SectionPage(ctx, no, v.csrf, form, outcome, files, deps(request).settings.max_upload_mb)
     return html_response(
         request,
         text.section_heading(no, len(ctx.laid.sections), ctx.laid.sections[no - 1].title),
