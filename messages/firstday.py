@@ -51,9 +51,9 @@ TOKEN_MISSING = (
 
 # --- start-up --------------------------------------------------------------------------------------------
 FIRST_OFFICE_USER = (
-    "尚无办公室人员（XCHECK_ADMIN_IDS is empty）：请在另一个终端运行 `xcheck invite office`，"
-    "在 Telegram 中打开它打印的链接，即成为第一位办公室人员；或在机器人里发送 /whoami 得到自己的 id，"
-    "写入 XCHECK_ADMIN_IDS 后重启。"
+    "尚无办公室人员（XCHECK_ADMIN_IDS is empty）：请在另一个终端运行 `.venv/bin/xcheck invite office`，"
+    "在 Telegram 或浏览器中打开它打印的链接（任选其一），即成为第一位办公室人员；"
+    "或在机器人里发送 /whoami 得到自己的 id，写入 XCHECK_ADMIN_IDS 后重启。"
 )
 
 UNREACHABLE_WHY = {
