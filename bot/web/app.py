@@ -127,7 +127,13 @@ async def guard(request: web.Request, handler: Handler) -> web.StreamResponse:
     except web.HTTPException as exc:
         if exc.status in (301, 302, 303, 307, 308):
             raise  # redirects pass through as they are
-        messages = {401: text.NEED_SIGNIN, 403: zh.NOT_ALLOWED, 404: text.NOT_FOUND, 413: exc.text or ""}
+        messages = {
+            401: text.NEED_SIGNIN,
+            403: zh.NOT_ALLOWED,
+            404: text.NOT_FOUND,
+            409: exc.text or "",
+            413: exc.text or "",
+        }
         response = message_page(request, messages.get(exc.status, exc.reason), status=exc.status)
     response.headers["Content-Security-Policy"] = _csp(request[NONCE])
     response.headers["X-Content-Type-Options"] = "nosniff"

@@ -30,8 +30,8 @@ from messages import integration as told
 from messages import web as text
 from messages import zh
 from messages.when import local_date, local_time
+from storage import closing, reports
 from storage import evidence as evidence_store
-from storage import reports
 from storage.models import Report
 
 UPLOAD_CHUNK = 64 * 1024
@@ -59,6 +59,10 @@ async def writable(request: web.Request) -> tuple[Visitor, Ctx]:
     v, ctx = await readable(request)
     if not access.may_write(v.who, ctx.report):
         raise web.HTTPForbidden()
+    if request.method == "POST":  # once the campaign is closed reports are read-only (the database refuses too)
+        close = await closing.closes_at(deps(request).db.read)
+        if close is not None and close <= deps(request).now_iso():
+            raise web.HTTPConflict(text=zh.REFUSALS["closed"])
     return v, ctx
 
 
