@@ -23,8 +23,9 @@ def days_left(n: int) -> str:
     return f"已过截止日期 {-n} 天"
 
 
-def deadline_line(due: str, left: str, status: str) -> str:
-    return f"截止日期：{due}（{left}）· 状态：{status}"
+def deadline_line(due: str, left: str) -> str:
+    """Under the report's heading, which already says its status."""
+    return f"截止日期：{due}（{left}）"
 
 
 def reminder_banner(due: str, left: str) -> str:

@@ -53,12 +53,13 @@ async def test_the_web_home_shows_broadcasts_deadline_status_and_a_reminder_near
     await _broadcast(harness, "第二条通知", "2020-11-19T08:30:00+00:00")
     rid = await report_id(client)
     page = _shown(await client.get(f"/r/{rid}"))
-    deadline = text.deadline_line("2020年12月15日", text.days_left(25), "填报中")
+    status = "状态：填报中"  # in the report's heading, just above
+    deadline = text.deadline_line("2020年12月15日", text.days_left(25))
     notices = (
         f"{text.NOTICES_TITLE} 2020年11月19日 16:30 第二条通知 "
         "2020年11月19日 10:05 请于 12 月 10 日前完成 <自查> & 提交"
     )
-    assert f"{deadline} {notices}" in page, page
+    assert f"{status} {deadline} {notices}" in page, page
     assert "提醒" not in page  # 25 days left: no banner yet
     # The office moves the deadline (/deadline): five days left, then one day past.
     for due_on, left in (("2020-11-25", 5), ("2020-11-19", -1)):
@@ -67,7 +68,7 @@ async def test_the_web_home_shows_broadcasts_deadline_status_and_a_reminder_near
         page = _shown(await client.get(f"/r/{rid}"))
         shown_due = f"2020年11月{int(due_on[-2:])}日"
         banner = text.reminder_banner(shown_due, text.days_left(left))
-        assert f"{banner} {text.deadline_line(shown_due, text.days_left(left), '填报中')}" in page, page
+        assert f"{status} {banner} {text.deadline_line(shown_due, text.days_left(left))}" in page, page
 
 
 async def test_a_person_sees_only_broadcasts_addressed_to_them(harness: Harness) -> None:
@@ -106,3 +107,20 @@ def test_the_banner_is_for_unsubmitted_reports_near_or_past_the_deadline() -> No
     ]
     assert [remind(due, today, status, first=7) for today, status, _ in cases] == [want for *_, want in cases]
     assert plain("请<b>注意</b>：&lt;自查&gt; &amp; 提交") == "请注意：<自查> & 提交"
+
+
+async def test_an_organization_with_several_reports_sees_the_banner_on_its_list(harness: Harness) -> None:
+    org = "腾讯云计算（北京）有限责任公司"
+    await harness.certify(
+        {"Web前端开发": (org, SCHOOL), "云计算平台运维与开发": (org, SCHOOL)},
+        {SCHOOL: [("Web前端开发", 150), ("云计算平台运维与开发", 40)]},
+    )
+    async with harness.deps.db.transaction() as conn:
+        await campaign.set_deadline(conn, "report", "2020-11-21", by="tg:1", at="t")
+    client = WebClient(base(harness))
+    await client.sign_in(await harness.invite("org", org), name="赵老师")
+    page = _shown(await client.get("/"))
+    due = "2020年11月21日"
+    banner, deadline = text.reminder_banner(due, text.days_left(1)), text.deadline_line(due, text.days_left(1))
+    assert client.status == 200 and "Web前端开发" in page and "云计算平台运维与开发" in page
+    assert f"{banner} {deadline}" in page, page

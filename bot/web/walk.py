@@ -120,8 +120,8 @@ def unit_heading(ctx: Ctx) -> Safe:
 
 
 # --- home and report -------------------------------------------------------------------------------------
-async def _notices_block(request: web.Request, user_id: int, status: str, *, one_report: bool) -> Safe:
-    """What Telegram would have told this person: the deadline and, for one report, its status; a reminder
+async def _notices_block(request: web.Request, user_id: int, status: str) -> Safe:
+    """What Telegram would have told this person: the report deadline (the status is in the heading); a reminder
     when the deadline is near and a report unsubmitted; the latest broadcasts addressed to them."""
     w = deps(request)
     n = await notices.for_person(w.db, w.settings, user_id, status, w.clock.now())
@@ -129,8 +129,7 @@ async def _notices_block(request: web.Request, user_id: int, status: str, *, one
     parts = []
     if n.remind:
         parts.append(t('<p class="warn" id="reminder">{b}</p>', b=told.reminder_banner(due, left)))
-    if one_report:
-        parts.append(t("<p>{line}</p>", line=told.deadline_line(due, left, zh.STATUS_NAMES.get(status, status))))
+    parts.append(t("<p>{line}</p>", line=told.deadline_line(due, left)))
     if n.broadcasts:
         items = [
             t(
@@ -141,7 +140,7 @@ async def _notices_block(request: web.Request, user_id: int, status: str, *, one
             for at, words in n.broadcasts
         ]
         parts.append(t('<h2>{title}</h2><ul id="notices">{items}</ul>', title=told.NOTICES_TITLE, items=join(items)))
-    return t('<div class="card">{parts}</div>', parts=join(parts)) if parts else EMPTY
+    return t('<div class="card">{parts}</div>', parts=join(parts))
 
 
 async def home(request: web.Request) -> web.StreamResponse:
@@ -168,7 +167,7 @@ async def home(request: web.Request) -> web.StreamResponse:
         title=text.REPORTS,
         pick=zh.PICK_CERTIFICATE,
         items=join(items),
-        notices=await _notices_block(request, v.who.user_id, pending, one_report=False),
+        notices=await _notices_block(request, v.who.user_id, pending),
     )
     return html_response(request, text.REPORTS, body)
 
@@ -196,7 +195,7 @@ async def report_page(request: web.Request) -> web.StreamResponse:
         '<a class="btn light" href="/r/{rid}/word">{word}</a>{tg}</div>',
         head=unit_heading(ctx),
         comments=comments,
-        notices=await _notices_block(request, v.who.user_id, ctx.report.status, one_report=True),
+        notices=await _notices_block(request, v.who.user_id, ctx.report.status),
         sections=text.SECTIONS,
         rows=join(rows),
         rid=rid,
