@@ -6,6 +6,9 @@ schedule that stays under the cap. Bulk messages (broadcasts, reminders; rate_li
 are paced at their configured rate and get that share reserved; interactive replies get the rest of the
 cap, or all of it when nothing bulk is going out. A 429 pauses both schedules for retry_after. Edits and
 callback answers are not messages and pass straight through.
+
+A cap of 0 switches the gate off for interactive replies (XCHECK_FLOOD_LIMIT=0: benchmarks, or a self-hosted
+Bot API server with limits of its own); bulk messages keep their pace and a 429 still pauses everything.
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ BULK_WINDOW = 1.5  # seconds after a bulk message during which its share stays r
 
 class FloodGate(BaseRateLimiter[dict[str, Any]]):
     def __init__(self, *, cap: float, bulk_rate: float, clock: Clock) -> None:
-        if bulk_rate >= cap:
+        if cap and bulk_rate >= cap:
             raise ValueError("the bulk rate must leave room under the cap for interactive replies")
         self.cap = cap
         self.bulk_rate = bulk_rate
@@ -54,6 +57,8 @@ class FloodGate(BaseRateLimiter[dict[str, Any]]):
             slot = max(now, self._next_bulk)
             self._next_bulk = slot + 1.0 / self.bulk_rate
             return slot - now
+        if not self.cap:
+            return max(0.0, self._next_interactive - now)  # off: only a 429's pause holds replies back
         reserved = self.bulk_rate if now - self._last_bulk < BULK_WINDOW else 0.0
         slot = max(now, self._next_interactive)
         self._next_interactive = slot + 1.0 / (self.cap - reserved)
