@@ -9,6 +9,8 @@ from typing import TypeVar
 from telegram import InlineKeyboardMarkup, Update
 from telegram.error import BadRequest, NetworkError, RetryAfter, TimedOut
 
+from handlers.quiet import edit_unread, send_unread
+
 T = TypeVar("T")
 ATTEMPTS = 3
 MAX_WAIT = 30.0
@@ -43,18 +45,18 @@ async def show(update: Update, text: str, markup: InlineKeyboardMarkup | None = 
     if query is not None and query.message is not None:
         await with_retry(query.answer)
         try:
-            await with_retry(lambda: query.edit_message_text(text, reply_markup=markup))
+            await with_retry(lambda: edit_unread(query, text, markup))
             return
         except BadRequest as exc:
             if "not modified" in str(exc).lower():
                 return
             # Too old or gone: fall through and send the screen as a new message.
         chat_id = query.message.chat.id
-        await with_retry(lambda: query.get_bot().send_message(chat_id, text, reply_markup=markup))
+        await with_retry(lambda: send_unread(query.get_bot(), chat_id, text, markup))
         return
     message = update.effective_message
     assert message is not None
-    await with_retry(lambda: message.reply_html(text, reply_markup=markup))
+    await with_retry(lambda: send_unread(message.get_bot(), message.chat_id, text, markup))
 
 
 async def refuse(update: Update, text: str) -> None:
@@ -65,4 +67,4 @@ async def refuse(update: Update, text: str) -> None:
         return
     message = update.effective_message
     assert message is not None
-    await with_retry(lambda: message.reply_html(text))
+    await with_retry(lambda: send_unread(message.get_bot(), message.chat_id, text))
