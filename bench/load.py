@@ -12,10 +12,10 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bench.standin import Shown, StandIn
 from bot.roster import load_seed
 from storage import Database, people, roster
 from storage.roster import CertificateRow, PilotRow, RosterRow
-from tests.standin import Shown, StandIn
 
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 

@@ -6,12 +6,12 @@ from __future__ import annotations
 import random
 from pathlib import Path
 
+from bench.filling import fill_report
 from bot.outlines import Outlines
 from bot.roster import load_seed
 from storage import Database, reports, versions
 from storage import roster as store
 from storage.roster import CertificateRow, PilotRow, RosterRow
-from tests.helpers import fill_report
 
 
 async def build_province(db: Database, outlines: Outlines, evidence_root: Path, *, organizations: int = 50) -> int:

@@ -18,8 +18,8 @@ from importlib import metadata
 from pathlib import Path
 
 from bench.load import NOTICES, BotProcess, Stats, bare_walk, provision, summary, wait_ready, walk
+from bench.standin import StandIn
 from storage import Database, campaign
-from tests.standin import StandIn
 
 
 async def _run_walkers(module: str, users: int, latency: float, *, bare_steps: int = 0) -> tuple[Stats, float, float]:

@@ -16,12 +16,12 @@ from openpyxl import Workbook, load_workbook
 from telegram import Update
 from telegram.ext import CommandHandler, ContextTypes
 
+from bench.standin import StandIn
 from bot.cli import main as cli_main
 from bot.config import SettingsError, load_settings
 from bot.roster import RosterImportError, export_workbook, import_workbook, seed_rows
 from storage import Database, roster
 from tests.helpers import Harness
-from tests.standin import StandIn
 
 SEED = Path(__file__).resolve().parents[2] / "shared" / "seeds" / "000_bd0529991d230cc2.txt"
 
