@@ -7,6 +7,7 @@ CPU per update once many requests are in flight; aiohttp stays near 1 ms. This c
 from __future__ import annotations
 
 import asyncio
+import json
 
 import aiohttp
 from telegram._utils.defaultvalue import DefaultValue
@@ -20,7 +21,15 @@ class TransportError(NetworkError):
 
 
 class AiohttpRequest(BaseRequest):
-    __slots__ = ("_connect_timeout", "_limit", "_read_timeout", "_session", "_write_timeout")
+    __slots__ = (
+        "_connect_timeout",
+        "_headers",
+        "_json_headers",
+        "_limit",
+        "_read_timeout",
+        "_session",
+        "_write_timeout",
+    )
 
     def __init__(
         self,
@@ -35,6 +44,8 @@ class AiohttpRequest(BaseRequest):
         self._write_timeout = write_timeout
         self._connect_timeout = connect_timeout
         self._session: aiohttp.ClientSession | None = None
+        self._headers = {"User-Agent": self.USER_AGENT}
+        self._json_headers = {"User-Agent": self.USER_AGENT, "Content-Type": "application/json"}
 
     @property
     def read_timeout(self) -> float | None:
@@ -67,11 +78,15 @@ class AiohttpRequest(BaseRequest):
             raise RuntimeError("AiohttpRequest is not initialized")
         read = self._read_timeout if isinstance(read_timeout, DefaultValue) else read_timeout
         connect = self._connect_timeout if isinstance(connect_timeout, DefaultValue) else connect_timeout
-        data: aiohttp.FormData | None = None
+        data: aiohttp.FormData | bytes | None = None
+        headers = self._headers
         if request_data is not None:
             files = request_data.multipart_data
             if not files:
-                data = aiohttp.FormData(request_data.json_parameters)
+                # A JSON body (the Bot API takes one): one json.dumps instead of a dumps per parameter
+                # and URL-encoding, which cost about a tenth of a walk update's CPU.
+                data = json.dumps(request_data.parameters, ensure_ascii=False).encode()
+                headers = self._json_headers
             else:
                 data = aiohttp.FormData(quote_fields=False)
                 for key, value in request_data.json_parameters.items():
@@ -83,9 +98,7 @@ class AiohttpRequest(BaseRequest):
         total = None if read is None else read + (connect or 0) + 5
         timeout = aiohttp.ClientTimeout(total=total, sock_connect=connect, sock_read=read)
         try:
-            async with self._session.request(
-                method, url, data=data, timeout=timeout, headers={"User-Agent": self.USER_AGENT}
-            ) as resp:
+            async with self._session.request(method, url, data=data, timeout=timeout, headers=headers) as resp:
                 return resp.status, await resp.read()
         except TimeoutError as exc:
             raise TimedOut from exc
