@@ -10,7 +10,7 @@ from openpyxl import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
 from bot.export.bundle import arc_path
-from bot.export.cells import BOLD, WRAP, fit_columns, put, sheet_name
+from bot.export.cells import fit_columns, merge, put, sheet_name
 from bot.export.data import Province, ReportData
 from bot.export.text import answer_plain, core_value, overall
 from bot.outlines.loader import Item
@@ -72,14 +72,14 @@ def _summary(ws: Worksheet, units: list[ReportData], *, orgs: bool) -> None:
 def _unit_sheet(ws: Worksheet, unit: ReportData, year: int) -> None:
     report = unit.report
     put(ws, 1, 1, zh.export_title(unit.label, year), bold=True)
-    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=4)
+    merge(ws, 1, 1, 1, 4)
     put(
         ws,
         2,
         1,
         zh.export_meta(_status(unit), report.version if report else 0, report.submitted_at if report else None),
     )
-    ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=4)
+    merge(ws, 2, 1, 2, 4)
     for col, text in enumerate(zh.HEAD_UNIT, 1):
         put(ws, 3, col, text, bold=True)
     row = 4
@@ -87,21 +87,18 @@ def _unit_sheet(ws: Worksheet, unit: ReportData, year: int) -> None:
         first = row
         for item in unit.laid.section_items(section.no):
             if item.point is not None:
-                put(ws, row, 2, ("★" if item.point.core else "") + f"{item.point.no}.{item.point.text}")
+                put(ws, row, 2, ("★" if item.point.core else "") + f"{item.point.no}.{item.point.text}", wrap=True)
             else:
                 assert item.narrative is not None
-                put(ws, row, 2, item.narrative.label, bold=True)
-            put(ws, row, 3, answer_plain(unit, item) or zh.NOT_ANSWERED)
-            put(ws, row, 4, "\n".join(e.name for e in unit.files_for(item)))
-            for col in (2, 3, 4):
-                ws.cell(row=row, column=col).alignment = WRAP
+                put(ws, row, 2, item.narrative.label, bold=True, wrap=True)
+            put(ws, row, 3, answer_plain(unit, item) or zh.NOT_ANSWERED, wrap=True)
+            put(ws, row, 4, "\n".join(e.name for e in unit.files_for(item)), wrap=True)
             row += 1
             if item.point is not None and isinstance(item.point.answer, Numbers) and unit.answers.get(item.key):
                 row = _table(ws, row, unit, item)
-        put(ws, first, 1, section.indicator, bold=True)
-        ws.cell(row=first, column=1).alignment = WRAP
+        put(ws, first, 1, section.indicator, bold=True, wrap=True)
         if row - 1 > first:
-            ws.merge_cells(start_row=first, start_column=1, end_row=row - 1, end_column=1)
+            merge(ws, first, 1, row - 1, 1)
     ws.freeze_panes = "A4"
     for letter, width in zip("ABCDEFGH", (22, 50, 60, 28, 14, 14, 14, 14), strict=True):
         ws.column_dimensions[letter].width = width
@@ -137,7 +134,7 @@ def _table(ws: Worksheet, row: int, unit: ReportData, item: Item) -> int:
         put(ws, row, 2, zh.TOTAL_LABEL, bold=True)
         col = 2 + len(head) - len(lines)
         for line in lines:
-            put(ws, row, col, line.total, percent=True).font = BOLD
+            put(ws, row, col, line.total, percent=True, bold=True)
             col += 1
     return row + 1
 
