@@ -58,7 +58,7 @@ class Province:
 
 async def load(db: Database, outlines: Outlines, *, city: str | None = None, report_id: int | None = None) -> Province:
     """The province, or one city's 中职, or one report."""
-    conn = db.read
+    conn = await db.bulk()  # the whole campaign: a large read, off the event loop
     all_answers = await reports.all_answers(conn)
     counts = await reports.answer_counts(conn)
     by_key = {(r.institution_id, r.certificate_id): r for r in await reports.all_reports(conn)}
