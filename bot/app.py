@@ -31,6 +31,7 @@ ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]
 async def _post_init(application: Application) -> None:  # type: ignore[type-arg]
     d = deps_of(application)
     await d.db.connect()
+    d.db.start_checkpoints()  # WAL checkpoints (with their fsync) on a thread, never on the event loop
     me = application.bot.bot  # filled by initialize()'s getMe
     d.bot_username = me.username
     async with d.db.transaction() as conn:

@@ -14,6 +14,8 @@ until BUSY_BUDGET has passed and raises Busy, which the bot answers with "busy, 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import logging
 import sqlite3
 import time
 from collections.abc import AsyncIterator, Callable, Iterable
@@ -27,9 +29,12 @@ from aiosqlite.context import Result
 
 from storage.rows import first as _first
 
+_log = logging.getLogger("xcheck.storage")
+
 BUSY_TIMEOUT_MS = 50  # the longest the event loop itself ever waits on another process's lock
 BUSY_BUDGET = 2.0  # seconds a transaction keeps retrying (without blocking the loop) before Busy
 BULK_BUSY_TIMEOUT_MS = 5000  # the bulk connection waits on its own thread, so it may wait longer
+CHECKPOINT_EVERY = 1.0  # seconds between WAL checkpoints on the bulk connection's thread (the running bot)
 
 
 class AlreadyApplied(Exception):
@@ -117,6 +122,7 @@ class Database:
         self._reader: LoopConnection | None = None
         self._bulk: aiosqlite.Connection | None = None
         self._write_lock = asyncio.Lock()
+        self._checkpoints: asyncio.Task[None] | None = None
         # After a transaction gave up on a lock another process held, the next ones try once without
         # waiting until this moment, so a queue of updates is answered at once rather than one by one.
         self._busy_until = 0.0
@@ -138,7 +144,32 @@ class Database:
         _configure(conn, self.busy_timeout_ms)
         return LoopConnection(conn)
 
+    def start_checkpoints(self, every: float = CHECKPOINT_EVERY) -> None:
+        """Moves WAL checkpoints (copying the log into the database file, with an fsync) off the event loop:
+        the writer stops checkpointing on commit, and a task has the bulk connection's thread do it."""
+        if self._checkpoints is not None:
+            return
+        self.writer.raw.execute("PRAGMA wal_autocheckpoint = 0")
+        self._checkpoints = asyncio.create_task(self._checkpoint_loop(every), name="xcheck.checkpoints")
+
+    async def checkpoint(self) -> None:
+        """A passive checkpoint on the bulk connection's thread: it never waits for, or blocks, the writer."""
+        await (await self.bulk()).execute_fetchall("PRAGMA wal_checkpoint(PASSIVE)")
+
+    async def _checkpoint_loop(self, every: float) -> None:
+        while True:
+            await asyncio.sleep(every)
+            try:
+                await self.checkpoint()
+            except sqlite3.Error as exc:  # the next round retries; until then the log only grows
+                _log.warning("WAL checkpoint failed: %s", exc)
+
     async def close(self) -> None:
+        task, self._checkpoints = self._checkpoints, None
+        if task is not None:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
         for conn in (self._reader, self._writer, self._bulk):
             if conn is not None:
                 await conn.close()
