@@ -14,7 +14,6 @@ import argparse
 import asyncio
 import json
 import random
-import resource
 import statistics
 import subprocess
 import sys
@@ -23,6 +22,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from bench.export_bench import own_peak_mb
 from bench.filling import sample_answer
 from bench.load import BotProcess, Stats, walk
 from bench.standin import StandIn
@@ -116,7 +116,7 @@ async def _export_child(db_path: Path, evidence: Path) -> None:
         seconds = time.perf_counter() - start
         size = result.workbook.stat().st_size
     await db.close()
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    peak = own_peak_mb()
     print(json.dumps({"export_s": seconds, "peak_mb": peak, "sheets": result.sheets, "size_mb": size / 1e6}))
 
 

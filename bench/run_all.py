@@ -353,7 +353,9 @@ A synthetic roster in one SQLite file ({nat["db_mb"]:.0f} MB), one bot process, 
 - **Export memory.** The workbook is built in memory: about {per_1000:.0f} MB per 1,000 submitted reports above the process's
   base, so a national workbook of 10,000 submitted reports would need several GB. Next step: one workbook per province
   or city, or write-only mode for the per-report sheets, in a worker process.
-- **SQLite.** One writer; the walk's transaction is ~65 µs of SQL, so the database is not the limit for one process.
+- **SQLite.** One writer. A walk step's SQL, measured on a fully answered report, is about 0.1 ms of reading (the
+  report's context) and 0.1 ms of writing (the transaction, commit included), and runs on the event loop without
+  thread hand-offs; checkpoints run on a thread. The database is not the limit for one process.
   When several processes must write (webhook workers behind a load balancer, for availability or beyond ~1,000
   updates/s), the next step is PostgreSQL behind the same storage interface (`Database.transaction / read / bulk`,
   the storage modules unchanged in shape), with updates routed to workers by user id so each user's updates stay in

@@ -51,6 +51,9 @@ def _style(cell: Cell, key: tuple[bool, bool, bool, bool]) -> None:
 def put(
     ws: Worksheet, row: int, col: int, value: Any, *, percent: bool = False, bold: bool = False, wrap: bool = False
 ) -> Cell:
+    if (value is None or value == "") and not bold:
+        # Nothing to show: no cell in the file (a detached one is returned, so callers need not care).
+        return Cell(ws, row=row, column=col)
     cell: Cell = ws.cell(row=row, column=col)
     quote = False
     if isinstance(value, str):
