@@ -47,6 +47,7 @@ async def _post_init(application: Application) -> None:  # type: ignore[type-arg
     d = deps_of(application)
     if d.web is None:  # `run` started the web channel (and opened the database) before Telegram answered
         await d.db.connect()
+    d.db.start_checkpoints()  # WAL checkpoints (with their fsync) on a thread, never on the event loop
     me = application.bot.bot  # filled by initialize()'s getMe
     d.bot_username = me.username
     async with d.db.transaction() as conn:

@@ -16,13 +16,13 @@ from pathlib import Path
 import pytest
 from telegram.error import InvalidToken
 
+from bench.standin import StandIn
 from bot.app import RedactToken
 from bot.clock import FrozenClock
 from bot.http import redact, resolve_proxy
 from bot.startup import backoff, first_office_hint, wait_for_telegram
 from tests.helpers import Harness, make_settings
 from tests.proxies import HttpProxy, Silent, Socks5Proxy
-from tests.standin import StandIn
 
 SECRET = "987654321:AAHsecretSECRETsecretSECRETsecret12"
 

@@ -12,10 +12,10 @@ import docx
 import openpyxl
 import pytest
 
+from bench.standin import StandIn
 from bot.clock import FrozenClock
 from storage import campaign
 from tests.helpers import Harness, make_settings
-from tests.standin import StandIn
 from tests.test_web_security import CERTS, OTHER, SCHOOL, report_id, signed_in
 from tests.webclient import close_all
 

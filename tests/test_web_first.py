@@ -13,9 +13,9 @@ from pathlib import Path
 
 import aiohttp
 
+from bench.standin import StandIn
 from messages import integration as text
 from messages import web as web_text
-from tests.standin import StandIn
 
 SECRET = "987654321:AAHsecretSECRETsecretSECRETsecret12"
 

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from bench.standin import StandIn
 from bot.app import serve_web_only
 from bot.clock import FrozenClock
 from bot.invitations import issue
@@ -19,7 +20,6 @@ from messages import web as web_text
 from storage import Database
 from storage import roster as roster_store
 from tests.helpers import T0, Harness, make_settings
-from tests.standin import StandIn
 from tests.test_web_security import SCHOOL, report_id, signed_in
 from tests.webclient import WebClient, close_all
 
