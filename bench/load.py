@@ -12,10 +12,10 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bench.standin import Shown, StandIn
 from bot.roster import load_seed
 from storage import Database, people, roster
 from storage.roster import CertificateRow, PilotRow, RosterRow
-from tests.standin import Shown, StandIn
 
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 
@@ -207,9 +207,9 @@ def decide(shown: Shown) -> tuple[str, str] | None:
     return None
 
 
-async def walk(standin: StandIn, uid: int, stats: Stats) -> None:
+async def walk(standin: StandIn, uid: int, stats: Stats, max_steps: int | None = None) -> None:
     """One coordinator: the menu and help in a burst (their replies must come back in that order), then the
-    whole outline, answering each screen as soon as it arrives."""
+    whole outline (or its first max_steps screens), answering each screen as soon as it arrives."""
     n = len(standin.events[uid])
     start = time.monotonic()
     standin.send_text(uid, "/menu")
@@ -222,7 +222,9 @@ async def walk(standin: StandIn, uid: int, stats: Stats) -> None:
     if "自查报告" not in first.text or "/cancel" not in second.text:
         stats.out_of_order += 1
     shown = await _step(standin, uid, stats, lambda: standin.press(uid, first, first.button("继续填报")))
-    while (action := decide(shown)) is not None:
+    steps = 0
+    while (action := decide(shown)) is not None and (max_steps is None or steps < max_steps):
+        steps += 1
         kind, value = action
         if kind == "press":
             shown = await _step(standin, uid, stats, lambda s=shown, v=value: standin.press(uid, s, v))

@@ -7,13 +7,13 @@ import random
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from bench.filling import fill_report
 from bot.lifecycle import canonical, snapshot
 from bot.outlines import Outlines
 from bot.roster import load_seed
 from storage import Database, reports, versions
 from storage import roster as store
 from storage.roster import CertificateRow, PilotRow, RosterRow
-from tests.helpers import fill_report
 
 
 async def build_province(

@@ -1,8 +1,9 @@
-"""All benchmarks in one command; prints figures and writes a short Markdown report.
+"""All benchmarks in one command; prints figures and writes a Markdown report with every figure beside
+its floor, all from the same run.
 
     .venv/bin/python -m bench.run_all [--quick] [--out bench-report.md]
 
-Nothing here asserts: the figures are for people to read and compare with the goals of issue 8.
+Nothing here asserts: the figures are for people to read and compare with the goals of issues 8 and 16.
 """
 
 from __future__ import annotations
@@ -14,23 +15,63 @@ import platform
 import tempfile
 import time
 from collections import Counter
+from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
+from typing import Any
 
+from bench import export_bench, national
 from bench.load import NOTICES, BotProcess, Stats, bare_walk, provision, summary, wait_ready, walk
+from bench.standin import StandIn
 from storage import Database, campaign
-from tests.standin import StandIn
+
+GATE_OFF = {"XCHECK_FLOOD_LIMIT": "0"}
 
 
-async def _run_walkers(module: str, users: int, latency: float, *, bare_steps: int = 0) -> tuple[Stats, float, float]:
-    """Returns (stats, bot CPU seconds, bot peak MB)."""
+@dataclass
+class Run:
+    stats: Stats
+    cpu: float  # bot CPU seconds during the run
+    peak_mb: float
+    screen_chars: float  # average text of the screens shown (sendMessage and editMessageText)
+    screen_buttons: float
+    texts: int  # typed messages the users sent
+    messages: int  # sendMessage calls the bot made
+    refused_429: int
+
+    @property
+    def cpu_ms(self) -> float:
+        return 1000 * self.cpu / self.stats.updates if self.stats.updates else float("nan")
+
+
+def _screens(standin: StandIn) -> tuple[float, float]:
+    shown = [c for c in standin.calls if c.method in ("sendMessage", "editMessageText")]
+    if not shown:
+        return 0.0, 0.0
+    chars = sum(len(str(c.params.get("text", ""))) for c in shown) / len(shown)
+    buttons = sum(
+        sum(len(row) for row in (c.params.get("reply_markup") or {}).get("inline_keyboard", [])) for c in shown
+    ) / len(shown)
+    return chars, buttons
+
+
+async def _run_walkers(
+    module: str,
+    users: int,
+    latency: float,
+    *,
+    env: dict[str, str],
+    bare_steps: int = 0,
+    max_steps: int | None = None,
+    flood_cap: int | None = None,
+) -> Run:
     standin = StandIn()
     standin.latency = latency
+    standin.flood_cap = flood_cap
     await standin.start()
     with tempfile.TemporaryDirectory() as tmp:
         walkers, _ = await provision(Path(tmp), users)
-        # These scenarios run without a flood cap at the stand-in, so the bot's gate is lifted too.
-        bot = BotProcess(module, standin, Path(tmp), XCHECK_FLOOD_LIMIT="1000")
+        bot = BotProcess(module, standin, Path(tmp), **env)
         await bot.start()
         try:
             await wait_ready(standin)
@@ -39,41 +80,78 @@ async def _run_walkers(module: str, users: int, latency: float, *, bare_steps: i
             if bare_steps:
                 await asyncio.gather(*(bare_walk(standin, uid, stats, bare_steps) for uid in walkers))
             else:
-                await asyncio.gather(*(walk(standin, uid, stats) for uid in walkers))
+                await asyncio.gather(*(walk(standin, uid, stats, max_steps) for uid in walkers))
             cpu = bot.cpu_seconds() - cpu0
             peak = bot.peak_mb()
         finally:
             await bot.stop()
             await standin.stop()
-    return stats, cpu, peak
+    chars, buttons = _screens(standin)
+    texts = sum(1 for u in standin.updates if "message" in u)
+    return Run(stats, cpu, peak, chars, buttons, texts, len(standin.calls_to("sendMessage")), standin.flood_refusals)
 
 
-async def efficiency(users: int) -> dict[str, float]:
-    stats, cpu, peak = await _run_walkers("bot", users, 0.0)
-    per_user = stats.updates / users
-    floor, floor_cpu, _ = await _run_walkers("bench.bare_bot", users, 0.0, bare_steps=int(per_user) - 1)
+async def efficiency(users: int) -> dict[str, Any]:
+    """xcheck walking 附件1 with the gate off, beside two floors in the same run: the bare bot (a few
+    bytes per reply) and the walk-sized bot (xcheck's average screen, measured just before)."""
+    xc = await _run_walkers("bot", users, 0.0, env=GATE_OFF)
+    steps = int(xc.stats.updates / users) - 1
+    bare = await _run_walkers("bench.bare_bot", users, 0.0, env=GATE_OFF, bare_steps=steps)
+    sized_env = {
+        **GATE_OFF,
+        "BENCH_SCREEN_CHARS": str(round(xc.screen_chars)),
+        "BENCH_SCREEN_BUTTONS": str(round(xc.screen_buttons)),
+    }
+    sized = await _run_walkers("bench.bare_bot", users, 0.0, env=sized_env, bare_steps=steps)
     return {
         "users": users,
-        "updates": stats.updates,
-        "rate": stats.rate,
-        "floor_rate": floor.rate,
-        "share": stats.rate / floor.rate if floor.rate else float("nan"),
-        "cpu_ms": 1000 * cpu / stats.updates,
-        "floor_cpu_ms": 1000 * floor_cpu / floor.updates,
-        "peak_mb": peak,
+        "updates": xc.stats.updates,
+        "rate": xc.stats.rate,
+        "cpu_ms": xc.cpu_ms,
+        "peak_mb": xc.peak_mb,
+        "screen_chars": xc.screen_chars,
+        "screen_buttons": xc.screen_buttons,
+        "bare_rate": bare.stats.rate,
+        "bare_cpu_ms": bare.cpu_ms,
+        "sized_rate": sized.stats.rate,
+        "sized_cpu_ms": sized.cpu_ms,
+        "sized_chars": sized.screen_chars,
+        "sized_buttons": sized.screen_buttons,
+        "share_bare": xc.stats.rate / bare.stats.rate if bare.stats.rate else float("nan"),
+        "share_sized": xc.stats.rate / sized.stats.rate if sized.stats.rate else float("nan"),
     }
 
 
-async def concurrency(users: int, latency: float) -> dict[str, float]:
-    stats, cpu, peak = await _run_walkers("bot", users, latency)
-    out = summary(stats)
+async def concurrency(users: int, latency: float) -> dict[str, Any]:
+    """Everyone walking at once with every API call taking `latency`; the gate off."""
+    run = await _run_walkers("bot", users, latency, env=GATE_OFF)
+    out: dict[str, Any] = dict(summary(run.stats))
     out.update(
         {
             "users": users,
             "latency_ms": latency * 1000,
-            "out_of_order": stats.out_of_order,
-            "cpu_ms": 1000 * cpu / stats.updates,
-            "peak_mb": peak,
+            "out_of_order": run.stats.out_of_order,
+            "cpu_ms": run.cpu_ms,
+            "peak_mb": run.peak_mb,
+        }
+    )
+    return out
+
+
+async def default_gate(users: int, latency: float, steps: int) -> dict[str, Any]:
+    """Everyone typing at once under the default flood gate (29 messages/s), the stand-in enforcing
+    Telegram's ~30/s with 429s, each coordinator walking the first `steps` screens."""
+    run = await _run_walkers("bot", users, latency, env={}, max_steps=steps, flood_cap=30)
+    out: dict[str, Any] = dict(summary(run.stats))
+    out.update(
+        {
+            "users": users,
+            "steps": steps,
+            "out_of_order": run.stats.out_of_order,
+            "texts": run.texts,
+            "messages": run.messages,
+            "messages_per_text": run.messages / run.texts if run.texts else float("nan"),
+            "refused_429": run.refused_429,
         }
     )
     return out
@@ -178,37 +256,64 @@ def machine() -> str:
     )
 
 
+def _ms(seconds: float) -> str:
+    return f"{seconds * 1000:.0f} ms"
+
+
 async def main(quick: bool, out: Path) -> None:
     scale = 0.3 if quick else 1.0
+    began = time.monotonic()
     print(f"machine: {machine()}")
     eff = await efficiency(int(100 * scale) or 10)
     print(f"efficiency: {eff}")
     conc = await concurrency(int(300 * scale) or 30, 0.1)
     print(f"concurrency: {conc}")
+    gate = await default_gate(int(300 * scale) or 30, 0.1, 10)
+    print(f"default gate: {gate}")
     fl = await flood(int(1000 * scale) or 100, int(50 * scale) or 10, 30, 20.0)
     print(f"flood: {fl}")
     st = await startup()
     print(f"startup: {st}")
+    ex = await export_bench.province()
+    print(f"export: {ex}")
+    nat_args = (2_000, 6_000, 400) if quick else (10_000, 30_000, 2_000)
+    nat = await national.nation(*nat_args)
+    print(f"national: {nat}")
+    per_1000 = (nat["export_peak_mb"] - st["rss_mb"]) / max(1, nat["submitted"]) * 1000
+    cores_at = 1000 / eff["cpu_ms"] if eff["cpu_ms"] else float("nan")
     report = f"""# xcheck benchmarks
 
-Machine: {machine()}. Run: `python -m bench.run_all{" --quick" if quick else ""}` on {time.strftime("%Y-%m-%d %H:%M")}.
+Machine: {machine()}. Run: `python -m bench.run_all{" --quick" if quick else ""}` on {time.strftime("%Y-%m-%d %H:%M")},
+{(time.monotonic() - began) / 60:.0f} minutes. The machine is **shared** with other agents running test suites, so
+absolute figures are noisy; every figure is printed beside its floor from the same run: read the ratios.
 The bot runs as its own process against the Bot API stand-in on 127.0.0.1; simulated users live in the
-benchmark process, which shares the machine's cores with the bot. Single runs: read the ratios.
+benchmark process, which shares the machine's cores with the bot.
 
-## Efficiency (no added latency, no flood cap)
-| | xcheck (walking 附件1) | floor (bare bot, same stack, same calls) |
-|---|---|---|
-| coordinators | {eff["users"]} | {eff["users"]} |
-| updates handled | {eff["updates"]} | |
-| updates per second | {eff["rate"]:.0f} | {eff["floor_rate"]:.0f} |
-| share of the floor (goal ≥ 60%) | {eff["share"]:.0%} | 100% |
-| bot CPU per update (goal < 2 ms) | {eff["cpu_ms"]:.2f} ms | {eff["floor_cpu_ms"]:.2f} ms |
-| bot peak memory | {eff["peak_mb"]:.0f} MB | |
+## Efficiency ({eff["users"]} coordinators walking 附件1, no added latency, flood gate off: `XCHECK_FLOOD_LIMIT=0`)
+| | xcheck | walk-sized floor | bare floor |
+|---|---|---|---|
+| what it is | the real bot | same stack, a {eff["sized_chars"]:.0f}-character HTML screen with {eff["sized_buttons"]:.1f} buttons per update | same stack, a few bytes per reply |
+| updates handled | {eff["updates"]} | same mix of texts and presses | same mix |
+| updates per second | {eff["rate"]:.0f} | {eff["sized_rate"]:.0f} | {eff["bare_rate"]:.0f} |
+| xcheck's share of the floor | | **{eff["share_sized"]:.0%}** (goal ≥ 60%) | {eff["share_bare"]:.0%} |
+| bot CPU per update | **{eff["cpu_ms"]:.2f} ms** (goal < 0.7 ms) | {eff["sized_cpu_ms"]:.2f} ms | {eff["bare_cpu_ms"]:.2f} ms |
+| bot peak memory | {eff["peak_mb"]:.0f} MB | | |
 
-## Concurrency ({conc["users"]} coordinators at once, {conc["latency_ms"]:.0f} ms per API call)
-| updates/s (goal ≥ 300) | p50 | p95 | p99 (goal < 1 s) | replies out of order | CPU per update |
+xcheck's screens in this run averaged {eff["screen_chars"]:.0f} characters and {eff["screen_buttons"]:.1f} buttons; the
+walk-sized floor was sent exactly that.
+
+## Concurrency ({conc["users"]} coordinators at once, {conc["latency_ms"]:.0f} ms per API call, gate off)
+| updates/s (goal ≥ 1,000) | p50 | p95 | p99 (goal < 0.5 s) | replies out of order | CPU per update |
 |---|---|---|---|---|---|
-| {conc["rate"]:.0f} | {conc["p50"] * 1000:.0f} ms | {conc["p95"] * 1000:.0f} ms | {conc["p99"] * 1000:.0f} ms | {conc["out_of_order"]} | {conc["cpu_ms"]:.2f} ms |
+| {conc["rate"]:.0f} | {_ms(conc["p50"])} | {_ms(conc["p95"])} | {_ms(conc["p99"])} | {conc["out_of_order"]} | {conc["cpu_ms"]:.2f} ms |
+
+## {gate["users"]} coordinators typing at once with the default flood gate (29 messages/s; stand-in enforces 30/s)
+Each walks the first {gate["steps"]} screens, 100 ms per API call. Telegram's cap, not the bot, sets the pace:
+every typed answer costs a message (sendMessage, capped), a button costs an edit (not capped).
+
+| updates/s | p50 | p95 | p99 | out of order | typed messages | messages sent | messages per typed answer | 429s |
+|---|---|---|---|---|---|---|---|---|
+| {gate["rate"]:.0f} | {_ms(gate["p50"])} | {_ms(gate["p95"])} | {_ms(gate["p99"])} | {gate["out_of_order"]} | {gate["texts"]} | {gate["messages"]} | {gate["messages_per_text"]:.2f} | {gate["refused_429"]} |
 
 ## Flood cap (stand-in enforces 30 messages/s, 429 beyond)
 Broadcast to {fl["recipients"]} recipients at a configured {fl["configured_rate"]:.0f}/s while coordinators walk.
@@ -219,6 +324,42 @@ Broadcast to {fl["recipients"]} recipients at a configured {fl["configured_rate"
 
 ## Start-up
 Ready (first getUpdates) {st["ready_s"]:.2f} s after the process started; {st["rss_mb"]:.0f} MB resident at rest.
+
+## Export of the province ({ex["organizations"]} organizations, {ex["evidence_files"]} evidence files, {ex["sheets"]} sheets, {ex["cells"]} non-empty cells)
+Both in openpyxl's normal mode: the office workbook merges title and indicator cells, freezes panes, filters and
+sizes columns from what was written, which write-only mode cannot (widths must be set before rows, no reading
+back). openpyxl alone gets the same non-empty values (no styles, merges, widths). Best of 3 after a warm-up.
+
+| | xcheck export (workbook) | openpyxl alone, same cells, same mode | ratio (goal ≤ 1.3x) | workbook + evidence bundle | peak memory of a process doing one export (goal < 200 MB) |
+|---|---|---|---|---|---|
+| | {ex["export_s"]:.2f} s | {ex["alone_s"]:.2f} s | **{ex["ratio"]:.2f}x** | {ex["bundle_s"]:.2f} s | {ex["peak_mb"]:.0f} MB |
+
+## National scale, simulated ({nat["institutions"]} institutions, {nat["bound"]} bound users, {nat["submitted"]} submitted reports)
+A synthetic roster in one SQLite file ({nat["db_mb"]:.0f} MB), one bot process, gate off.
+
+| start-up | memory at rest | walk CPU per update (100 walking) | walk p99 | /progress over every unit | bot CPU per /progress | export ({nat["export_sheets"]} sheets) | export peak memory |
+|---|---|---|---|---|---|---|---|
+| {nat["ready_s"]:.2f} s | {nat["rss_mb"]:.0f} MB | {nat["walk_cpu_ms"]:.2f} ms | {_ms(nat["walk_p99"])} | {_ms(nat["progress_s"])} | {_ms(nat["progress_cpu_s"])} | {nat["export_s"]:.1f} s | {nat["export_peak_mb"]:.0f} MB |
+
+### Where one process stops being enough
+- **CPU.** At {eff["cpu_ms"]:.2f} ms per update one core handles about {cores_at:,.0f} updates/s. 30,000 coordinators in a
+  deadline rush with one in ten active, each acting every 10 s, make 300 updates/s: a third of one core. The walk's
+  CPU per update does not grow with the roster ({nat["walk_cpu_ms"]:.2f} ms with {nat["institutions"]:,} institutions; every hot
+  query is an index look-up). One process stops being enough at a sustained ~1,000 updates/s (about 100,000 people
+  active at once), or when the bot must survive a machine failure.
+- **Telegram, first.** Long before that, Telegram's ~30 messages/s per bot is the ceiling: {gate["users"]} people typing at once
+  get {gate["rate"]:.0f} updates/s with a p99 of {_ms(gate["p99"])}. More processes do not raise it; one message per typed
+  answer (acknowledgement and next question together, issue 12) and edits for buttons are what help.
+- **Export memory.** The workbook is built in memory: about {per_1000:.0f} MB per 1,000 submitted reports above the process's
+  base, so a national workbook of 10,000 submitted reports would need several GB. Next step: one workbook per province
+  or city, or write-only mode for the per-report sheets, in a worker process.
+- **SQLite.** One writer. A walk step's SQL, measured on a fully answered report, is about 0.1 ms of reading (the
+  report's context) and 0.1 ms of writing (the transaction, commit included), and runs on the event loop without
+  thread hand-offs; checkpoints run on a thread. The database is not the limit for one process.
+  When several processes must write (webhook workers behind a load balancer, for availability or beyond ~1,000
+  updates/s), the next step is PostgreSQL behind the same storage interface (`Database.transaction / read / bulk`,
+  the storage modules unchanged in shape), with updates routed to workers by user id so each user's updates stay in
+  order, and the inbox replaced by the webhook's at-least-once delivery plus `processed_updates`.
 """
     await asyncio.to_thread(out.write_text, report, encoding="utf-8")
     print(f"report written to {out}")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import signal
 from datetime import timedelta
 from functools import partial
 
@@ -25,6 +26,7 @@ from bot.startup import first_office_hint, wait_for_telegram
 from bot.web.app import WEB, WebServer, build_web_app
 from handlers import notify
 from handlers.exports import clean_exports
+from messages import integration as integration_text
 from messages import web as web_text
 from messages import zh
 from storage import Database, meta
@@ -34,9 +36,18 @@ log = logging.getLogger("xcheck")
 ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]
 
 
+async def _start_web(d: Deps) -> None:
+    """The web channel, on the application's own database: before Telegram answers when `run` starts it."""
+    if d.settings.web_enabled and d.web is None:
+        d.web = WebServer(build_web_app(d.settings, d.db, d.clock, d.outlines), *d.settings.web_host_port)
+        await d.web.start()
+
+
 async def _post_init(application: Application) -> None:  # type: ignore[type-arg]
     d = deps_of(application)
-    await d.db.connect()
+    if d.web is None:  # `run` started the web channel (and opened the database) before Telegram answered
+        await d.db.connect()
+    d.db.start_checkpoints()  # WAL checkpoints (with their fsync) on a thread, never on the event loop
     me = application.bot.bot  # filled by initialize()'s getMe
     d.bot_username = me.username
     async with d.db.transaction() as conn:
@@ -45,11 +56,9 @@ async def _post_init(application: Application) -> None:  # type: ignore[type-arg
     clean_temp(d.settings.evidence_dir)
     if clean_exports(d.settings.exports_dir):
         log.info("removed chat exports a crash left behind")
-    if d.settings.web_enabled:
-        web_app = build_web_app(d.settings, d.db, d.clock, d.outlines)
-        web_app[WEB].notify = partial(notify.tell, application.bot)  # the web's actions are told in Telegram too
-        d.web = WebServer(web_app, *d.settings.web_host_port)
-        await d.web.start()
+    await _start_web(d)
+    if d.web is not None:  # the web's actions are told in Telegram too, now that it answers
+        d.web.runner.app[WEB].notify = partial(notify.tell, application.bot)
     await d.db.forget_applied_before((d.clock.now() - timedelta(days=2)).isoformat())
     replayed = await d.inbox.start(application)
     if replayed:
@@ -160,21 +169,52 @@ def configure_logging(settings: Settings, level: int = logging.INFO) -> None:
 def run(settings: Settings) -> None:
     """Long polling until SIGINT or SIGTERM; PTB then stops polling and runs post_shutdown.
 
-    First Telegram must answer: until it does, one line per attempt says what to check, with backoff."""
+    The web channel serves first, on the same database: where Telegram is blocked, people work there while
+    Telegram is retried (one line per attempt says what to check, with backoff). A signal during that wait
+    stops the web channel and closes the database."""
     configure_logging(settings)
     loop = asyncio.new_event_loop()
     asyncio.set_event_loop(loop)  # PTB's run_polling carries on in this loop
     application = build_application(settings)
+    d = deps_of(application)
 
     async def connect() -> str:
         await application.initialize()  # getMe; run_polling finds it done and does not ask again
         return str(application.bot.username)
 
-    try:
-        loop.run_until_complete(first_office_hint(settings))
-        loop.run_until_complete(wait_for_telegram(settings, connect=connect))
-    except KeyboardInterrupt:
-        loop.run_until_complete(application.shutdown())
+    async def before_polling() -> bool:
+        await first_office_hint(settings)
+        if settings.web_enabled:
+            await d.db.connect()
+            await _start_web(d)
+            assert d.web is not None
+            host, port = d.web.host, d.web.port
+            print(integration_text.web_started_with_bot(settings.web_base_url or f"http://{host}:{port}"), flush=True)
+        stop = asyncio.Event()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop.set)
+        waiting = asyncio.ensure_future(wait_for_telegram(settings, connect=connect))
+        stopping = asyncio.ensure_future(stop.wait())
+        try:
+            await asyncio.wait({waiting, stopping}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for sig in (signal.SIGINT, signal.SIGTERM):
+                loop.remove_signal_handler(sig)  # run_polling installs its own
+            for task in (waiting, stopping):
+                task.cancel()
+            await asyncio.gather(waiting, stopping, return_exceptions=True)
+        return not stop.is_set()
+
+    async def stopped_before_telegram() -> None:
+        if d.web is not None:
+            await d.web.stop()
+            d.web = None
+        if settings.web_enabled:
+            await d.db.close()
+        await application.bot.shutdown()  # getMe never answered: only the bot's HTTP sessions are open
+
+    if not loop.run_until_complete(before_polling()):
+        loop.run_until_complete(stopped_before_telegram())
         loop.close()
         return
     # bootstrap_retries=-1: a network blip between getMe and the first poll (deleteWebhook) is retried too.
@@ -189,8 +229,6 @@ async def serve_web_only(
     ready: asyncio.Future[int] | None = None,
 ) -> None:
     """No bot token: the web channel alone, with a one-time office sign-in link printed to start with."""
-    import signal
-
     from bot import signin
     from bot.invitations import web_link
 

@@ -18,7 +18,7 @@ from docx.shared import Cm, Pt
 from openpyxl import Workbook
 from openpyxl.drawing.image import Image as XlImage
 
-from bot.invitations import deep_link, hash_code, new_code
+from bot.invitations import deep_link, hash_code, new_code, web_link
 from bot.roster import ANHUI_CITIES
 from messages import firstday as msg
 from storage import Database, audit, people
@@ -42,8 +42,14 @@ class Unit:
 @dataclass(frozen=True, slots=True)
 class Line:
     unit: Unit
-    link: str
+    link: str  # Telegram's deep link (or `/start CODE` while the bot's name is not known)
     expires_at: datetime
+    web: str = ""  # the same code on the web channel, where it runs
+
+    @property
+    def qr(self) -> str:
+        """What the QR code opens: Telegram's link when there is one, else the web's."""
+        return self.link if self.link.startswith("https://") or not self.web else self.web
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,7 +69,14 @@ async def units(db: Database) -> list[Unit]:
 
 
 async def issue_all(
-    db: Database, *, username: str | None, now: datetime, days: int, actor: str, renew: bool
+    db: Database,
+    *,
+    username: str | None,
+    now: datetime,
+    days: int,
+    actor: str,
+    renew: bool,
+    web_base: str | None = None,
 ) -> Outcome:
     """One new invitation per unit, in one transaction. Earlier unused links stay valid unless `renew`."""
     found = await units(db)
@@ -84,7 +97,8 @@ async def issue_all(
                 created_at=now.isoformat(),
                 expires_at=expires.isoformat(),
             )
-            lines.append(Line(unit, deep_link(username, code), expires))
+            web = web_link(web_base, code) if web_base else ""
+            lines.append(Line(unit, deep_link(username, code), expires, web))
         await audit.record(
             conn,
             at=now.isoformat(),
@@ -125,8 +139,10 @@ def write_letter(line: Line, path: Path, expires_text: str) -> None:
         doc.add_paragraph(para)
     picture = doc.add_paragraph()
     picture.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    picture.add_run().add_picture(io.BytesIO(qr_png(line.link, scale=8)), width=Cm(6))
+    picture.add_run().add_picture(io.BytesIO(qr_png(line.qr, scale=8)), width=Cm(6))
     doc.add_paragraph(msg.LETTER_LINK.format(link=line.link))
+    if line.web:
+        doc.add_paragraph(msg.LETTER_WEB_LINK.format(link=line.web))
     sign = doc.add_paragraph(msg.LETTER_SIGN)
     sign.alignment = WD_ALIGN_PARAGRAPH.RIGHT
     doc.save(str(path))
@@ -142,14 +158,14 @@ def write_files(lines: list[Line], workbook: Path, *, when: Callable[[datetime],
     ws = wb.active
     ws.title = msg.INVITE_SHEET
     ws.append(msg.INVITE_HEAD)
-    for col, width in zip("ABCDE", (36, 18, 60, 20, 20), strict=True):
+    for col, width in zip("ABCDEF", (36, 18, 60, 20, 20, 60), strict=True):
         ws.column_dimensions[col].width = width
     folder = letters_dir(workbook)
     folder.mkdir(parents=True, exist_ok=True)
     for row, line in enumerate(lines, start=2):
         expires = when(line.expires_at)
-        ws.append([line.unit.label, msg.INVITE_ROLE_NAMES[line.unit.role], line.link, None, expires])
-        image = XlImage(io.BytesIO(qr_png(line.link)))
+        ws.append([line.unit.label, msg.INVITE_ROLE_NAMES[line.unit.role], line.link, None, expires, line.web])
+        image = XlImage(io.BytesIO(qr_png(line.qr)))
         image.width = image.height = 140
         ws.add_image(image, f"D{row}")
         ws.row_dimensions[row].height = QR_ROW_HEIGHT

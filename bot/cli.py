@@ -260,7 +260,7 @@ async def _invite_all(db: Database, args: argparse.Namespace, settings: Settings
     if args.out.suffix.lower() != ".xlsx":
         return _fail(msg.OUT_NEEDS_XLSX.format(path=args.out, example=args.out.with_suffix(".xlsx")))
     username = await _bot_username(db, settings)
-    if not username:
+    if not username and not settings.web_enabled:  # with the web channel, its links serve (and fill the QR codes)
         return _fail(msg.NO_USERNAME)
     outcome = await bulk_invites.issue_all(
         db,
@@ -269,6 +269,7 @@ async def _invite_all(db: Database, args: argparse.Namespace, settings: Settings
         days=args.days or settings.invitation_days,
         actor="cli",
         renew=args.renew,
+        web_base=settings.web_base if settings.web_enabled else None,
     )
     folder = await bulk_invites.write(outcome.lines, args.out, when=lambda at: when.local_time(at, settings.tz))
     print(msg.invitations_written(len(outcome.lines), str(args.out), str(folder), outcome.kept, outcome.revoked))

@@ -64,7 +64,9 @@ class Settings(BaseSettings):
     # Bulk messages per second; Telegram allows about 30 in total, the rest is left for replies.
     broadcast_rate: float = Field(default=20.0, gt=0, le=30)
     # All messages per second: a little under Telegram's ~30, so the bot itself never meets a 429.
-    flood_limit: float = Field(default=29.0, gt=1, le=1000)
+    # 0 switches the gate off for replies (benchmarks, a self-hosted Bot API server with other limits);
+    # bulk messages then still go out at broadcast_rate.
+    flood_limit: float = Field(default=29.0, ge=0, le=1000)
     # Every outgoing connection goes through this proxy (http://, https:// or socks5://); empty: the
     # standard HTTPS_PROXY / ALL_PROXY variables apply, or none.
     proxy: str = ""
@@ -107,6 +109,13 @@ class Settings(BaseSettings):
         value = value.strip()
         if value and value.split("://", 1)[0].lower() not in PROXY_SCHEMES:
             raise ValueError("not a proxy URL")
+        return value
+
+    @field_validator("flood_limit")
+    @classmethod
+    def _gate(cls, value: float) -> float:
+        if 0 < value <= 1:
+            raise ValueError("0 (gate off) or more than 1 message per second")
         return value
 
     @field_validator("timezone")

@@ -7,6 +7,7 @@ CPU per update once many requests are in flight; aiohttp stays near 1 ms. This c
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import re
 from collections.abc import Mapping
@@ -57,7 +58,16 @@ def resolve_proxy(url: str, explicit: str = "", environ: Mapping[str, str] | Non
 
 
 class AiohttpRequest(BaseRequest):
-    __slots__ = ("_connect_timeout", "_limit", "_proxy", "_read_timeout", "_session", "_write_timeout")
+    __slots__ = (
+        "_connect_timeout",
+        "_headers",
+        "_json_headers",
+        "_limit",
+        "_proxy",
+        "_read_timeout",
+        "_session",
+        "_write_timeout",
+    )
 
     def __init__(
         self,
@@ -75,6 +85,8 @@ class AiohttpRequest(BaseRequest):
         self._write_timeout = write_timeout
         self._connect_timeout = connect_timeout
         self._session: aiohttp.ClientSession | None = None
+        self._headers = {"User-Agent": self.USER_AGENT}
+        self._json_headers = {"User-Agent": self.USER_AGENT, "Content-Type": "application/json"}
 
     @property
     def read_timeout(self) -> float | None:
@@ -114,11 +126,15 @@ class AiohttpRequest(BaseRequest):
             raise RuntimeError("AiohttpRequest is not initialized")
         read = self._read_timeout if isinstance(read_timeout, DefaultValue) else read_timeout
         connect = self._connect_timeout if isinstance(connect_timeout, DefaultValue) else connect_timeout
-        data: aiohttp.FormData | None = None
+        data: aiohttp.FormData | bytes | None = None
+        headers = self._headers
         if request_data is not None:
             files = request_data.multipart_data
             if not files:
-                data = aiohttp.FormData(request_data.json_parameters)
+                # A JSON body (the Bot API takes one): one json.dumps instead of a dumps per parameter
+                # and URL-encoding, which cost about a tenth of a walk update's CPU.
+                data = json.dumps(request_data.parameters, ensure_ascii=False).encode()
+                headers = self._json_headers
             else:
                 data = aiohttp.FormData(quote_fields=False)
                 for key, value in request_data.json_parameters.items():
@@ -132,7 +148,7 @@ class AiohttpRequest(BaseRequest):
         try:
             http_proxy = self._proxy if self._proxy and not self._proxy.startswith("socks") else None
             async with self._session.request(
-                method, url, data=data, timeout=timeout, headers={"User-Agent": self.USER_AGENT}, proxy=http_proxy
+                method, url, data=data, timeout=timeout, headers=headers, proxy=http_proxy
             ) as resp:
                 return resp.status, await resp.read()
         except TimeoutError as exc:

@@ -19,11 +19,12 @@ from telegram import Update
 from telegram.ext import Application
 
 from bot.http import AiohttpRequest
-from storage import Database
+from storage import Busy, Database
 from storage import inbox as store
 
 log = logging.getLogger("xcheck.inbox")
 FLUSH_EVERY = 0.5  # seconds
+BUSY_RETRY = 0.2  # seconds between attempts to store a fetched batch while the database is busy
 
 
 class InboxRequest(AiohttpRequest):
@@ -40,9 +41,21 @@ class InboxRequest(AiohttpRequest):
         if status == 200 and url.endswith("/getUpdates"):
             result = json.loads(payload).get("result") or []
             if result:
+                await self._store(result)
+        return status, payload
+
+    async def _store(self, result: list[dict[str, Any]]) -> None:
+        # Nothing may reach PTB (which confirms it to Telegram) before it is stored. While another process
+        # holds the write lock, polling waits here without blocking the loop; updates already taken in
+        # are answered meanwhile (or told the database is busy).
+        while True:
+            try:
                 async with self._db.transaction() as conn:
                     await store.add(conn, result)
-        return status, payload
+                return
+            except Busy:
+                log.warning("database busy: %d fetched update(s) wait to be stored", len(result))
+                await asyncio.sleep(BUSY_RETRY)
 
 
 class Inbox:
@@ -72,8 +85,13 @@ class Inbox:
         if not self._handled:
             return
         ids, self._handled = self._handled, []
-        async with self.db.transaction() as conn:
-            await store.done(conn, ids)
+        try:
+            async with self.db.transaction() as conn:
+                await store.done(conn, ids)
+        except Busy:
+            # Another process holds the database: keep the ids for the next flush (one transaction each).
+            self._handled[:0] = ids
+            log.warning("database busy: %d handled update id(s) wait to be cleared", len(ids))
 
     async def _run(self) -> None:
         while True:

@@ -30,7 +30,7 @@ class Unit:
 
 
 async def units(db: Database) -> list[Unit]:
-    conn = db.read
+    conn = await db.bulk()  # every unit of the campaign: a large read, off the event loop
     counts = await reports.answer_counts(conn)
     by_key = {(r.institution_id, r.certificate_id): r for r in await reports.all_reports(conn)}
     out = []

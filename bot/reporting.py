@@ -291,11 +291,13 @@ class Walk:
             await self._save_cursor(conn, view)
             return view
 
-    async def text(self, text: str) -> View:
+    async def text(self, text: str, cursor: Cursor | None = None) -> View:
         """A typed message: the answer to whatever the cursor is asking, or the rest of a long text that
-        Telegram split into several messages (merged into the item the first part answered)."""
+        Telegram split into several messages (merged into the item the first part answered). A cursor the
+        handler already read is used as it is: only this person's own updates move it, one at a time."""
         async with self.db.transaction(update_id=self.update_id, at=self.at) as conn:
-            cursor = await cursors.get(conn, self.who.user_id)
+            if cursor is None:
+                cursor = await cursors.get(conn, self.who.user_id)
             if cursor is None or cursor.report_id is None:
                 raise Refused("no_report")
             ctx = await load_ctx(conn, await self._report(conn, cursor.report_id), self.outlines)

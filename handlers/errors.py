@@ -12,7 +12,8 @@ from telegram.ext import ContextTypes
 from bot.deps import deps
 from handlers.screen import refuse
 from messages import firstday as msg
-from messages import zh
+from messages import perf, zh
+from storage import Busy
 from storage.closing import CLOSED_MARK
 
 log = logging.getLogger("xcheck.errors")
@@ -24,6 +25,11 @@ async def report_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> No
     where = f"update {getattr(update, 'update_id', '-')}"
     if isinstance(err, Forbidden):
         log.info("%s: user has blocked the bot", where)
+        return
+    if isinstance(err, Busy):
+        # Another process held the write lock past the bot's short wait: nothing was written.
+        log.warning("%s: database busy, the user is asked to resend", where)
+        await _tell_busy(update, context)
         return
     if isinstance(err, RetryAfter):
         # Flood control after our retries: Telegram is busy, not our bug; nothing to alert.
@@ -55,3 +61,15 @@ async def report_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> No
             await context.bot.send_message(admin, zh.office_error(type(err).__name__, where))
         except TelegramError:
             log.warning("could not alert admin %s", admin)
+
+
+async def _tell_busy(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+    if not isinstance(update, Update):
+        return
+    try:
+        if update.callback_query is not None:
+            await update.callback_query.answer(perf.BUSY, show_alert=True)
+        elif update.effective_chat is not None:
+            await context.bot.send_message(update.effective_chat.id, perf.BUSY)
+    except TelegramError:
+        log.warning("could not tell %s the database was busy", getattr(update, "update_id", "-"))

@@ -16,7 +16,7 @@ from telegram.ext import BaseHandler, CommandHandler, ContextTypes, filters
 
 from bot import access
 from bot.deps import Deps, deps
-from bot.export.meta import ExportMeta
+from bot.export.meta import ExportMeta, for_campaign
 from bot.export.run import export, stamp
 from bot.reminders import due_dates
 from bot.reporting import load_ctx, may_write
@@ -174,6 +174,8 @@ async def deliver_own_report(bot: Bot, d: Deps, chat_id: int, report_id: int) ->
             report_id=report_id,
             with_bundle=False,
             docx_dir=folder,
+            meta=await for_campaign(d.db, d.settings, made_at=d.clock.now()),
+            data_dir=d.settings.data_dir,  # the office's own Word template, if it saved one
         )
         for path in result.documents:
             data = await asyncio.to_thread(path.read_bytes)

@@ -12,6 +12,8 @@ from typing import TypeVar
 from telegram import InlineKeyboardMarkup, Update
 from telegram.error import BadRequest, NetworkError, RetryAfter, TimedOut
 
+from handlers.quiet import edit_unread, send_unread
+
 T = TypeVar("T")
 ATTEMPTS = 3  # for 5xx answered by Telegram
 ATTEMPTS_429 = 5  # flood control is Telegram being busy: the reply waits its turn
@@ -79,20 +81,26 @@ async def with_retry(call: Callable[[], Awaitable[T]]) -> T:
 async def show(update: Update, text: str, markup: InlineKeyboardMarkup | None = None) -> None:
     query = update.callback_query
     if query is not None and query.message is not None:
-        await acknowledge(update)
-        try:
-            await with_retry(lambda: query.edit_message_text(text, reply_markup=markup))
+        # The press's answer (which stops the button's spinner; once only) and the new screen go out together:
+        # one round trip to Telegram per press instead of two in a row.
+        answered, edited = await asyncio.gather(
+            acknowledge(update), with_retry(lambda: edit_unread(query, text, markup)), return_exceptions=True
+        )
+        if isinstance(answered, BaseException):
+            raise answered
+        if not isinstance(edited, BaseException):
             return
-        except BadRequest as exc:
-            if "not modified" in str(exc).lower():
-                return
-            # Too old or gone: fall through and send the screen as a new message.
+        if not isinstance(edited, BadRequest):
+            raise edited
+        if "not modified" in str(edited).lower():
+            return
+        # Too old or gone: send the screen as a new message.
         chat_id = query.message.chat.id
-        await with_retry(lambda: query.get_bot().send_message(chat_id, text, reply_markup=markup))
+        await with_retry(lambda: send_unread(query.get_bot(), chat_id, text, markup))
         return
     message = update.effective_message
     assert message is not None
-    await with_retry(lambda: message.reply_html(text, reply_markup=markup))
+    await with_retry(lambda: send_unread(message.get_bot(), message.chat_id, text, markup))
 
 
 async def refuse(update: Update, text: str) -> None:
@@ -108,4 +116,4 @@ async def refuse(update: Update, text: str) -> None:
         return
     message = update.effective_message
     assert message is not None
-    await with_retry(lambda: message.reply_html(text))
+    await with_retry(lambda: send_unread(message.get_bot(), message.chat_id, text))

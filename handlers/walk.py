@@ -136,7 +136,7 @@ async def answer_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         await take_questionnaire_text(update, d, who, update.effective_message.text)
         return
     walk = _walk(d, who, update)
-    await _show_view(update, d, walk, walk.text(update.effective_message.text))
+    await _show_view(update, d, walk, walk.text(update.effective_message.text, cursor))
 
 
 async def press_walk_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -51,9 +51,9 @@ TOKEN_MISSING = (
 
 # --- start-up --------------------------------------------------------------------------------------------
 FIRST_OFFICE_USER = (
-    "尚无办公室人员（XCHECK_ADMIN_IDS is empty）：请在另一个终端运行 `xcheck invite office`，"
-    "在 Telegram 中打开它打印的链接，即成为第一位办公室人员；或在机器人里发送 /whoami 得到自己的 id，"
-    "写入 XCHECK_ADMIN_IDS 后重启。"
+    "尚无办公室人员（XCHECK_ADMIN_IDS is empty）：请在另一个终端运行 `.venv/bin/xcheck invite office`，"
+    "在 Telegram 或浏览器中打开它打印的链接（任选其一），即成为第一位办公室人员；"
+    "或在机器人里发送 /whoami 得到自己的 id，写入 XCHECK_ADMIN_IDS 后重启。"
 )
 
 UNREACHABLE_WHY = {
@@ -237,7 +237,7 @@ def invitations_written(n: int, workbook: str, docx: str, kept: int, revoked: in
 
 # --- invitations at scale ----------------------------------------------------------------------------------
 INVITE_SHEET = "邀请"
-INVITE_HEAD = ("单位", "角色", "邀请链接", "二维码", "有效期至")
+INVITE_HEAD = ("单位", "角色", "邀请链接", "二维码", "有效期至", "网页版链接")
 INVITE_ROLE_NAMES = {
     "coordinator": "院校联络人",
     "org": "培训评价组织联络人",
@@ -248,11 +248,12 @@ INVITE_ROLE_NAMES = {
 LETTER_TITLE = "“1+X”证书制度试点工作自查 · 邀请函"
 LETTER_BODY = (
     "{unit}：\n"
-    "请贵单位负责自查填报的同志用手机 Telegram 扫描下方二维码，或打开下方链接，绑定为{role}，"
-    "然后按机器人提示逐项填报自查报告。链接只能使用一次，有效期至 {expires}。如需为多位同志开通，"
-    "请联系省 1+X 协调推进办公室另行索取。"
+    "请贵单位负责自查填报的同志用手机扫描下方二维码，或在 Telegram 中打开下方链接（无法使用 Telegram 时，"
+    "用浏览器打开网页版链接），绑定为{role}，然后按提示逐项填报自查报告。链接只能使用一次，"
+    "有效期至 {expires}。如需为多位同志开通，请联系省 1+X 协调推进办公室另行索取。"
 )
 LETTER_LINK = "链接：{link}"
+LETTER_WEB_LINK = "网页版链接（无法使用 Telegram 时用浏览器打开）：{link}"
 LETTER_SIGN = "安徽省 1+X 证书制度试点工作协调推进办公室"
 
 # --- chat: partial names ----------------------------------------------------------------------------------

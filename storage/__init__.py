@@ -1,5 +1,5 @@
 """All SQL of xcheck lives in this package; callers get typed models back."""
 
-from storage.db import AlreadyApplied, Database
+from storage.db import AlreadyApplied, Busy, Database
 
-__all__ = ["AlreadyApplied", "Database"]
+__all__ = ["AlreadyApplied", "Busy", "Database"]

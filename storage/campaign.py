@@ -116,6 +116,19 @@ async def mark(
     )
 
 
+async def broadcasts_to(conn: aiosqlite.Connection, user_id: int, limit: int) -> list[Broadcast]:
+    """The latest broadcasts addressed to one person (their outbox row), newest first: the web shows them."""
+    return [
+        Broadcast(*row)
+        for row in await conn.execute_fetchall(
+            "SELECT b.id, b.text, b.audience, b.audience_arg, b.created_by, b.created_at, b.status, b.report_chat, "
+            "b.report_msg FROM broadcasts b JOIN outbox o ON o.broadcast_id = b.id WHERE o.user_id = ? "
+            "ORDER BY b.created_at DESC, b.id DESC LIMIT ?",
+            (user_id, limit),
+        )
+    ]
+
+
 async def outbox_rows(conn: aiosqlite.Connection, broadcast_id: int) -> list[OutboxRow]:
     return [
         OutboxRow(*row)

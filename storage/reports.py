@@ -122,23 +122,32 @@ async def context(conn: aiosqlite.Connection, report: Report) -> Context:
     )
     unit, cert = "", None
     pilots: list[tuple[int, str, int]] = []
-    answers: dict[str, Any] = {}
     evidence: dict[str, int] = {}
     comments: dict[str, str] = {}
+    # Answers and pilots are JSON documents: decoded in one json.loads call over all of them, not one call
+    # each (this read runs on every walk step, and the per-call overhead was most of its cost).
+    keys: list[str] = []
+    docs: list[str] = []
+    pilot_ids: list[int] = []
+    pilot_docs: list[str] = []
     for kind, key, value in rows:
         if kind == "i":
             unit = str(key)
         elif kind == "c":
             cert = str(key)
         elif kind == "p":
-            name, scale = json.loads(value)
-            pilots.append((int(key), str(name), int(scale)))
+            pilot_ids.append(int(key))
+            pilot_docs.append(value)
         elif kind == "a":
-            answers[str(key)] = json.loads(value)
+            keys.append(str(key))
+            docs.append(value)
         elif kind == "e":
             evidence[str(key)] = int(value)
         elif report.status == "returned":
             comments = json.loads(key)
+    answers: dict[str, Any] = dict(zip(keys, json.loads("[" + ",".join(docs) + "]"), strict=True))
+    for cert_id, (name, scale) in zip(pilot_ids, json.loads("[" + ",".join(pilot_docs) + "]"), strict=True):
+        pilots.append((cert_id, str(name), int(scale)))
     pilots.sort()
     return Context(unit, cert, pilots, answers, evidence, comments)
 

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from bench.standin import StandIn
 from bot import buttons
 from bot.clock import FrozenClock
 from tests.helpers import T0, ErrorCollector, Harness, make_settings
-from tests.standin import StandIn
 
 # Tests talk only to 127.0.0.1; a proxy from the environment must never get in the way.
 for _var in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy"):

@@ -9,6 +9,8 @@ from typing import Any
 
 from telegram.ext import Application
 
+from bench.filling import fill_report, sample_answer  # noqa: F401 - shared with tests
+from bench.standin import Shown, StandIn
 from bot.app import ALLOWED_UPDATES, build_application
 from bot.clock import FrozenClock
 from bot.config import Settings
@@ -18,7 +20,6 @@ from bot.roster import load_seed
 from storage import roster as roster_store
 from storage.models import Role
 from storage.roster import CertificateRow, PilotRow, RosterRow
-from tests.standin import Shown, StandIn
 
 # 08:00 in Anhui: before the day's reminder time, so no digest goes out unless a test moves the clock.
 T0 = datetime(2020, 11, 20, 0, 0, tzinfo=UTC)
@@ -164,64 +165,3 @@ class Chat:
         n = len(self.seen)
         self.standin.send_photo(self.user_id, content, **kw)
         return await self.standin.next_shown(self.user_id, n)
-
-
-def sample_answer(ctx: Any, item: Any) -> dict[str, Any]:
-    """A valid answer for any item: decreasing numbers satisfy every rule of the outlines."""
-    from bot.outlines.models import Choice, Number, Numbers, YesNo
-
-    if item.narrative is not None:
-        return {"text": f"{item.section.title}：{item.narrative.label}（示例）"}
-    answer = item.point.answer
-    if isinstance(answer, YesNo):
-        return {"yes": answer.flavour == "practice", "note": None}
-    if isinstance(answer, Choice):
-        return {"choice": answer.options[0]}
-    if isinstance(answer, Number):
-        return {"n": answer.max}
-    if isinstance(answer, Numbers):
-        base = 300 - 5 * item.index
-        rows = {r.key: {f.id: base - i for i, f in enumerate(answer.fields)} for r in ctx.rows(item)}
-        return {"rows": rows, "confirmed": True}
-    return {"text": "示例"}
-
-
-async def fill_report(
-    db: Any, outlines: Any, evidence_root: Path, report_id: int, *, evidence: bool = True, skip: tuple[str, ...] = ()
-) -> int:
-    """Answers every item of a report with a valid value and attaches a small PDF to every point that
-    expects evidence; returns how many files it attached. Shared by tests and benchmarks."""
-    from bot.evidence import write_blob
-    from bot.reporting import load_ctx
-    from storage import evidence as evidence_store
-    from storage import reports as report_store
-
-    report = await report_store.get(db.read, report_id)
-    assert report is not None
-    ctx = await load_ctx(db.read, report, outlines)
-    files = 0
-    async with db.transaction() as conn:
-        for item in ctx.laid.items:
-            if item.key in skip:
-                continue
-            await report_store.put_answer(
-                conn, report_id=report_id, item=item.key, value=sample_answer(ctx, item), user_id=0, at="t"
-            )
-            if evidence and item.point is not None and item.point.evidence:
-                data = f"%PDF-1.4 evidence for {item.key} of report {report_id}".encode()
-                digest = write_blob(evidence_root, data)
-                await evidence_store.add(
-                    conn,
-                    report_id=report_id,
-                    item=item.key,
-                    name=f"{item.key}.pdf",
-                    kind="pdf",
-                    mime="application/pdf",
-                    size=len(data),
-                    sha256=digest,
-                    uploaded_by=0,
-                    at="t",
-                    tg_file_id=None,
-                )
-                files += 1
-    return files

@@ -6,12 +6,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from bench.standin import Shown
 from bot.export.meta import ExportMeta
 from bot.export.run import Exported, export
 from bot.lifecycle import submit
 from storage import people, reports
 from tests.helpers import Harness
-from tests.standin import Shown
 
 SCHOOL = "安徽工商职业学院"  # 附件3 No. 24, 高职, no city in the roster
 SECOND = "合肥学院"

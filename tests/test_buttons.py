@@ -9,10 +9,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from bench.standin import Shown
 from messages import zh
 from storage import cursors, reports
 from tests.helpers import Chat, Harness
-from tests.standin import Shown
 
 SCHOOL = "安徽工商职业学院"
 COORD = 600

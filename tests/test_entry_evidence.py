@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
+from bench.standin import Shown
 from bot.outlines import load_outlines
 from bot.outlines.models import Point
 from bot.reporting import load_ctx
@@ -16,7 +17,6 @@ from storage import evidence as evidence_store
 from storage import reports
 from tests import files
 from tests.helpers import Chat, Harness
-from tests.standin import Shown
 
 SCHOOL = "安徽工商职业学院"
 CERTS = {"Web前端开发": ("腾讯云计算（北京）有限责任公司", SCHOOL)}

@@ -8,9 +8,9 @@ from html import unescape
 from hypothesis import given
 from hypothesis import strategies as st
 
+from bench.standin import html_error
 from handlers.longtext import split_html
 from tests.helpers import Harness
-from tests.standin import html_error
 
 _TAG = re.compile(r"<(/?)(\w+)[^<>]*>")
 

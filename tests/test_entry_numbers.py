@@ -6,13 +6,13 @@ from typing import Any
 
 import pytest
 
+from bench.standin import Shown
 from bot.answers import Invalid, parse_whole_numbers
 from bot.reporting import load_ctx
 from bot.rules import Row
 from bot.tables import parse_table
 from storage import reports
 from tests.helpers import Chat, Harness
-from tests.standin import Shown
 
 SCHOOL = "安徽工商职业学院"
 CERTS = {

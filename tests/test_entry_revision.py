@@ -7,12 +7,12 @@ from datetime import UTC, datetime
 
 import pytest
 
+from bench.standin import Shown
 from bot.senders import tick
 from storage import evidence as evidence_store
 from storage import reports
 from tests import files
 from tests.helpers import Chat, Harness
-from tests.standin import Shown
 
 SCHOOL = "安徽工商职业学院"
 CERTS = {"Web前端开发": ("腾讯云计算（北京）有限责任公司", SCHOOL)}

@@ -10,11 +10,11 @@ from typing import Any
 
 import pytest
 
+from bench.standin import Shown, StandIn
 from bot.clock import FrozenClock
 from bot.reporting import load_ctx
 from storage import reports
 from tests.helpers import Chat, Harness, make_settings
-from tests.standin import Shown, StandIn
 
 SCHOOL = "安徽工商职业学院"
 CERTS = {"Web前端开发": ("腾讯云计算（北京）有限责任公司", SCHOOL)}

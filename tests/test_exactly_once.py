@@ -8,11 +8,11 @@ import asyncio
 from collections import Counter
 from pathlib import Path
 
+from bench.standin import StandIn
 from bot.clock import FrozenClock
 from storage import Database, campaign
 from storage import inbox as inbox_store
 from tests.helpers import T0, Harness, make_settings
-from tests.standin import StandIn
 
 OFFICE = 1
 

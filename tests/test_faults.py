@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from bench.standin import StandIn
 from bot.clock import FrozenClock
 from messages import zh
 from messages.faults import EVIDENCE_BUSY
@@ -16,7 +17,6 @@ from storage import cursors, reports
 from storage import evidence as evidence_store
 from tests import files
 from tests.helpers import Chat, ErrorCollector, Harness, make_settings
-from tests.standin import StandIn
 
 COORD = 600
 

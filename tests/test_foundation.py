@@ -16,13 +16,13 @@ from openpyxl import Workbook, load_workbook
 from telegram import Update
 from telegram.ext import CommandHandler, ContextTypes
 
+from bench.standin import StandIn
 from bot.cli import main as cli_main
 from bot.config import SettingsError, load_settings
 from bot.roster import RosterImportError, export_workbook, import_workbook, seed_rows
 from messages import zh
 from storage import Database, roster
 from tests.helpers import Harness
-from tests.standin import StandIn
 
 # The annexes of the notice, shipped with the tests so the comparisons always run.
 SEED = Path(__file__).resolve().parent / "data" / "notice_annexes.txt"

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from telegram.error import BadRequest
 
+from bench.standin import html_error
 from tests.helpers import Harness
-from tests.standin import html_error
 
 
 @pytest.mark.parametrize(

@@ -20,6 +20,7 @@ from typing import Any
 import pytest
 from openpyxl import load_workbook
 
+from bench.standin import Shown
 from bot.evidence import blob_path
 from bot.export.run import export
 from bot.lifecycle import return_for_revision, submit
@@ -30,7 +31,6 @@ from storage.db import _migrations
 from storage.models import Grade, Person
 from tests.files import pdf
 from tests.helpers import Chat, Harness
-from tests.standin import Shown
 
 ORG = "某评价组织"
 LEAD = "安徽工商职业学院"  # 24

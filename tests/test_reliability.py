@@ -17,12 +17,12 @@ from typing import ClassVar
 
 import pytest
 
+from bench.standin import Shown, StandIn
 from bot.roster import load_seed
 from storage import Database, cursors, people, reports
 from storage import evidence as evidence_store
 from storage.roster import CertificateRow, PilotRow, RosterRow
 from tests import files
-from tests.standin import Shown, StandIn
 
 SCHOOL_ID = 24
 

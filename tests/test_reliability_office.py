@@ -7,7 +7,7 @@ import sqlite3
 from collections import Counter
 from pathlib import Path
 
-from tests.standin import StandIn
+from bench.standin import StandIn
 from tests.test_reliability import Process, _provision
 
 OFFICE = 1

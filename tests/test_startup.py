@@ -16,13 +16,13 @@ from pathlib import Path
 import pytest
 from telegram.error import InvalidToken
 
+from bench.standin import StandIn
 from bot.app import RedactToken
 from bot.clock import FrozenClock
 from bot.http import redact, resolve_proxy
 from bot.startup import backoff, first_office_hint, wait_for_telegram
 from tests.helpers import Harness, make_settings
 from tests.proxies import HttpProxy, Silent, Socks5Proxy
-from tests.standin import StandIn
 
 SECRET = "987654321:AAHsecretSECRETsecretSECRETsecret12"
 
@@ -197,6 +197,7 @@ async def test_xcheck_run_says_how_to_make_the_first_office_user_and_prints_no_t
         "XCHECK_BOT_TOKEN": SECRET,
         "XCHECK_DATA_DIR": str(tmp_path / "d"),
         "XCHECK_API_BASE_URL": f"http://127.0.0.1:{_closed_port()}/bot",
+        "XCHECK_WEB_LISTEN": "off",  # the web channel serving meanwhile: tests/test_web_first.py
     }
     proc = await asyncio.create_subprocess_exec(
         sys.executable,
@@ -214,8 +215,9 @@ async def test_xcheck_run_says_how_to_make_the_first_office_user_and_prints_no_t
     proc.send_signal(signal.SIGINT)
     out, err = await asyncio.wait_for(proc.communicate(), 30)
     assert hint.decode() == (
-        "尚无办公室人员（XCHECK_ADMIN_IDS is empty）：请在另一个终端运行 `xcheck invite office`，在 Telegram 中打开它"
-        "打印的链接，即成为第一位办公室人员；或在机器人里发送 /whoami 得到自己的 id，写入 XCHECK_ADMIN_IDS 后重启。\n"
+        "尚无办公室人员（XCHECK_ADMIN_IDS is empty）：请在另一个终端运行 `.venv/bin/xcheck invite office`，在 Telegram "
+        "或浏览器中打开它打印的链接（任选其一），即成为第一位办公室人员；或在机器人里发送 /whoami 得到自己的 id，"
+        "写入 XCHECK_ADMIN_IDS 后重启。\n"
     )
     assert first.decode().startswith("无法连接 Telegram（Telegram unreachable）：无法连接 (cannot connect)")
     everything = (hint + first + out + err).decode()

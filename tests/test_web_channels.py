@@ -11,6 +11,7 @@ from pathlib import Path
 import aiohttp
 import pytest
 
+from bench.standin import StandIn
 from bot.app import serve_web_only
 from bot.cli import main as cli_main
 from bot.clock import FrozenClock
@@ -22,7 +23,6 @@ from storage import evidence as evidence_store
 from storage import oversight as oversight_store
 from storage import roster as roster_store
 from tests.helpers import T0, Harness, make_settings
-from tests.standin import StandIn
 from tests.test_web_security import CERTS, OTHER, SCHOOL, base, report_id
 from tests.webclient import WebClient, close_all
 

@@ -11,12 +11,12 @@ from pathlib import Path
 import aiohttp
 import pytest
 
+from bench.standin import StandIn
 from bot.clock import FrozenClock
 from storage import audit, reports
 from storage import evidence as evidence_store
 from tests import files
 from tests.helpers import Harness, make_settings
-from tests.standin import StandIn
 from tests.webclient import WebClient, close_all, valid_form
 
 SCHOOL = "安徽工商职业学院"

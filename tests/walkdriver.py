@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+from bench.standin import Shown
 from bot.outlines.loader import Item, LaidOut
 from bot.outlines.models import Choice, Number, Numbers, YesNo
 from bot.rules import rows_for
 from tests.helpers import Chat
-from tests.standin import Shown
 
 
 def expected_header(laid: LaidOut, item: Item) -> str:

@@ -3,33 +3,72 @@
 from __future__ import annotations
 
 import re
+from copy import copy
 from typing import Any
+from weakref import WeakKeyDictionary
 
+from openpyxl import Workbook
 from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Font
+from openpyxl.styles.cell_style import StyleArray
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.merge import MergedCellRange
 from openpyxl.worksheet.worksheet import Worksheet
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 PERCENT = "0.00%"
 _BAD_SHEET = re.compile(r"[\[\]:*?/\\]")
+_WIDE = re.compile("[\u2e81-\U0010ffff]")
+
+
 BOLD = Font(bold=True)
 WRAP = Alignment(wrap_text=True, vertical="top")
 
 
-def put(ws: Worksheet, row: int, col: int, value: Any, *, percent: bool = False, bold: bool = False) -> Cell:
-    cell: Cell = ws.cell(row=row, column=col)
-    if isinstance(value, str):
-        cell.value = value
-        # Whatever it starts with, it is text: a string cell, quote-prefixed so editing keeps it text.
-        cell.data_type = "s"
-        if value.startswith(FORMULA_START):
-            cell.quotePrefix = True
-    else:
-        cell.value = value
-        if percent and value is not None:
-            cell.number_format = PERCENT
+# Per workbook, each combination of our styles as openpyxl's style array, built once: assigning fonts and
+# alignments one attribute at a time made openpyxl look each style up again for every cell.
+_STYLES: WeakKeyDictionary[Workbook, dict[tuple[bool, bool, bool, bool], StyleArray]] = WeakKeyDictionary()
+
+
+def _style(cell: Cell, key: tuple[bool, bool, bool, bool]) -> None:
+    styles = _STYLES.setdefault(cell.parent.parent, {})
+    known = styles.get(key)
+    if known is not None:
+        cell._style = copy(known)
+        return
+    quote, percent, bold, wrap = key
+    if quote:
+        cell.quotePrefix = True
+    if percent:
+        cell.number_format = PERCENT
     if bold:
         cell.font = BOLD
+    if wrap:
+        cell.alignment = WRAP
+    styles[key] = copy(cell._style)
+
+
+def put(
+    ws: Worksheet, row: int, col: int, value: Any, *, percent: bool = False, bold: bool = False, wrap: bool = False
+) -> Cell:
+    if (value is None or value == "") and not bold:
+        # Nothing to show: no cell in the file (a detached one is returned, so callers need not care).
+        return Cell(ws, row=row, column=col)
+    cell: Cell = ws.cell(row=row, column=col)
+    quote = False
+    if isinstance(value, str):
+        if value:
+            cell.value = value
+            # Whatever it starts with, it is text (not a formula, not an error code like #N/A): a string
+            # cell, quote-prefixed where editing could turn it into a formula.
+            if cell.data_type != "s":
+                cell.data_type = "s"
+            quote = value.startswith(FORMULA_START)
+    else:
+        cell.value = value
+        percent = percent and value is not None
+    if quote or percent or bold or wrap:
+        _style(cell, (quote, percent, bold, wrap))
     return cell
 
 
@@ -47,24 +86,31 @@ def sheet_name(title: str, used: set[str]) -> str:
 
 
 def display_width(text: str) -> int:
-    """Columns Excel needs: CJK characters take two."""
-    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
+    """Columns Excel needs: CJK characters (from U+2E81 on) take two."""
+    return len(text) + len(_WIDE.findall(text))
 
 
 def fit_columns(ws: Worksheet, *, minimum: int = 6, maximum: int = 60, skip_rows: int = 0) -> None:
     """Widths from the cells' text; `skip_rows` title rows (merged across the sheet) do not count."""
-    widths: dict[str, int] = {}
-    for row in ws.iter_rows(min_row=skip_rows + 1):
-        for cell in row:
-            if cell.value is None:
-                continue
-            text = (
-                f"{cell.value:.2%}"
-                if cell.number_format == PERCENT and isinstance(cell.value, float)
-                else str(cell.value)
-            )
-            longest = max((display_width(line) for line in text.splitlines()), default=0)
-            letter = cell.column_letter
-            widths[letter] = max(widths.get(letter, 0), longest)
-    for letter, width in widths.items():
-        ws.column_dimensions[letter].width = max(minimum, min(maximum, width + 2))
+    widths: dict[int, int] = {}
+    # The cells written, not the whole rectangle: iter_rows() would create (and save) every blank cell.
+    for cell in ws._cells.values():
+        value = cell.value
+        if value is None or cell.row <= skip_rows:
+            continue
+        text = f"{value:.2%}" if isinstance(value, float) and cell.number_format == PERCENT else str(value)
+        longest = max(map(display_width, text.splitlines()), default=0)
+        col = cell.column
+        if longest > widths.get(col, 0):
+            widths[col] = longest
+    for col, width in widths.items():
+        ws.column_dimensions[get_column_letter(col)].width = max(minimum, min(maximum, width + 2))
+
+
+def merge(ws: Worksheet, start_row: int, start_column: int, end_row: int, end_column: int) -> None:
+    """ws.merge_cells without openpyxl's formatting pass, which creates a placeholder for every covered cell
+    and copies the first cell's protection into each (a sixth of the export's time). Our merged cells have
+    no borders to carry over, and covered cells need no placeholder in the file."""
+    ws.merged_cells.add(
+        MergedCellRange(ws, f"{get_column_letter(start_column)}{start_row}:{get_column_letter(end_column)}{end_row}")
+    )

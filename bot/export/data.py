@@ -127,7 +127,7 @@ async def load(
             audience = Audience.of_city(city)
         else:
             audience = Audience.office()
-    conn = db.read
+    conn = await db.bulk()  # the whole campaign: a large read, off the event loop
     all_answers = await reports.all_answers(conn)
     counts = await reports.answer_counts(conn)
     by_key = {(r.institution_id, r.certificate_id): r for r in await reports.all_reports(conn)}

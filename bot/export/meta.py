@@ -7,8 +7,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, tzinfo
 from zoneinfo import ZoneInfo
 
+from bot.config import Settings
 from messages import documents as doc
 from messages import when
+from storage import Database, campaign
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,3 +35,19 @@ class ExportMeta:
     @property
     def today(self) -> dt.date:
         return self.made_at.astimezone(self.tz).date()
+
+
+async def for_campaign(
+    db: Database, settings: Settings, *, made_at: datetime, maker: str = doc.MAKER_OFFICE
+) -> ExportMeta:
+    """The campaign as configured (name, zone) and the report deadline as the office set it: every channel's
+    exports say the same about themselves."""
+    stored = await campaign.deadlines(db.read)
+    return ExportMeta(
+        campaign=settings.campaign_name,
+        year=settings.campaign_year,
+        tz=settings.tz,
+        made_at=made_at,
+        maker=maker,
+        deadline=dt.date.fromisoformat(stored["report"]) if "report" in stored else settings.deadline,
+    )

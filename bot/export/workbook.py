@@ -13,7 +13,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from bot.export import charts
 from bot.export.bundle import arc_path
-from bot.export.cells import BOLD, WRAP, fit_columns, put, sheet_name
+from bot.export.cells import fit_columns, merge, put, sheet_name
 from bot.export.data import Province, ReportData
 from bot.export.meta import ExportMeta
 from bot.export.text import answer_plain, core_value
@@ -55,7 +55,7 @@ def _titled(ws: Worksheet, title: str, meta: ExportMeta, width: int) -> int:
     put(ws, 1, 1, title, bold=True).font = TITLE_FONT
     put(ws, 2, 1, doc.sheet_subtitle(meta.maker, meta.made))
     for row in (1, 2):
-        ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=max(width, 1))
+        merge(ws, row, 1, row, max(width, 1))
     ws.row_dimensions[1].height = 24
     return 3
 
@@ -143,7 +143,7 @@ def _summary(ws: Worksheet, units: list[ReportData], *, orgs: bool, meta: Export
     head += list(zh.HEAD_TAIL)
     top = _titled(ws, title, meta, len(head))
     put(ws, top, 1, doc.STAR_LEGEND)
-    ws.merge_cells(start_row=top, start_column=1, end_row=top, end_column=len(head))
+    merge(ws, top, 1, top, len(head))
     header_row = top + 1
     for col, text in enumerate(head, 1):
         put(ws, header_row, col, text, bold=True)
@@ -174,7 +174,7 @@ def _summary(ws: Worksheet, units: list[ReportData], *, orgs: bool, meta: Export
         put(ws, r, 1 if orgs else 3, zh.TOTAL_LABEL, bold=True)
         col = len(lead_head) + 1
         for value in _column_totals(counts, sums):
-            put(ws, r, col, value, percent=isinstance(value, float)).font = BOLD
+            put(ws, r, col, value, percent=isinstance(value, float), bold=True)
             col += 1
     ws.freeze_panes = ws.cell(row=header_row + 1, column=3 if orgs else 4).coordinate
     ws.auto_filter.ref = (
@@ -188,7 +188,7 @@ def _unit_sheet(ws: Worksheet, unit: ReportData, meta: ExportMeta, *, draft: boo
     _titled(ws, zh.export_title(unit.label, meta.year), meta, 4)
     label = doc.DRAFT_MARK if draft else doc.version_label(unit.version, meta.time(unit.submitted_at))
     put(ws, 3, 1, doc.unit_status(_status(unit), label), bold=draft)
-    ws.merge_cells(start_row=3, start_column=1, end_row=3, end_column=4)
+    merge(ws, 3, 1, 3, 4)
     for col, text in enumerate(zh.HEAD_UNIT, 1):
         put(ws, 4, col, text, bold=True)
     row = 5
@@ -196,21 +196,18 @@ def _unit_sheet(ws: Worksheet, unit: ReportData, meta: ExportMeta, *, draft: boo
         first = row
         for item in unit.laid.section_items(section.no):
             if item.point is not None:
-                put(ws, row, 2, ("★" if item.point.core else "") + f"{item.point.no}.{item.point.text}")
+                put(ws, row, 2, ("★" if item.point.core else "") + f"{item.point.no}.{item.point.text}", wrap=True)
             else:
                 assert item.narrative is not None
-                put(ws, row, 2, item.narrative.label, bold=True)
-            put(ws, row, 3, answer_plain(unit, item) or zh.NOT_ANSWERED)
-            put(ws, row, 4, "\n".join(e.name for e in unit.files_for(item)))
-            for col in (2, 3, 4):
-                ws.cell(row=row, column=col).alignment = WRAP
+                put(ws, row, 2, item.narrative.label, bold=True, wrap=True)
+            put(ws, row, 3, answer_plain(unit, item) or zh.NOT_ANSWERED, wrap=True)
+            put(ws, row, 4, "\n".join(e.name for e in unit.files_for(item)), wrap=True)
             row += 1
             if item.point is not None and isinstance(item.point.answer, Numbers) and unit.answers.get(item.key):
                 row = _table(ws, row, unit, item)
-        put(ws, first, 1, section.indicator, bold=True)
-        ws.cell(row=first, column=1).alignment = WRAP
+        put(ws, first, 1, section.indicator, bold=True, wrap=True)
         if row - 1 > first:
-            ws.merge_cells(start_row=first, start_column=1, end_row=row - 1, end_column=1)
+            merge(ws, first, 1, row - 1, 1)
     ws.freeze_panes = "A5"
     for letter, width in zip("ABCDEFGH", (22, 50, 60, 28, 14, 14, 14, 14), strict=True):
         ws.column_dimensions[letter].width = width
@@ -232,8 +229,13 @@ def _table(ws: Worksheet, row: int, unit: ReportData, item: Item) -> int:
         row += 1
         for col, (column, value) in enumerate(zip(table.columns, table.total, strict=True), 2):
             put(
-                ws, row, col, zh.TOTAL_LABEL if column.kind == "label" else value, percent=column.kind == "rate"
-            ).font = BOLD
+                ws,
+                row,
+                col,
+                zh.TOTAL_LABEL if column.kind == "label" else value,
+                percent=column.kind == "rate",
+                bold=True,
+            )
         if not any(c.kind == "label" for c in table.columns):
             put(ws, row, 1, zh.TOTAL_LABEL, bold=True)
     return row + 1

@@ -127,7 +127,13 @@ async def guard(request: web.Request, handler: Handler) -> web.StreamResponse:
     except web.HTTPException as exc:
         if exc.status in (301, 302, 303, 307, 308):
             raise  # redirects pass through as they are
-        messages = {401: text.NEED_SIGNIN, 403: zh.NOT_ALLOWED, 404: text.NOT_FOUND, 413: exc.text or ""}
+        messages = {
+            401: text.NEED_SIGNIN,
+            403: zh.NOT_ALLOWED,
+            404: text.NOT_FOUND,
+            409: exc.text or "",
+            413: exc.text or "",
+        }
         response = message_page(request, messages.get(exc.status, exc.reason), status=exc.status)
     response.headers["Content-Security-Policy"] = _csp(request[NONCE])
     response.headers["X-Content-Type-Options"] = "nosniff"
@@ -297,6 +303,8 @@ async def telegram_page(request: web.Request) -> web.StreamResponse:
     w, v = deps(request), visitor(request)
     if v.who.user_id > 0:
         return message_page(request, text.TELEGRAM_BOUND, status=200)
+    if not w.settings.bot_token.get_secret_value():  # web-only: no bot would ever read the link
+        return message_page(request, text.TELEGRAM_NO_BOT, status=200)
     link = ""
     if request.method == "POST":
         code = await signin.issue_link(w.db, v.who, "telegram", now=w.clock.now())

@@ -9,6 +9,7 @@ from collections import Counter
 from aiohttp import web
 
 from bot import access
+from bot.export.meta import for_campaign
 from bot.export.run import export, stamp
 from bot.lifecycle import accept, diff, return_for_revision, review
 from bot.oversight import draw_sample
@@ -16,7 +17,7 @@ from bot.progress import STATUSES, Unit, tally, units
 from bot.reporting import Ctx, Refused, load_ctx
 from bot.web.app import Visitor, deps, html_response, visitor
 from bot.web.html import EMPTY, Safe, hidden_csrf, join, t
-from bot.web.walk import answer_text, attachment, item_title, readable, unit_heading
+from bot.web.walk import answer_text, item_title, readable, temporary_attachment, unit_heading
 from messages import web as text
 from messages import zh
 from storage import evidence as evidence_store
@@ -372,7 +373,7 @@ async def diff_page(request: web.Request) -> web.StreamResponse:
 
 async def export_download(request: web.Request) -> web.StreamResponse:
     w, v = deps(request), office(request)
-    folder = w.settings.exports_dir / stamp(w.clock.now()) / f"web{v.who.user_id}-{secrets.token_hex(4)}"
+    folder = w.settings.exports_dir / f"{stamp(w.clock.now())}-web{v.who.user_id}-{secrets.token_hex(4)}"
     result = await export(
         w.db,
         w.outlines,
@@ -380,9 +381,11 @@ async def export_download(request: web.Request) -> web.StreamResponse:
         evidence_root=w.settings.evidence_dir,
         out=folder / f"{zh.EXPORT_NAME_ALL}.xlsx",
         with_bundle=False,
+        meta=await for_campaign(w.db, w.settings, made_at=w.clock.now()),
+        data_dir=w.settings.data_dir,
     )
-    return attachment(
-        result.workbook, result.workbook.name, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    return await temporary_attachment(
+        result.workbook, folder, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
 
 

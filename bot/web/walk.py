@@ -6,15 +6,17 @@ import asyncio
 import contextlib
 import hmac
 import secrets
+import shutil
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, unquote
 
 from aiohttp import BodyPartReader, web
 
-from bot import access
+from bot import access, notices
 from bot.evidence import EvidenceRefused, blob_path, store_upload
 from bot.evidence import remove as remove_evidence
+from bot.export.meta import for_campaign
 from bot.export.run import export, stamp
 from bot.lifecycle import Incomplete, Receipt, review, submit
 from bot.outlines.loader import Item
@@ -24,10 +26,12 @@ from bot.rules import Row, field_value, rates
 from bot.sectionform import ItemOutcome, SectionOutcome, apply_section
 from bot.web.app import NONCE, UPLOAD_ROUTE, Visitor, deps, html_response, message_page, visitor
 from bot.web.html import EMPTY, Safe, hidden_csrf, join, t
+from messages import integration as told
 from messages import web as text
 from messages import zh
+from messages.when import local_date, local_time
+from storage import closing, reports
 from storage import evidence as evidence_store
-from storage import reports
 from storage.models import Report
 
 UPLOAD_CHUNK = 64 * 1024
@@ -55,6 +59,10 @@ async def writable(request: web.Request) -> tuple[Visitor, Ctx]:
     v, ctx = await readable(request)
     if not access.may_write(v.who, ctx.report):
         raise web.HTTPForbidden()
+    if request.method == "POST":  # once the campaign is closed reports are read-only (the database refuses too)
+        close = await closing.closes_at(deps(request).db.read)
+        if close is not None and close <= deps(request).now_iso():
+            raise web.HTTPConflict(text=zh.REFUSALS["closed"])
     return v, ctx
 
 
@@ -112,6 +120,29 @@ def unit_heading(ctx: Ctx) -> Safe:
 
 
 # --- home and report -------------------------------------------------------------------------------------
+async def _notices_block(request: web.Request, user_id: int, status: str) -> Safe:
+    """What Telegram would have told this person: the report deadline (the status is in the heading); a reminder
+    when the deadline is near and a report unsubmitted; the latest broadcasts addressed to them."""
+    w = deps(request)
+    n = await notices.for_person(w.db, w.settings, user_id, status, w.clock.now())
+    due, left = local_date(n.due, w.settings.tz), told.days_left(n.days_left)
+    parts = []
+    if n.remind:
+        parts.append(t('<p class="warn" id="reminder">{b}</p>', b=told.reminder_banner(due, left)))
+    parts.append(t("<p>{line}</p>", line=told.deadline_line(due, left)))
+    if n.broadcasts:
+        items = [
+            t(
+                '<li><span class="muted small">{at}</span><br>{words}</li>',
+                at=local_time(at, w.settings.tz),
+                words=words,
+            )
+            for at, words in n.broadcasts
+        ]
+        parts.append(t('<h2>{title}</h2><ul id="notices">{items}</ul>', title=told.NOTICES_TITLE, items=join(items)))
+    return t('<div class="card">{parts}</div>', parts=join(parts))
+
+
 async def home(request: web.Request) -> web.StreamResponse:
     w, v = deps(request), visitor(request)
     if access.is_office(v.who):
@@ -129,17 +160,20 @@ async def home(request: web.Request) -> web.StreamResponse:
     for report in mine:
         ctx = await load_ctx(w.db.read, report, w.outlines)
         items.append(t('<li><a href="/r/{id}">{label}</a></li>', id=report.id, label=ctx.certificate or ctx.unit))
+    # The banner while any of them is unsubmitted; each report's own status is on its page.
+    pending = next((r.status for r in mine if r.status not in ("submitted", "accepted")), "submitted")
     body = t(
-        '<div class="card"><h1>{title}</h1><p>{pick}</p><ul>{items}</ul></div>',
+        '<div class="card"><h1>{title}</h1><p>{pick}</p><ul>{items}</ul></div>{notices}',
         title=text.REPORTS,
         pick=zh.PICK_CERTIFICATE,
         items=join(items),
+        notices=await _notices_block(request, v.who.user_id, pending),
     )
     return html_response(request, text.REPORTS, body)
 
 
 async def report_page(request: web.Request) -> web.StreamResponse:
-    _v, ctx = await writable(request)
+    v, ctx = await writable(request)
     rid = ctx.report.id
     rows = []
     for s in ctx.state.sections():
@@ -156,17 +190,21 @@ async def report_page(request: web.Request) -> web.StreamResponse:
         )
     comments = _comments_block(ctx)
     body = t(
-        '<div class="card">{head}{comments}</div><div class="card"><h2>{sections}</h2><table>{rows}</table></div>'
-        '<div class="card"><a class="btn" href="/r/{rid}/review">{review}</a> '
-        '<a class="btn light" href="/r/{rid}/word">{word}</a> <a class="btn light" href="/telegram">{tg}</a></div>',
+        '<div class="card">{head}{comments}</div>{notices}<div class="card"><h2>{sections}</h2><table>{rows}</table>'
+        '</div><div class="card"><a class="btn" href="/r/{rid}/review">{review}</a> '
+        '<a class="btn light" href="/r/{rid}/word">{word}</a>{tg}</div>',
         head=unit_heading(ctx),
         comments=comments,
+        notices=await _notices_block(request, v.who.user_id, ctx.report.status),
         sections=text.SECTIONS,
         rows=join(rows),
         rid=rid,
         review=text.REVIEW,
         word=text.WORD,
-        tg=text.TELEGRAM_TITLE,
+        # Binding Telegram only where a bot runs to read the link (not in web-only mode).
+        tg=t(' <a class="btn light" href="/telegram">{l}</a>', l=text.TELEGRAM_TITLE)
+        if deps(request).settings.bot_token.get_secret_value()
+        else EMPTY,
     )
     return html_response(request, text.REPORTS, body)
 
@@ -199,8 +237,10 @@ class SectionPage:
         form: dict[str, str] | None,
         outcome: SectionOutcome | None,
         files: dict[str, list[tuple[int, str, int]]],
+        max_mb: int = 20,
     ) -> None:
         self.ctx, self.no, self.csrf, self.files = ctx, no, csrf, files
+        self.max_mb = max_mb  # said beside each upload form
         self.form = form
         self.outcome = outcome
         self.items = ctx.laid.section_items(no)
@@ -454,12 +494,14 @@ class SectionPage:
         if can:
             upload = t(
                 '<form method="post" enctype="multipart/form-data" action="/r/{rid}/e/{key}">{csrf}'
-                '<input type="file" name="file" aria-label="{label}"> <button class="light">{up}</button></form>',
+                '<input type="file" name="file" aria-label="{label}"> <button class="light">{up}</button>'
+                '<br><span class="muted small">{hint}</span></form>',
                 rid=ctx.report.id,
                 key=item.key,
                 csrf=hidden_csrf(self.csrf),
                 label=f"{item_title(item)} {text.EVIDENCE}",
                 up=text.UPLOAD,
+                hint=text.UPLOAD_HINT.format(mb=self.max_mb),
             )
         star = " ★" if item.point is not None and item.point.core and item.point.evidence else ""
         return t(
@@ -488,7 +530,7 @@ async def _section(
     files: dict[str, list[tuple[int, str, int]]] = {}
     for e in rows:
         files.setdefault(e.item, []).append((e.id, e.name, e.size))
-    page = SectionPage(ctx, no, v.csrf, form, outcome, files)
+    page = SectionPage(ctx, no, v.csrf, form, outcome, files, deps(request).settings.max_upload_mb)
     return html_response(
         request,
         text.section_heading(no, len(ctx.laid.sections), ctx.laid.sections[no - 1].title),
@@ -611,6 +653,18 @@ def attachment(path: Path, name: str, mime: str) -> web.FileResponse:
     )
 
 
+async def temporary_attachment(path: Path, folder: Path, mime: str) -> web.Response:
+    """An export made for this request: read, its folder removed, then sent (exports for people are temporary)."""
+    try:
+        data = await asyncio.to_thread(path.read_bytes)
+    finally:
+        await asyncio.to_thread(shutil.rmtree, folder, True)
+    return web.Response(
+        body=data,
+        headers={"Content-Type": mime, "Content-Disposition": f"attachment; filename*=UTF-8''{quote(path.name)}"},
+    )
+
+
 async def download(request: web.Request) -> web.StreamResponse:
     w = deps(request)
     _, ctx = await readable(request)
@@ -727,9 +781,13 @@ async def submit_post(request: web.Request) -> web.StreamResponse:
 
 
 async def word(request: web.Request) -> web.StreamResponse:
+    """The report's own people's download (as /menu's in Telegram), and the office's: a returned report's Word
+    carries the draft in progress, which readers (lead institution, city, expert) are not shown."""
     w = deps(request)
     v, ctx = await readable(request)
-    folder = w.settings.exports_dir / stamp(w.clock.now()) / f"web{v.who.user_id}-{secrets.token_hex(4)}"
+    if not (access.is_office(v.who) or access.may_write(v.who, ctx.report)):
+        raise web.HTTPForbidden()
+    folder = w.settings.exports_dir / f"{stamp(w.clock.now())}-web{v.who.user_id}-{secrets.token_hex(4)}"
     result = await export(
         w.db,
         w.outlines,
@@ -739,11 +797,14 @@ async def word(request: web.Request) -> web.StreamResponse:
         report_id=ctx.report.id,
         with_bundle=False,
         docx_dir=folder,
+        meta=await for_campaign(w.db, w.settings, made_at=w.clock.now()),
+        data_dir=w.settings.data_dir,
     )
     if not result.documents:
+        await asyncio.to_thread(shutil.rmtree, folder, True)
         raise web.HTTPNotFound()
-    path = result.documents[0]
-    return attachment(path, path.name, "application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+    mime = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    return await temporary_attachment(result.documents[0], folder, mime)
 
 
 async def _removable(request: web.Request) -> tuple[Visitor, Ctx, Item, int, str]:
