@@ -142,7 +142,7 @@ def _summary(ws: Worksheet, units: list[ReportData], *, orgs: bool, meta: Export
     head = lead_head + [h for h, _k, _f in counts] + [f"★{i.point.no}" for i in cores if i.point]
     head += list(zh.HEAD_TAIL)
     top = _titled(ws, title, meta, len(head))
-    put(ws, top, 1, doc.STAR_LEGEND)
+    put(ws, top, 1, doc.star_legend(str(meta.tz)))
     merge(ws, top, 1, top, len(head))
     header_row = top + 1
     for col, text in enumerate(head, 1):
