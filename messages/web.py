@@ -113,6 +113,16 @@ SAMPLE = "抽查样本"
 GRADES = "专家评定"
 
 
+def card_lines(status: str, version: int, versions: int, submitted: str | None, missing: int, files: int) -> list[str]:
+    """The report card's summary as plain lines (the page escapes each once); the same facts as the chat card.
+    `submitted` is already a local time (2020年12月14日 16:05) or None when never submitted."""
+    lines = [f"状态：{zh.STATUS_NAMES.get(status, status)} · {zh.version_text(version)}（共 {versions} 个提交版本）"]
+    if submitted:
+        lines.append(f"最近提交：{submitted}")
+    lines.append(f"未完成项目：{missing} · 佐证材料：{files} 份")
+    return lines
+
+
 def invalid(code: str, params: dict[str, object]) -> str:
     """The same refusal as in chat, as plain text (the page escapes it)."""
     if code == "choice":

@@ -20,6 +20,7 @@ from bot.web.html import EMPTY, Safe, hidden_csrf, join, t
 from bot.web.walk import answer_text, item_title, readable, temporary_attachment, unit_heading
 from messages import web as text
 from messages import zh
+from messages.when import local_time
 from storage import evidence as evidence_store
 from storage import oversight as oversight_store
 from storage import roster, versions
@@ -260,21 +261,19 @@ async def _card(request: web.Request, ctx: Ctx, v: Visitor, notice: Safe = EMPTY
             b=history[-1].version,
             label=text.VERSIONS,
         )
-    summary = zh.card(
-        ctx.unit,
-        ctx.certificate,
+    summary = text.card_lines(
         ctx.report.status,
         ctx.report.version,
-        None,
+        len(history),
+        local_time(ctx.report.submitted_at, w.settings.tz) if ctx.report.submitted_at else None,
         len(found.missing),
         len(files),
-        len(history),
     )
     body = t(
-        '<div class="card">{head}<p class="small">{summary}</p>{notice}{compare}{actions}</div>'
+        '<div class="card">{head}<ul class="summary small">{summary}</ul>{notice}{compare}{actions}</div>'
         '<div class="card scroll"><table>{rows}</table></div>',
         head=t("<h1>{u}</h1><p>{c}</p>", u=ctx.unit, c=ctx.certificate or ""),
-        summary=summary.split("\n", 1)[-1],
+        summary=join(t("<li>{line}</li>", line=line) for line in summary),
         notice=notice,
         compare=compare,
         actions=actions,
