@@ -9,7 +9,7 @@ import asyncio
 import hashlib
 import io
 import threading
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 from dataclasses import dataclass
 from datetime import date, timedelta, tzinfo
 
@@ -46,17 +46,16 @@ class ProgressData:
 
 
 def progress_data(units: list[Unit], *, tz: tzinfo, deadline: date, today: date) -> ProgressData:
-    schools = [u for u in units if u.institution.kind != "培训评价组织"]
-    cities = sorted({u.institution.city or "未知" for u in schools}, key=_city_order)
-    by_city = [
-        (c, [sum(1 for u in schools if (u.institution.city or "未知") == c and u.status == s) for s in STATUSES])
-        for c in cities
-    ]
-    by_kind = [
-        (k, [sum(1 for u in units if u.institution.kind == k and u.status == s) for s in STATUSES])
-        for k in KINDS
-        if any(u.institution.kind == k for u in units)
-    ]
+    # One pass over the units (a national roster has thousands of them and hundreds of cities).
+    city_counts: dict[str, Counter[str]] = {}
+    kind_counts: dict[str, Counter[str]] = {}
+    for u in units:
+        kind_counts.setdefault(u.institution.kind, Counter())[u.status] += 1
+        if u.institution.kind != "培训评价组织":
+            city_counts.setdefault(u.institution.city or "未知", Counter())[u.status] += 1
+    cities = sorted(city_counts, key=_city_order)
+    by_city = [(c, [city_counts[c][s] for s in STATUSES]) for c in cities]
+    by_kind = [(k, [kind_counts[k][s] for s in STATUSES]) for k in KINDS if k in kind_counts]
     per_day: dict[date, int] = {}
     for u in units:
         if u.status in ("submitted", "returned", "accepted") and u.report is not None and u.report.submitted_at:
@@ -169,11 +168,13 @@ def _draw(data: ProgressData) -> bytes:
     return out.getvalue()
 
 
-async def progress_png(d: Deps) -> bytes:
-    """The campaign's progress picture as it stands now (cached while nothing changes)."""
+async def progress_png(d: Deps, rows: list[Unit] | None = None) -> bytes:
+    """The campaign's progress picture as it stands now (cached while nothing changes); `rows` are the
+    units when the caller has just read them (the /progress table), so they are not read a second time."""
     from bot.reminders import due_dates
 
-    rows = await units(d.db)
+    if rows is None:
+        rows = await units(d.db)
     due = (await due_dates(d))["report"]
     today = d.clock.now().astimezone(d.settings.tz).date()
     return await render_async(progress_data(rows, tz=d.settings.tz, deadline=due, today=today))

@@ -7,7 +7,10 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+import aiosqlite
+
 from storage import Database, audit, oversight, people, signin
+from storage import web as web_store
 from storage.models import Institution, Person, Role
 
 # Sign-in guessing: at most this many refused codes per Telegram user in the window, then refused unread.
@@ -166,6 +169,64 @@ async def keep_binding(db: Database, *, invitation_id: int, user_id: int, update
         return await signin.drop_rebind(conn, user_id)
 
 
+@dataclass(frozen=True, slots=True)
+class Redeemed:
+    """Who an invitation bound, and as what."""
+
+    user_id: int
+    role: Role
+    institution_id: int | None
+    city: str | None
+
+
+async def redeem_in(
+    conn: aiosqlite.Connection,
+    *,
+    code_hash: str,
+    user_id: int | None,
+    name: str,
+    chat_id: int | None,
+    now: datetime,
+) -> Redeemed:
+    """The one redemption both channels use, inside the caller's transaction: checks the invitation, marks it
+    used, binds the person (a Telegram user, or with user_id None a new web-only person), grants its scope and
+    records it. A used, expired or unknown code raises InvitationRefused and, rolled back, binds nothing."""
+    at = now.isoformat()
+    inv = await people.invitation_by_hash(conn, code_hash)
+    if inv is None:
+        raise InvitationRefused("unknown")
+    if inv.used_at is not None:
+        raise InvitationRefused("used")
+    if datetime.fromisoformat(inv.expires_at) <= now:
+        raise InvitationRefused("expired")
+    if user_id is None:
+        user_id = await web_store.next_web_user_id(conn)
+    if not await people.mark_invitation_used(conn, inv.id, user_id=user_id, at=at):
+        raise InvitationRefused("used")
+    await people.bind(
+        conn,
+        user_id=user_id,
+        name=name,
+        role=inv.role,
+        institution_id=inv.institution_id,
+        city=inv.city,
+        chat_id=chat_id,
+        at=at,
+    )
+    for institution_id in inv.scope:
+        await oversight.assign(conn, user_id, institution_id, at=at)
+    await signin.drop_rebind(conn, user_id)
+    await audit.record(
+        conn,
+        at=at,
+        actor=f"tg:{user_id}",
+        action="invite.redeem",
+        subject=str(inv.id),
+        detail={"role": inv.role, "institution_id": inv.institution_id, "city": inv.city},
+    )
+    return Redeemed(user_id, inv.role, inv.institution_id, inv.city)
+
+
 async def redeem(
     db: Database,
     *,
@@ -177,41 +238,11 @@ async def redeem(
     now: datetime,
     update_id: int | None,
 ) -> tuple[Role, int | None, str | None]:
-    """Bind the user per the invitation (by code or its hash), atomically; a used, expired or unknown
-    code binds nothing."""
+    """Bind the Telegram user per the invitation (by code or its hash), atomically with the update."""
     wanted = code_hash if code_hash is not None else hash_code(code or "")
     async with db.transaction(update_id=update_id, at=now.isoformat()) as conn:
-        inv = await people.invitation_by_hash(conn, wanted)
-        if inv is None:
-            raise InvitationRefused("unknown")
-        if inv.used_at is not None:
-            raise InvitationRefused("used")
-        if datetime.fromisoformat(inv.expires_at) <= now:
-            raise InvitationRefused("expired")
-        if not await people.mark_invitation_used(conn, inv.id, user_id=user_id, at=now.isoformat()):
-            raise InvitationRefused("used")
-        await people.bind(
-            conn,
-            user_id=user_id,
-            name=name,
-            role=inv.role,
-            institution_id=inv.institution_id,
-            city=inv.city,
-            chat_id=chat_id,
-            at=now.isoformat(),
-        )
-        for institution_id in inv.scope:
-            await oversight.assign(conn, user_id, institution_id, at=now.isoformat())
-        await signin.drop_rebind(conn, user_id)
-        await audit.record(
-            conn,
-            at=now.isoformat(),
-            actor=f"tg:{user_id}",
-            action="invite.redeem",
-            subject=str(inv.id),
-            detail={"role": inv.role, "institution_id": inv.institution_id, "city": inv.city},
-        )
-    return inv.role, inv.institution_id, inv.city
+        done = await redeem_in(conn, code_hash=wanted, user_id=user_id, name=name, chat_id=chat_id, now=now)
+    return done.role, done.institution_id, done.city
 
 
 def web_link(base_url: str, code: str) -> str:

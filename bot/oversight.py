@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -34,10 +35,19 @@ async def candidates(db: Database) -> tuple[list[Candidate], list[Candidate]]:
 
 
 async def draw_sample(
-    db: Database, *, seed: str | None, actor: str, at: str, fraction: float = 0.2, update_id: int | None = None
+    db: Database,
+    *,
+    seed: str | None,
+    actor: str,
+    at: str,
+    fraction: float = 0.2,
+    update_id: int | None = None,
+    within: Callable[[aiosqlite.Connection, int], Awaitable[None]] | None = None,
 ) -> tuple[int, Draw]:
     """Draws and records a sample; a given seed reproduces an earlier draw over the same roster. With
-    update_id a replayed command raises AlreadyApplied instead of drawing again."""
+    update_id a replayed command raises AlreadyApplied instead of drawing again. `within` runs in the same
+    transaction with the new sample's id (the web consumes its one-time form token there); if it raises,
+    nothing is drawn."""
     seed = seed or secrets.token_hex(8)
     schools, orgs = await candidates(db)
     result = draw(schools, orgs, seed=seed, fraction=fraction)
@@ -59,6 +69,8 @@ async def draw_sample(
             subject=str(sample_id),
             detail={"seed": seed, "fraction": fraction, "strata": result.strata},
         )
+        if within is not None:
+            await within(conn, sample_id)
     return sample_id, result
 
 

@@ -6,7 +6,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from storage import Database, reports, roster
-from storage.models import Institution, Report
+from storage.models import Certificate, Institution, Report
 
 STATUSES = ("not_started", "in_progress", "submitted", "returned", "accepted")
 
@@ -33,13 +33,18 @@ async def units(db: Database) -> list[Unit]:
     conn = await db.bulk()  # every unit of the campaign: a large read, off the event loop
     counts = await reports.answer_counts(conn)
     by_key = {(r.institution_id, r.certificate_id): r for r in await reports.all_reports(conn)}
+    # Every certificate in one read, by organization (not one query per organization).
+    of_org: dict[int, list[Certificate]] = {}
+    for cert in await roster.certificates(conn):
+        if cert.org_id is not None:
+            of_org.setdefault(cert.org_id, []).append(cert)
     out = []
     for inst in await roster.institutions(conn):
         if inst.kind != "培训评价组织":
             report = by_key.get((inst.id, None))
             out.append(Unit(inst, None, report, status_of(report, counts.get(report.id, 0) if report else 0)))
             continue
-        for cert in await roster.certificates_of_org(conn, inst.id):
+        for cert in of_org.get(inst.id, []):
             report = by_key.get((inst.id, cert.id))
             out.append(Unit(inst, cert.name, report, status_of(report, counts.get(report.id, 0) if report else 0)))
     return out

@@ -21,7 +21,7 @@ from bot.rules import Finding, RateLine, Row, check_row, rates, rows_for
 from bot.stages import AsideStage, FindingRow, ResumePending, WalkStage, WarnPending, pending, stage_of
 from bot.tables import looks_like_table, parse_table
 from bot.walk import State, needs_followup
-from storage import Database, closing, cursors, fragments, replies, reports, roster, versions
+from storage import Database, cursors, fragments, replies, reports, roster, versions
 from storage.models import Cursor, Person, Report
 
 SHORT_TEXT_LIMIT = 200
@@ -212,13 +212,17 @@ class Walk:
         self.update_id = update_id
 
     async def _report(self, conn: aiosqlite.Connection, report_id: int) -> Report:
-        report = await reports.get(conn, report_id)
-        if report is None or not may_write(self.who, report):
+        return (await self._open(conn, report_id))[0]
+
+    async def _open(self, conn: aiosqlite.Connection, report_id: int) -> tuple[Report, bool]:
+        """The report, checked (this person fills it in, the campaign is not closed), and whether a part of
+        a split long text is waiting: one read."""
+        opened = await reports.open_for(conn, report_id, self.who.user_id)
+        if opened.report is None or not may_write(self.who, opened.report):
             raise Refused("not_allowed")
-        close = await closing.closes_at(conn)
-        if close is not None and close <= self.at:
+        if opened.closes_at is not None and opened.closes_at <= self.at:
             raise Refused("closed")  # the campaign is over: reports are read-only
-        return report
+        return opened.report, opened.fragment_waiting
 
     async def _save_cursor(self, conn: aiosqlite.Connection, view: View, warned: WarnPending | None = None) -> None:
         await cursors.put(
@@ -300,8 +304,10 @@ class Walk:
                 cursor = await cursors.get(conn, self.who.user_id)
             if cursor is None or cursor.report_id is None:
                 raise Refused("no_report")
-            ctx = await load_ctx(conn, await self._report(conn, cursor.report_id), self.outlines)
-            fragment = await fragments.get(conn, self.who.user_id)
+            report, waiting = await self._open(conn, cursor.report_id)
+            ctx = await load_ctx(conn, report, self.outlines)
+            # Only a text after a long one may continue it: most texts skip the fragment read altogether.
+            fragment = await fragments.get(conn, self.who.user_id) if waiting else None
             if fragment is not None:
                 await fragments.drop(conn, self.who.user_id)
                 if self._continues(fragment, ctx):

@@ -14,8 +14,8 @@ from datetime import datetime, timedelta
 
 import aiosqlite
 
-from bot.invitations import InvitationRefused, hash_code, new_code
-from storage import Database, audit, oversight, people
+from bot.invitations import InvitationRefused, hash_code, new_code, redeem_in
+from storage import Database, audit, people
 from storage import web as store
 from storage.models import Person
 
@@ -53,41 +53,11 @@ async def redeem_invitation(
 ) -> NewSession:
     """Binds a new web person per a one-time invitation and opens a fresh session for them, atomically.
     The session that asked (if any) is ended: a session id is never carried across a sign-in."""
-    at = now.isoformat()
     async with db.transaction() as conn:
-        inv = await people.invitation_by_hash(conn, hash_code(code))
-        if inv is None:
-            raise InvitationRefused("unknown")
-        if inv.used_at is not None:
-            raise InvitationRefused("used")
-        if datetime.fromisoformat(inv.expires_at) <= now:
-            raise InvitationRefused("expired")
-        user_id = await store.next_web_user_id(conn)
-        if not await people.mark_invitation_used(conn, inv.id, user_id=user_id, at=at):
-            raise InvitationRefused("used")
-        await people.bind(
-            conn,
-            user_id=user_id,
-            name=name,
-            role=inv.role,
-            institution_id=inv.institution_id,
-            city=inv.city,
-            chat_id=None,
-            at=at,
-        )
-        for institution_id in inv.scope:
-            await oversight.assign(conn, user_id, institution_id, at=at)
+        done = await redeem_in(conn, code_hash=hash_code(code), user_id=None, name=name, chat_id=None, now=now)
         if replaces:
             await store.end_session(conn, _hash(replaces))
-        await audit.record(
-            conn,
-            at=at,
-            actor=f"tg:{user_id}",
-            action="invite.redeem",
-            subject=str(inv.id),
-            detail={"role": inv.role, "institution_id": inv.institution_id, "city": inv.city},
-        )
-        return await _open_session(conn, user_id, now, hours)
+        return await _open_session(conn, done.user_id, now, hours)
 
 
 async def issue_link(db: Database, who: Person, purpose: store.LinkPurpose, *, now: datetime) -> str:

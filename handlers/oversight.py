@@ -57,16 +57,20 @@ async def show_progress(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     d = deps(context)
     if await office_only(update, d) is None:
         return
-    schools = [u for u in await units(d.db) if u.institution.kind != "培训评价组织"]
+    rows = await units(d.db)
+    schools = [u for u in rows if u.institution.kind != "培训评价组织"]
     await show(update, _by_kind(schools), _progress_buttons())
     assert update.effective_chat is not None
-    context.application.create_task(send_progress_picture(context.bot, d, update.effective_chat.id), update=update)
+    context.application.create_task(
+        send_progress_picture(context.bot, d, update.effective_chat.id, rows), update=update
+    )
 
 
-async def send_progress_picture(bot: Bot, d: Deps, chat_id: int) -> None:
-    """The picture follows the table: drawn in a worker thread (cached per data), sent as a photo."""
+async def send_progress_picture(bot: Bot, d: Deps, chat_id: int, rows: list[Unit]) -> None:
+    """The picture follows the table (from the same units): drawn in a worker thread (cached per data), sent
+    as a photo."""
     try:
-        png = await progress_png(d)
+        png = await progress_png(d, rows)
         caption = words.PROGRESS_CAPTION.format(when=when.local_time(d.clock.now(), d.settings.tz))
         await with_retry(lambda: bot.send_photo(chat_id, png, caption=caption))
     except TelegramError:

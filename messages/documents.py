@@ -50,10 +50,18 @@ def sheet_subtitle(maker: str, made: str) -> str:
     return f"制表单位：{maker}　　制表日期：{made}"
 
 
-STAR_LEGEND = (
-    "说明：带 ★ 的为核心监测点；“★N”列为第 N 个核心监测点的填报内容（数字题为合计比率）。"
-    "比率按通知公式计算（分子合计 / 分母合计），保留两位小数。时间为北京时间。"
-)
+BEIJING_ZONES = ("Asia/Shanghai", "Asia/Chongqing", "Asia/Harbin", "PRC")
+
+
+def star_legend(zone: str) -> str:
+    """The 汇总 legend; the times it speaks of are in XCHECK_TIMEZONE, named as people say it."""
+    when = "北京时间" if zone in BEIJING_ZONES else f"{zone} 时区的当地时间"
+    return (
+        "说明：带 ★ 的为核心监测点；“★N”列为第 N 个核心监测点的填报内容（数字题为合计比率）。"
+        f"比率按通知公式计算（分子合计 / 分母合计），保留两位小数。时间为{when}。"
+    )
+
+
 FOOTER_PAGES = "第 &P 页，共 &N 页"
 SHEET_CITY = "分市汇总"
 HEAD_CITY = ("地市", "类型", "单位数", "已提交", "已退回", "逾期未交", "提交率", "总报考率", "考核率", "合格率")

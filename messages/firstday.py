@@ -190,8 +190,9 @@ NO_USERNAME = (
     "Telegram，或先运行一次 xcheck run"
 )
 INIT_NEXT = (
-    "下一步 (next)：{n} 所院校尚未填写所在市，见 xcheck roster check；导入名册工作簿（xcheck roster template "
-    "名册.xlsx 生成空白模板），然后 xcheck invite --all coordinators --out 邀请.xlsx"
+    "下一步 (next)：{n} 所院校尚未填写所在市，见 .venv/bin/xcheck roster check；导入名册工作簿"
+    "（.venv/bin/xcheck roster template 名册.xlsx 生成空白模板），然后 "
+    ".venv/bin/xcheck invite --all coordinators --out 邀请.xlsx"
 )
 ON_ONLY_WITH_CLOSE = "--on 只用于 close：xcheck campaign close --on 12月31日"
 NO_MATCH = "找不到 “{ref}” (no match)：请使用附件3序号、全称或名称中的一段"

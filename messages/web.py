@@ -110,7 +110,24 @@ DIFF_SAME = "两个版本内容相同。"
 DIFF_ADDED = "新增材料"
 DIFF_REMOVED = "删除材料"
 SAMPLE = "抽查样本"
+SAMPLE_NONE = "尚未抽样。"
+SAMPLE_CURRENT = "当前样本：{at} 抽取，共 {n} 个单位。"
+SAMPLE_REPLACE = "确认重新抽样，替换上表中的当前样本"
+SAMPLE_ASK = "已有抽样结果（见下表）。重新抽样会替换它：请勾选确认后再提交。"
+SAMPLE_ALREADY = "这份抽样表单已经提交过，没有再次抽样。下面是当前的抽样结果。"
+SAMPLE_FORM_OLD = "抽样表单已失效（已过期、已换人登录或不是本页发出的）。请回到控制台重新打开后再试。"
+BACK_CONSOLE = "返回控制台"
 GRADES = "专家评定"
+
+
+def card_lines(status: str, version: int, versions: int, submitted: str | None, missing: int, files: int) -> list[str]:
+    """The report card's summary as plain lines (the page escapes each once); the same facts as the chat card.
+    `submitted` is already a local time (2020年12月14日 16:05) or None when never submitted."""
+    lines = [f"状态：{zh.STATUS_NAMES.get(status, status)} · {zh.version_text(version)}（共 {versions} 个提交版本）"]
+    if submitted:
+        lines.append(f"最近提交：{submitted}")
+    lines.append(f"未完成项目：{missing} · 佐证材料：{files} 份")
+    return lines
 
 
 def invalid(code: str, params: dict[str, object]) -> str:

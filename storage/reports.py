@@ -20,6 +20,31 @@ async def get(conn: aiosqlite.Connection, report_id: int) -> Report | None:
     return Report(*row) if row else None
 
 
+@dataclass(frozen=True, slots=True)
+class Opened:
+    """What every walk step checks before it reads the report's context, read together."""
+
+    report: Report | None
+    closes_at: str | None  # the campaign's close instant (UTC ISO), None while no end is set
+    fragment_waiting: bool  # the person has the first part of a split long text waiting (text_fragments)
+
+
+async def open_for(conn: aiosqlite.Connection, report_id: int, user_id: int) -> Opened:
+    """The report, the campaign's close and whether `user_id` has a text fragment waiting: one statement
+    instead of three on every walk step."""
+    row = _first(
+        await conn.execute_fetchall(
+            "SELECT id, institution_id, certificate_id, outline, status, version, submitted_at, "
+            "(SELECT closes_at FROM campaign_close WHERE id = 1), "
+            "EXISTS (SELECT 1 FROM text_fragments WHERE user_id = ?) FROM reports WHERE id = ?",
+            (user_id, report_id),
+        )
+    )
+    if row is None:
+        return Opened(None, None, False)
+    return Opened(Report(*row[:7]), None if row[7] is None else str(row[7]), bool(row[8]))
+
+
 async def find(conn: aiosqlite.Connection, institution_id: int, certificate_id: int | None) -> Report | None:
     row = _first(
         await conn.execute_fetchall(

@@ -91,3 +91,51 @@ async def use_link(conn: aiosqlite.Connection, code_hash: str, *, at: str) -> bo
         "UPDATE channel_links SET used_at = ? WHERE code_hash = ? AND used_at IS NULL", (at, code_hash)
     )
     return cur.rowcount == 1
+
+
+FormPurpose = Literal["sample"]
+
+
+@dataclass(frozen=True, slots=True)
+class FormToken:
+    user_id: int
+    purpose: FormPurpose
+    expires_at: str
+    used_at: str | None
+    result: int | None
+
+
+async def create_form_token(
+    conn: aiosqlite.Connection, *, token_hash: str, user_id: int, purpose: FormPurpose, at: str, expires_at: str
+) -> None:
+    """A one-time form token; expired unused ones go as new ones come (used ones stay until they expire too)."""
+    await conn.execute("DELETE FROM web_form_tokens WHERE expires_at <= ?", (at,))
+    await conn.execute(
+        "INSERT INTO web_form_tokens (token_hash, user_id, purpose, created_at, expires_at) VALUES (?, ?, ?, ?, ?)",
+        (token_hash, user_id, purpose, at, expires_at),
+    )
+
+
+async def form_token(conn: aiosqlite.Connection, token_hash: str) -> FormToken | None:
+    row = _first(
+        await conn.execute_fetchall(
+            "SELECT user_id, purpose, expires_at, used_at, result FROM web_form_tokens WHERE token_hash = ?",
+            (token_hash,),
+        )
+    )
+    if row is None:
+        return None
+    return FormToken(int(row[0]), row[1], str(row[2]), row[3], None if row[4] is None else int(row[4]))
+
+
+async def use_form_token(
+    conn: aiosqlite.Connection, token_hash: str, *, user_id: int, purpose: FormPurpose, at: str, result: int
+) -> bool:
+    """Marks the token used by what it made; False when it is not this person's, not for this form, expired
+    or used already (then the caller rolls its action back)."""
+    cur = await conn.execute(
+        "UPDATE web_form_tokens SET used_at = ?, result = ? WHERE token_hash = ? AND user_id = ? AND purpose = ?"
+        " AND used_at IS NULL AND expires_at > ?",
+        (at, result, token_hash, user_id, purpose, at),
+    )
+    return cur.rowcount == 1

@@ -158,8 +158,9 @@ def test_init_says_what_to_do_next(
     assert cli_main(["init"]) == 0
     assert capsys.readouterr().out.splitlines() == [
         f"database ready (schema v{LATEST}); 189 pilot institutions loaded: " + "{'中职': 107, '本科': 16, '高职': 66}",
-        "下一步 (next)：19 所院校尚未填写所在市，见 xcheck roster check；导入名册工作簿（xcheck roster template "
-        "名册.xlsx 生成空白模板），然后 xcheck invite --all coordinators --out 邀请.xlsx",
+        "下一步 (next)：19 所院校尚未填写所在市，见 .venv/bin/xcheck roster check；导入名册工作簿"
+        "（.venv/bin/xcheck roster template 名册.xlsx 生成空白模板），然后 "
+        ".venv/bin/xcheck invite --all coordinators --out 邀请.xlsx",
     ]
 
 

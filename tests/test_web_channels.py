@@ -23,6 +23,7 @@ from storage import evidence as evidence_store
 from storage import oversight as oversight_store
 from storage import roster as roster_store
 from tests.helpers import T0, Harness, make_settings
+from tests.test_web_sample_once import sample_form
 from tests.test_web_security import CERTS, OTHER, SCHOOL, base, report_id
 from tests.webclient import WebClient, close_all
 
@@ -195,7 +196,7 @@ async def test_office_console_draws_a_sample_and_exports_the_workbook(site: Harn
     office = WebClient(base(site))
     await office.sign_in(await site.invite("office"), name="省办公室")
     assert office.status == 200 and "按类型" in office.page and "按地市（中职）" in office.page
-    await office.post("/office/sample", {"csrf": office.csrf})
+    await office.post("/office/sample", sample_form(office.page))
     assert office.status == 200
     drawn = await oversight_store.latest_sample(site.deps.db.read)
     assert drawn is not None

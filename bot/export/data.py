@@ -34,6 +34,9 @@ class ReportData:
     submitted_at: str | None = None
     submitted_by: str = ""
     draft: ReportData | None = None
+    # The workbook's summed counts of this report by column set, computed once per export although the
+    # summary, 分市汇总 and 图表 sheets all need them (see workbook._counts_of).
+    counts_cache: dict[Any, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @property
     def is_draft(self) -> bool:

@@ -17,7 +17,7 @@ from bot.export.cells import fit_columns, merge, put, sheet_name
 from bot.export.data import Province, ReportData
 from bot.export.meta import ExportMeta
 from bot.export.text import answer_plain, core_value
-from bot.figures import numbers_table, rate_parts
+from bot.figures import Table, numbers_table, rate_parts
 from bot.outlines.loader import Item, LaidOut
 from bot.outlines.models import RATE_ROLES, Numbers
 from bot.progress import STATUSES
@@ -93,9 +93,15 @@ def _count_columns(laid: LaidOut, rate_heads: tuple[str, ...]) -> Columns:
 
 def _counts_of(unit: ReportData, columns: Columns) -> tuple[list[object], list[tuple[int, int] | None]]:
     """A report's summed counts and overall rates in the order of `columns`, and each rate's (numerator sum,
-    denominator sum) so totals over many reports are formed the same way."""
+    denominator sum) so totals over many reports are formed the same way. Computed once per report and
+    column set: the summary, 分市汇总 and 图表 sheets all ask."""
+    cache_key = tuple(columns)
+    cached = unit.counts_cache.get(cache_key)
+    if cached is not None:
+        return cached  # type: ignore[no-any-return]
     values: list[object] = []
     parts: list[tuple[int, int] | None] = []
+    tables: dict[str, Table] = {}  # one table per item, whatever number of its columns are shown
     for _head, key, fid in columns:
         item = unit.laid.by_key[key]
         assert item.point is not None and isinstance(item.point.answer, Numbers)
@@ -103,7 +109,10 @@ def _counts_of(unit: ReportData, columns: Columns) -> tuple[list[object], list[t
             values.append(None)
             parts.append(None)
             continue
-        table = numbers_table(unit.laid, item, unit.answers, unit.rows, label=zh.CERT_COLUMN, scale=zh.SCALE_LABEL)
+        table = tables.get(key)
+        if table is None:
+            table = numbers_table(unit.laid, item, unit.answers, unit.rows, label=zh.CERT_COLUMN, scale=zh.SCALE_LABEL)
+            tables[key] = table
         total = table.total if table.total is not None else (table.body[0] if table.body else None)
         if fid is None:
             rate_col = next(i for i, c in enumerate(table.columns) if c.kind == "rate")
@@ -116,6 +125,7 @@ def _counts_of(unit: ReportData, columns: Columns) -> tuple[list[object], list[t
             )
             values.append(total[table.head.index(wanted)] if total is not None else None)
             parts.append(None)
+    unit.counts_cache[cache_key] = (values, parts)
     return values, parts
 
 
@@ -142,7 +152,7 @@ def _summary(ws: Worksheet, units: list[ReportData], *, orgs: bool, meta: Export
     head = lead_head + [h for h, _k, _f in counts] + [f"★{i.point.no}" for i in cores if i.point]
     head += list(zh.HEAD_TAIL)
     top = _titled(ws, title, meta, len(head))
-    put(ws, top, 1, doc.STAR_LEGEND)
+    put(ws, top, 1, doc.star_legend(str(meta.tz)))
     merge(ws, top, 1, top, len(head))
     header_row = top + 1
     for col, text in enumerate(head, 1):

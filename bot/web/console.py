@@ -3,9 +3,12 @@ version comparison, the spot-check sample, grades, and the export as a download.
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 from collections import Counter
+from datetime import timedelta
 
+import aiosqlite
 from aiohttp import web
 
 from bot import access
@@ -15,14 +18,16 @@ from bot.lifecycle import accept, diff, return_for_revision, review
 from bot.oversight import draw_sample
 from bot.progress import STATUSES, Unit, tally, units
 from bot.reporting import Ctx, Refused, load_ctx
-from bot.web.app import Visitor, deps, html_response, visitor
+from bot.web.app import Visitor, deps, html_response, message_page, visitor
 from bot.web.html import EMPTY, Safe, hidden_csrf, join, t
 from bot.web.walk import answer_text, item_title, readable, temporary_attachment, unit_heading
 from messages import web as text
 from messages import zh
+from messages.when import local_time
 from storage import evidence as evidence_store
 from storage import oversight as oversight_store
 from storage import roster, versions
+from storage import web as web_store
 
 COMMENT_LIMIT = 500
 COLOURS = {
@@ -151,7 +156,7 @@ async def console_page(request: web.Request) -> web.StreamResponse:
     by_city = tally([u for u in everyone if u.institution.kind == "中职"], "city")
     waiting = [u for u in everyone if u.status == "submitted"]
     late = [u for u in everyone if u.status in ("not_started", "in_progress", "returned")]
-    sample = await _sample_block(request, v)
+    sample = await _sample_block(request, v, once=await _new_form_token(request, v))
     grades = await _grades_block(request)
     body = t(
         '<div class="card"><h1>{title}</h1><a class="btn" href="/office/export">{export}</a></div>'
@@ -168,22 +173,76 @@ async def console_page(request: web.Request) -> web.StreamResponse:
     return html_response(request, text.CONSOLE, body)
 
 
-async def _sample_block(request: web.Request, v: Visitor) -> Safe:
-    conn = deps(request).db.read
+FORM_HOURS = 12  # a console page's draw form stays good this long (a session's length)
+
+
+class _FormUsed(Exception):
+    """The one-time form token was not consumable in the draw's transaction: the draw is rolled back."""
+
+
+def _form_hash(token: str) -> str:
+    return hashlib.sha256(token.encode("ascii", "replace")).hexdigest()
+
+
+async def _new_form_token(request: web.Request, v: Visitor) -> str:
+    w = deps(request)
+    token, now = secrets.token_urlsafe(24), w.clock.now()
+    async with w.db.transaction() as conn:
+        await web_store.create_form_token(
+            conn,
+            token_hash=_form_hash(token),
+            user_id=v.who.user_id,
+            purpose="sample",
+            at=now.isoformat(),
+            expires_at=(now + timedelta(hours=FORM_HOURS)).isoformat(),
+        )
+    return token
+
+
+async def _sample_block(request: web.Request, v: Visitor, *, once: str | None, notice: Safe = EMPTY) -> Safe:
+    """The current draw, and (with a one-time token) the form that draws; once a draw exists the form asks to
+    confirm replacing exactly that draw."""
+    w = deps(request)
+    conn = w.db.read
     latest = await oversight_store.latest_sample(conn)
     names = {i.id: i.name for i in await roster.institutions(conn)}
     lines: list[Safe] = []
     if latest is not None:
         for inst_id, stratum in await oversight_store.sample_members(conn, latest[0]):
             lines.append(t("<tr><td>{s}</td><td>{n}</td></tr>", s=stratum, n=names.get(inst_id, str(inst_id))))
+    state = (
+        text.SAMPLE_CURRENT.format(at=local_time(latest[3], w.settings.tz), n=len(lines))
+        if latest is not None
+        else text.SAMPLE_NONE
+    )
     table = t("<table>{l}</table>", l=join(lines)) if lines else EMPTY
+    if once is None:
+        form = t('<p><a href="/office">{back}</a></p>', back=text.BACK_CONSOLE)
+    else:
+        confirm = (
+            t(
+                '<label class="opt"><input type="checkbox" name="replaces" value="{id}" required> {l}</label>',
+                id=latest[0],
+                l=text.SAMPLE_REPLACE,
+            )
+            if latest is not None
+            else EMPTY
+        )
+        form = t(
+            '<form method="post" action="/office/sample">{csrf}<input type="hidden" name="once" value="{once}">'
+            "{confirm}<button>{draw}</button></form>",
+            csrf=hidden_csrf(v.csrf),
+            once=once,
+            confirm=confirm,
+            draw=zh.BTN_OFFICE["sample"],
+        )
     return t(
-        '<div class="card"><h2>{title}</h2>{table}<form method="post" action="/office/sample">{csrf}'
-        "<button>{draw}</button></form></div>",
+        '<div class="card" id="sample"><h2>{title}</h2>{notice}<p class="small muted">{state}</p>{table}{form}</div>',
         title=text.SAMPLE,
+        notice=notice,
+        state=state,
         table=table,
-        csrf=hidden_csrf(v.csrf),
-        draw=zh.BTN_OFFICE["sample"],
+        form=form,
     )
 
 
@@ -198,9 +257,48 @@ async def _grades_block(request: web.Request) -> Safe:
 
 
 async def sample_post(request: web.Request) -> web.StreamResponse:
+    """Draws exactly once per form: the form's one-time token is consumed in the draw's own transaction, so a
+    repeated POST of it (double click, re-POST, two at once) draws nothing and shows the existing draw."""
     w, v = deps(request), office(request)
-    await draw_sample(w.db, seed=None, actor=f"tg:{v.who.user_id}", at=w.now_iso())
-    raise web.HTTPSeeOther("/office")
+    form = await request.post()
+    once, replaces = str(form.get("once", "")), str(form.get("replaces", ""))
+    key = _form_hash(once)
+    found = await web_store.form_token(w.db.read, key) if 0 < len(once) <= 128 else None
+    now = w.now_iso()
+    if found is None or found.user_id != v.who.user_id or found.purpose != "sample":
+        return _old_form(request)
+    if found.used_at is not None:
+        return await _already_drawn(request, v)
+    if found.expires_at <= now:
+        return _old_form(request)
+    latest = await oversight_store.latest_sample(w.db.read)
+    if latest is not None and replaces != str(latest[0]):
+        ask = t('<p class="warn">{m}</p>', m=text.SAMPLE_ASK)
+        return html_response(request, text.SAMPLE, await _sample_block(request, v, once=once, notice=ask))
+
+    async def consume(conn: aiosqlite.Connection, sample_id: int) -> None:
+        if not await web_store.use_form_token(
+            conn, key, user_id=v.who.user_id, purpose="sample", at=now, result=sample_id
+        ):
+            raise _FormUsed
+
+    try:
+        await draw_sample(w.db, seed=None, actor=f"tg:{v.who.user_id}", at=now, within=consume)
+    except _FormUsed:
+        again = await web_store.form_token(w.db.read, key)
+        if again is not None and again.used_at is not None:
+            return await _already_drawn(request, v)
+        return _old_form(request)
+    raise web.HTTPSeeOther("/office#sample")
+
+
+def _old_form(request: web.Request) -> web.Response:
+    return message_page(request, text.SAMPLE_FORM_OLD, status=400)
+
+
+async def _already_drawn(request: web.Request, v: Visitor) -> web.Response:
+    notice = t('<p class="info">{m}</p>', m=text.SAMPLE_ALREADY)
+    return html_response(request, text.SAMPLE, await _sample_block(request, v, once=None, notice=notice))
 
 
 # --- one report ------------------------------------------------------------------------------------------
@@ -260,21 +358,19 @@ async def _card(request: web.Request, ctx: Ctx, v: Visitor, notice: Safe = EMPTY
             b=history[-1].version,
             label=text.VERSIONS,
         )
-    summary = zh.card(
-        ctx.unit,
-        ctx.certificate,
+    summary = text.card_lines(
         ctx.report.status,
         ctx.report.version,
-        None,
+        len(history),
+        local_time(ctx.report.submitted_at, w.settings.tz) if ctx.report.submitted_at else None,
         len(found.missing),
         len(files),
-        len(history),
     )
     body = t(
-        '<div class="card">{head}<p class="small">{summary}</p>{notice}{compare}{actions}</div>'
+        '<div class="card">{head}<ul class="summary small">{summary}</ul>{notice}{compare}{actions}</div>'
         '<div class="card scroll"><table>{rows}</table></div>',
         head=t("<h1>{u}</h1><p>{c}</p>", u=ctx.unit, c=ctx.certificate or ""),
-        summary=summary.split("\n", 1)[-1],
+        summary=join(t("<li>{line}</li>", line=line) for line in summary),
         notice=notice,
         compare=compare,
         actions=actions,

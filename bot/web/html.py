@@ -53,6 +53,7 @@ vertical-align:top}.num{text-align:right;white-space:nowrap}
 .s-returned{background:#d64545}.s-accepted{background:#2f9e57}
 .grid{display:grid;grid-template-columns:1fr;gap:10px}@media(min-width:900px){.grid{grid-template-columns:1fr 1fr}}
 .scroll{overflow-x:auto}th{white-space:nowrap}.hash{word-break:break-all;font-size:13px}
+.summary{list-style:none;padding:0;margin:6px 0}
 """
 
 
