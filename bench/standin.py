@@ -346,6 +346,17 @@ class StandIn:
         self._chat_waiters[chat_id].append((after, future))
         return await asyncio.wait_for(future, timeout)
 
+    def button_data(self) -> list[str]:
+        """The callback data of every inline button the bot has shown (URL buttons have none)."""
+        return [
+            button["callback_data"]
+            for shown_list in self.events.values()
+            for shown in shown_list
+            for row in (shown.reply_markup or {}).get("inline_keyboard", [])
+            for button in row
+            if "callback_data" in button
+        ]
+
     def _record(self, shown: Shown) -> None:
         events = self.events[shown.chat_id]
         events.append(shown)

@@ -12,7 +12,7 @@ from telegram import BotCommand, Update
 from telegram.ext import Application, ApplicationBuilder, CallbackContext, Defaults
 
 import handlers
-from bot import broadcast, reminders
+from bot import senders
 from bot.clock import Clock
 from bot.config import Settings
 from bot.deps import DEPS_KEY, Deps, deps_of
@@ -64,7 +64,7 @@ async def _post_init(application: Application) -> None:  # type: ignore[type-arg
     if replayed:
         log.info("replaying %d update(s) a crash left unhandled", replayed)
     # Broadcasts cut short by a crash carry on; interrupted sends are marked unknown, never repeated.
-    await broadcast.resume(application.bot, d)
+    await senders.resume_broadcasts(application.bot, d)
     assert application.job_queue is not None
     # Reminders are derived from stored deadlines and the reminder log on every tick; the job itself
     # holds nothing, so losing it on a restart loses nothing. The first tick catches up after downtime.
@@ -73,7 +73,7 @@ async def _post_init(application: Application) -> None:  # type: ignore[type-arg
 
 
 async def _remind(context: CallbackContext) -> None:  # type: ignore[type-arg]
-    await reminders.tick(context.bot, deps_of(context.application))
+    await senders.tick(context.bot, deps_of(context.application))
 
 
 async def _post_stop(application: Application) -> None:  # type: ignore[type-arg]

@@ -6,16 +6,16 @@ import asyncio
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from telegram.ext import Application, CallbackContext
-
 from bot.clock import Clock
 from bot.config import Settings
-from bot.floodgate import FloodGate
-from bot.inbox import Inbox
 from bot.outlines import Outlines
 from storage import Database
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # types only: the domain imports Deps, and imports no telegram (tests/test_architecture.py)
+    from telegram.ext import Application, CallbackContext
+
+    from bot.floodgate import FloodGate
+    from bot.inbox import Inbox
     from bot.web.app import WebServer
 
 

@@ -11,9 +11,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from telegram import Bot
-from telegram.error import BadRequest, NetworkError, RetryAfter
-
 from bot.filetypes import FileType, detect, safe_name
 from messages import zh
 from messages.faults import EVIDENCE_BUSY
@@ -77,30 +74,6 @@ def clean_temp(root: Path) -> int:
         part.unlink(missing_ok=True)
         removed += 1
     return removed
-
-
-async def download(bot: Bot, file_id: str, *, limit: int) -> bytes:
-    try:
-        tg_file = await bot.get_file(file_id)
-    except BadRequest as exc:
-        if "too big" in str(exc).lower():
-            raise EvidenceRefused("too_big", limit_mb=limit // (1024 * 1024)) from exc
-        raise EvidenceRefused("download_failed") from exc
-    except RetryAfter as exc:  # Telegram is busy: nothing stored, the user sends the file again
-        raise EvidenceRefused("busy") from exc
-    except NetworkError as exc:  # 5xx, a timeout or a dropped connection: the same
-        raise EvidenceRefused("download_failed") from exc
-    if tg_file.file_size is not None and tg_file.file_size > limit:
-        raise EvidenceRefused("too_big", limit_mb=limit // (1024 * 1024))
-    try:
-        data = bytes(await tg_file.download_as_bytearray())
-    except RetryAfter as exc:
-        raise EvidenceRefused("busy") from exc
-    except NetworkError as exc:
-        raise EvidenceRefused("download_failed") from exc
-    if len(data) > limit:
-        raise EvidenceRefused("too_big", limit_mb=limit // (1024 * 1024))
-    return data
 
 
 async def store_upload(

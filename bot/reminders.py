@@ -8,15 +8,10 @@ log before it is sent, so no reminder ever goes out twice.
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from telegram import Bot
-from telegram.error import TelegramError
-
 from bot.config import parse_date
-from bot.delivery import BULK, send_once
 from bot.deps import Deps
 from bot.lifecycle import review
 from bot.progress import units
@@ -28,7 +23,6 @@ from storage import campaign, closing, cursors, people, reports, roster
 from storage.models import Person
 
 OPEN = ("draft", "returned")
-log = logging.getLogger("xcheck.reminders")
 # A reminder waits while its person is between 提交报告 and 确认提交, at most this long after the press.
 SUBMIT_HOLD = timedelta(minutes=15)
 
@@ -269,33 +263,3 @@ async def _digest(d: Deps, now: datetime, claimed: set[str], due: date) -> list[
         _digest_when(due, now, d),
     )
     return [Reminder(f"{slot}:{uid}", uid, slot, text) for uid in waiting]
-
-
-async def _digest_picture(bot: Bot, d: Deps, user_id: int) -> None:
-    """The digest's picture, right after its text; drawn once for all recipients (cached per data)."""
-    from bot.charts import progress_png
-
-    png = await progress_png(d)
-    try:
-        await bot.send_photo(user_id, png, rate_limit_args=BULK)  # type: ignore[call-arg]
-    except TelegramError:
-        log.warning("digest picture for %s could not be delivered", user_id, exc_info=True)
-
-
-async def tick(bot: Bot, d: Deps) -> int:
-    """Sends what is due; returns how many went out."""
-    sent = 0
-    for reminder in await pending(d, d.clock.now()):
-        async with d.db.transaction() as conn:
-            if not await campaign.claim_reminder(
-                conn, reminder.key, user_id=reminder.user_id, slot=reminder.slot, at=d.now_iso()
-            ):
-                continue
-        outcome, _detail = await send_once(bot, reminder.user_id, reminder.text)
-        if outcome == "sent" and reminder.slot.startswith("digest:"):
-            await _digest_picture(bot, d, reminder.user_id)
-        status = {"sent": "sent", "unknown": "unknown"}.get(outcome, "failed")
-        async with d.db.transaction() as conn:
-            await campaign.finish_reminder(conn, reminder.key, status, at=d.now_iso())
-        sent += outcome == "sent"
-    return sent

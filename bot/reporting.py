@@ -14,9 +14,11 @@ from typing import Any
 import aiosqlite
 
 from bot.answers import Invalid, parse_choice, parse_text, parse_whole_numbers, parse_yes_no
+from bot.buttons import WalkAction
 from bot.outlines.loader import Item, LaidOut, Outlines
 from bot.outlines.models import Choice, Number, Numbers, YesNo
 from bot.rules import Finding, RateLine, Row, check_row, rates, rows_for
+from bot.stages import AsideStage, FindingRow, ResumePending, WalkStage, WarnPending, pending, stage_of
 from bot.tables import looks_like_table, parse_table
 from bot.walk import State, needs_followup
 from storage import Database, cursors, fragments, replies, reports, roster, versions
@@ -85,7 +87,7 @@ class View:
     """What to show next. `stage` picks the screen: ask, followup, warn, confirm, done."""
 
     ctx: Ctx
-    stage: str
+    stage: WalkStage
     item: Item | None = None
     row: int = 0
     error: Invalid | None = None
@@ -156,14 +158,16 @@ async def load_ctx(conn: aiosqlite.Connection, report: Report, outlines: Outline
     )
 
 
-def _stage(cursor: Cursor) -> str:
-    """The walk's stage; while the menu or the submit flow is open, the stage it was left at."""
-    if cursor.stage in ("menu", "submit"):
-        return str(json.loads(cursor.pending or "{}").get("stage", "ask"))
-    return cursor.stage
+def _stage(cursor: Cursor) -> WalkStage | None:
+    """The walk's stage; while the menu or the submit flow is open, the stage it was left at; None when the
+    cursor is in another flow (a broadcast, a return, a grade...)."""
+    stage = stage_of(cursor.stage)
+    if isinstance(stage, AsideStage):
+        return (pending(cursor, ResumePending) or ResumePending()).stage
+    return stage if isinstance(stage, WalkStage) else None
 
 
-def _takes_text(item: Item, stage: str) -> bool:
+def _takes_text(item: Item, stage: WalkStage) -> bool:
     """Whether this item at this stage takes free text (a narrative, a long text, a 否's explanation)."""
     if item.narrative is not None:
         return True
@@ -171,30 +175,27 @@ def _takes_text(item: Item, stage: str) -> bool:
         return False
     answer = item.point.answer
     if isinstance(answer, YesNo):
-        return stage == "followup"
+        return stage == WalkStage.FOLLOWUP
     return not isinstance(answer, (Choice, Number, Numbers))
 
 
-def _findings(pending: dict[str, Any]) -> list[Finding]:
-    return [
-        Finding(f["severity"], f["message"], f.get("row", ""), tuple((label, int(v)) for label, v in f.get("read", [])))
-        for f in pending.get("findings", [])
-    ]
+def _findings(warned: WarnPending) -> list[Finding]:
+    return [Finding(f.severity, f.message, f.row, tuple(f.read)) for f in warned.findings]
 
 
 def _view_at(ctx: Ctx, item: Item | None, **kw: Any) -> View:
     """The screen for arriving at an item: complete tables go straight to their confirmation."""
     if item is None:
-        return View(ctx, "done", **kw)
+        return View(ctx, WalkStage.DONE, **kw)
     answer = item.point.answer if item.point else None
     if isinstance(answer, Numbers):
         rows = ctx.rows(item)
         filled = (ctx.value(item) or {}).get("rows", {})
         if rows and all(r.key in filled for r in rows):
-            return View(ctx, "confirm", item, **kw)
+            return View(ctx, WalkStage.CONFIRM, item, **kw)
         first_missing = next((n for n, r in enumerate(rows) if r.key not in filled), 0)
-        return View(ctx, "ask", item, row=first_missing, **kw)
-    return View(ctx, "ask", item, **kw)
+        return View(ctx, WalkStage.ASK, item, row=first_missing, **kw)
+    return View(ctx, WalkStage.ASK, item, **kw)
 
 
 class Walk:
@@ -223,7 +224,7 @@ class Walk:
             raise Refused("closed")  # the campaign is over: reports are read-only
         return opened.report, opened.fragment_waiting
 
-    async def _save_cursor(self, conn: aiosqlite.Connection, view: View, pending: object = None) -> None:
+    async def _save_cursor(self, conn: aiosqlite.Connection, view: View, warned: WarnPending | None = None) -> None:
         await cursors.put(
             conn,
             user_id=self.who.user_id,
@@ -231,7 +232,7 @@ class Walk:
             item=view.item.key if view.item else None,
             row=view.row,
             stage=view.stage,
-            pending=pending,
+            pending=warned.dump() if warned else None,
             at=self.at,
         )
 
@@ -258,19 +259,22 @@ class Walk:
                 raise Refused("no_report")
             ctx = await load_ctx(conn, await self._report(conn, rid), self.outlines)
             view = self._restore(ctx, cursor if cursor and cursor.report_id == rid else None)
-            await self._save_cursor(conn, view, json.loads(cursor.pending) if cursor and view.stage == "warn" else None)
+            warned = pending(cursor, WarnPending) if view.stage == WalkStage.WARN else None
+            await self._save_cursor(conn, view, warned)
             return view
 
     def _restore(self, ctx: Ctx, cursor: Cursor | None) -> View:
         item = ctx.laid.by_key.get(cursor.item or "") if cursor else None
         if cursor is not None and item is not None:
-            if cursor.stage == "warn" and cursor.pending != "{}":
-                pending = json.loads(cursor.pending)
-                return View(ctx, "warn", item, row=cursor.row, findings=_findings(pending), pending=pending.get("rows"))
+            warned = pending(cursor, WarnPending) if cursor.stage == WalkStage.WARN else None
+            if warned is not None:
+                return View(ctx, WalkStage.WARN, item, row=cursor.row, findings=_findings(warned), pending=warned.rows)
             stage = _stage(cursor)
-            if stage in ("evid", "reply"):
+            if stage in (WalkStage.EVID, WalkStage.REPLY):
                 return View(ctx, stage, item)
-            if stage in ("ask", "followup", "confirm", "pick"):
+            if stage == WalkStage.WARN:  # a warning whose figures did not keep: asked again
+                return View(ctx, WalkStage.ASK, item, row=cursor.row)
+            if stage in (WalkStage.ASK, WalkStage.FOLLOWUP, WalkStage.CONFIRM, WalkStage.PICK):
                 return View(ctx, stage, item, row=cursor.row)
         return _view_at(ctx, ctx.state.next_open())
 
@@ -309,24 +313,25 @@ class Walk:
                 if self._continues(fragment, ctx):
                     return await self._merge(conn, ctx, fragment, text)
             item = ctx.laid.by_key.get(cursor.item or "")
-            if item is None or _stage(cursor) == "done":
-                return View(ctx, "done", info="nothing_asked")
+            # Text typed in another flow's stage (a file waiting for its point) answers the item, as before.
+            stage = _stage(cursor) or WalkStage.ASK
+            if item is None or stage == WalkStage.DONE:
+                return View(ctx, WalkStage.DONE, info="nothing_asked")
             self._editable(ctx, item)
             before = ctx.value(item)
-            stage = _stage(cursor)
-            if stage == "reply":
+            if stage == WalkStage.REPLY:
                 return await self._reply(conn, ctx, item, text)
-            if stage == "evid":
+            if stage == WalkStage.EVID:
                 # The screen asks for a file: a typed word here must not answer this or the next item.
-                view = View(ctx, "evid", item, error=Invalid("file_expected"))
+                view = View(ctx, WalkStage.EVID, item, error=Invalid("file_expected"))
                 await self._save_cursor(conn, view)
                 return view
-            if stage == "warn":
+            if stage == WalkStage.WARN:
                 # A typed number while a warning is open replaces the row(s) being warned about.
-                view = await self._typed(conn, ctx, item, "ask", cursor.row, text)
-            elif stage in ("confirm", "pick"):
+                view = await self._typed(conn, ctx, item, WalkStage.ASK, cursor.row, text)
+            elif stage in (WalkStage.CONFIRM, WalkStage.PICK):
                 # Which certificate a lone number is for is not known here: only a table or named lines.
-                view = await self._typed(conn, ctx, item, "confirm", 0, text)
+                view = await self._typed(conn, ctx, item, WalkStage.CONFIRM, 0, text)
             else:
                 view = await self._typed(conn, ctx, item, stage, cursor.row, text)
             if len(text) >= SPLIT_PART_MIN and _takes_text(item, stage):
@@ -355,7 +360,7 @@ class Walk:
         try:
             body = parse_text(text, limit=REPLY_LIMIT)
         except Invalid as invalid:
-            view = View(ctx, "reply", item, error=invalid)
+            view = View(ctx, WalkStage.REPLY, item, error=invalid)
             await self._save_cursor(conn, view)
             return view
         await replies.add(conn, revision_id=revision.id, item=key, text=body, user_id=self.who.user_id, at=self.at)
@@ -382,7 +387,10 @@ class Walk:
         previous = fragment.previous_value
         if ctx.value(item) != previous:  # the first part was stored: take it back before judging the whole
             await self._put(conn, ctx, item, previous if previous is not None else {})
-        view = await self._typed(conn, ctx, item, fragment.stage, 0, merged)
+        stage = stage_of(fragment.stage)
+        if not isinstance(stage, WalkStage):
+            raise Refused("stale")
+        view = await self._typed(conn, ctx, item, stage, 0, merged)
         view.parts = fragment.parts + 1
         await fragments.put(
             conn,
@@ -400,19 +408,30 @@ class Walk:
         )
         return view
 
-    async def _typed(self, conn: aiosqlite.Connection, ctx: Ctx, item: Item, stage: str, row: int, text: str) -> View:
+    async def _typed(
+        self, conn: aiosqlite.Connection, ctx: Ctx, item: Item, stage: WalkStage, row: int, text: str
+    ) -> View:
         try:
             view = await self._typed_answer(conn, ctx, item, stage, row, text)
         except Invalid as invalid:
-            view = View(ctx, stage if stage in ("confirm", "followup") else "ask", item, row=row, error=invalid)
+            view = View(
+                ctx,
+                stage if stage in (WalkStage.CONFIRM, WalkStage.FOLLOWUP) else WalkStage.ASK,
+                item,
+                row=row,
+                error=invalid,
+            )
             await self._save_cursor(conn, view)
             return view
-        if not (view.item is item and view.stage in ("followup", "ask", "warn", "confirm", "pick")):
+        if not (
+            view.item is item
+            and view.stage in (WalkStage.FOLLOWUP, WalkStage.ASK, WalkStage.WARN, WalkStage.CONFIRM, WalkStage.PICK)
+        ):
             view.saved = item  # a typed answer that moved on: say what was saved where
         return view
 
     async def _typed_answer(
-        self, conn: aiosqlite.Connection, ctx: Ctx, item: Item, stage: str, row: int, text: str
+        self, conn: aiosqlite.Connection, ctx: Ctx, item: Item, stage: WalkStage, row: int, text: str
     ) -> View:
         if item.narrative is not None:
             await self._put(conn, ctx, item, {"text": parse_text(text, limit=self.long_limit)})
@@ -420,7 +439,7 @@ class Walk:
         assert item.point is not None
         answer = item.point.answer
         if isinstance(answer, YesNo):
-            if stage == "followup":
+            if stage == WalkStage.FOLLOWUP:
                 value = dict(ctx.value(item) or {})
                 value["note"] = parse_text(text, limit=self.long_limit)
                 await self._put(conn, ctx, item, value)
@@ -446,13 +465,13 @@ class Walk:
         note = old.get("note") if old.get("yes") == yes else None
         await self._put(conn, ctx, item, {"yes": yes, "note": note})
         if needs_followup(item.point.answer, yes) and not note:
-            view = View(ctx, "followup", item)
+            view = View(ctx, WalkStage.FOLLOWUP, item)
             await self._save_cursor(conn, view)
             return view
         return await self._advance(conn, ctx, item)
 
     async def _table_input(
-        self, conn: aiosqlite.Connection, ctx: Ctx, item: Item, stage: str, row: int, text: str
+        self, conn: aiosqlite.Connection, ctx: Ctx, item: Item, stage: WalkStage, row: int, text: str
     ) -> View:
         """One row ("120"), or the whole table in one message (a line per row, or `证书名 数字` lines)."""
         assert item.point is not None and isinstance(item.point.answer, Numbers)
@@ -464,7 +483,7 @@ class Walk:
         top = min(f.max for f in answer.fields)
         if len(rows) > 1 and looks_like_table(text, rows):
             typed = parse_table(text, rows, count=len(answer.fields), maximum=top, start=row)
-        elif stage == "confirm" and len(rows) > 1:
+        elif stage == WalkStage.CONFIRM and len(rows) > 1:
             # Which certificate a lone number is for is not known here: never overwrite row 0 silently.
             raise Invalid("pick_row_first")
         else:
@@ -476,20 +495,25 @@ class Walk:
         errors = [f for f in findings if f.severity == "error"]
         first = min(values)
         if errors:
-            view = View(ctx, "ask", item, row=first if len(values) == 1 else row, findings=errors)
+            view = View(ctx, WalkStage.ASK, item, row=first if len(values) == 1 else row, findings=errors)
             await self._save_cursor(conn, view)
             return view
         if findings:
             view = View(
-                ctx, "warn", item, row=first, findings=findings, pending={rows[n].key: v for n, v in values.items()}
+                ctx,
+                WalkStage.WARN,
+                item,
+                row=first,
+                findings=findings,
+                pending={rows[n].key: v for n, v in values.items()},
             )
-            pending = {
-                "rows": {rows[n].key: v for n, v in values.items()},
-                "findings": [
-                    {"severity": f.severity, "message": f.message, "row": f.row, "read": f.read} for f in findings
+            warned = WarnPending(
+                rows={rows[n].key: v for n, v in values.items()},
+                findings=[
+                    FindingRow(severity=f.severity, message=f.message, row=f.row, read=list(f.read)) for f in findings
                 ],
-            }
-            await self._save_cursor(conn, view, pending)
+            )
+            await self._save_cursor(conn, view, warned)
             return view
         return await self._store_rows(conn, ctx, item, {rows[n].key: v for n, v in values.items()}, after=max(values))
 
@@ -504,7 +528,7 @@ class Walk:
         missing = [n for n, r in enumerate(rows) if r.key not in filled and n > after] or [
             n for n, r in enumerate(rows) if r.key not in filled
         ]
-        view = View(ctx, "ask", item, row=missing[0]) if missing else View(ctx, "confirm", item)
+        view = View(ctx, WalkStage.ASK, item, row=missing[0]) if missing else View(ctx, WalkStage.CONFIRM, item)
         await self._save_cursor(conn, view)
         return view
 
@@ -513,7 +537,7 @@ class Walk:
     ) -> View:
         if ask_file and ctx.state.needs_evidence(item) and not ctx.evidence.get(item.key):
             # Ask for the file right after the answer it proves, while the papers are at hand.
-            view = View(ctx, "evid", item, info=info)
+            view = View(ctx, WalkStage.EVID, item, info=info)
             await self._save_cursor(conn, view)
             return view
         if ctx.report.status == "returned" and "*" not in ctx.comments:
@@ -525,7 +549,7 @@ class Walk:
         await self._save_cursor(conn, view)
         return view
 
-    async def press(self, report_id: int, item_key: str, action: str, arg: str) -> View:
+    async def press(self, report_id: int, item_key: str, action: WalkAction, arg: int | None = None) -> View:
         """A button on a walk screen; every press is checked against this person's rights and the cursor."""
         async with self.db.transaction(update_id=self.update_id, at=self.at) as conn:
             ctx = await load_ctx(conn, await self._report(conn, report_id), self.outlines)
@@ -557,16 +581,16 @@ class Walk:
             if action == "reply":
                 if ctx.comment_key(item) is None:
                     raise Refused("stale")
-                view = View(ctx, "reply", item)
+                view = View(ctx, WalkStage.REPLY, item)
                 await self._save_cursor(conn, view)
                 return view
-            if action == "yn" and arg in ("1", "0") and item.point and isinstance(item.point.answer, YesNo):
-                return await self._yes_no(conn, ctx, item, arg == "1")
-            if action == "ch" and item.point and isinstance(item.point.answer, Choice) and arg.isdigit():
+            if action == "yn" and arg in (1, 0) and item.point and isinstance(item.point.answer, YesNo):
+                return await self._yes_no(conn, ctx, item, arg == 1)
+            if action == "ch" and item.point and isinstance(item.point.answer, Choice) and arg is not None:
                 options = item.point.answer.options
-                if int(arg) >= len(options):
+                if arg >= len(options):
                     raise Refused("stale")
-                await self._put(conn, ctx, item, {"choice": options[int(arg)]})
+                await self._put(conn, ctx, item, {"choice": options[arg]})
                 return await self._advance(conn, ctx, item)
             if action == "skip":
                 if not item.skippable:
@@ -576,22 +600,20 @@ class Walk:
             # The rest act on a pending step of the current item: an old button must not act twice.
             if not at_item or cursor is None:
                 raise Refused("stale")
-            if action == "keep" and cursor.stage == "warn":
-                pending = json.loads(cursor.pending)
+            if action == "keep" and cursor.stage == WalkStage.WARN:
+                warned = pending(cursor, WarnPending)
                 rows = ctx.rows(item)
                 keys = [r.key for r in rows]
-                typed = pending.get("rows") or {}
-                if not typed and "row" in pending:  # a warning saved before whole tables: one row
-                    typed = {pending["row"]: pending.get("values", {})}
+                typed = warned.rows if warned else {}
                 if not typed or any(k not in keys for k in typed):
                     raise Refused("stale")
-                values = {k: {f: int(v) for f, v in vals.items()} for k, vals in typed.items()}
+                values = {k: dict(vals) for k, vals in typed.items()}
                 return await self._store_rows(conn, ctx, item, values, after=max(keys.index(k) for k in values))
-            if action == "retype" and cursor.stage == "warn":
-                view = View(ctx, "ask", item, row=cursor.row)
+            if action == "retype" and cursor.stage == WalkStage.WARN:
+                view = View(ctx, WalkStage.ASK, item, row=cursor.row)
                 await self._save_cursor(conn, view)
                 return view
-            if action == "confirm" and _stage(cursor) == "confirm":
+            if action == "confirm" and _stage(cursor) == WalkStage.CONFIRM:
                 value = dict(ctx.value(item) or {})
                 rows = ctx.rows(item)
                 if not rows or any(r.key not in value.get("rows", {}) for r in rows):
@@ -599,32 +621,32 @@ class Walk:
                 value["confirmed"] = True
                 await self._put(conn, ctx, item, value)
                 return await self._advance(conn, ctx, item, info="confirmed")
-            if action == "redo" and _stage(cursor) == "confirm":
+            if action == "redo" and _stage(cursor) == WalkStage.CONFIRM:
                 # With several rows, ask which one to change; with one, ask it again.
-                view = View(ctx, "pick" if len(ctx.rows(item)) > 1 else "ask", item, row=0)
+                view = View(ctx, WalkStage.PICK if len(ctx.rows(item)) > 1 else WalkStage.ASK, item, row=0)
                 await self._save_cursor(conn, view)
                 return view
-            if action == "row" and _stage(cursor) in ("pick", "confirm") and arg.isdigit():
-                if int(arg) >= len(ctx.rows(item)):
+            if action == "row" and _stage(cursor) in (WalkStage.PICK, WalkStage.CONFIRM) and arg is not None:
+                if arg >= len(ctx.rows(item)):
                     raise Refused("stale")
-                view = View(ctx, "ask", item, row=int(arg), redo=True)
+                view = View(ctx, WalkStage.ASK, item, row=arg, redo=True)
                 await self._save_cursor(conn, view)
                 return view
             raise Refused("stale")
 
     async def _back(self, conn: aiosqlite.Connection, ctx: Ctx, item: Item, cursor: Cursor | None) -> View:
         # Inside a table, back steps through its rows before leaving the point.
-        if cursor is not None and cursor.stage == "ask" and cursor.row > 0:
-            view = View(ctx, "ask", item, row=cursor.row - 1)
-        elif cursor is not None and cursor.stage in ("followup", "warn"):
-            view = View(ctx, "ask", item, row=cursor.row)
+        if cursor is not None and cursor.stage == WalkStage.ASK and cursor.row > 0:
+            view = View(ctx, WalkStage.ASK, item, row=cursor.row - 1)
+        elif cursor is not None and cursor.stage in (WalkStage.FOLLOWUP, WalkStage.WARN):
+            view = View(ctx, WalkStage.ASK, item, row=cursor.row)
         else:
             prev = ctx.state.previous(item)
             if prev is None:
                 view = _view_at(ctx, item)
             else:
                 view = _view_at(ctx, prev)
-                if view.stage == "ask" and prev.point and isinstance(prev.point.answer, Numbers):
-                    view = View(ctx, "ask", prev, row=max(0, len(ctx.rows(prev)) - 1))
+                if view.stage == WalkStage.ASK and prev.point and isinstance(prev.point.answer, Numbers):
+                    view = View(ctx, WalkStage.ASK, prev, row=max(0, len(ctx.rows(prev)) - 1))
         await self._save_cursor(conn, view)
         return view

@@ -4,21 +4,21 @@ from __future__ import annotations
 
 import asyncio
 import html
-import json
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes, filters
 
-from bot import broadcast
+from bot import broadcast, senders
+from bot import buttons as bt
 from bot.answers import Invalid, parse_text, parse_whole_numbers
 from bot.deps import Deps, deps
-from bot.evidence import EvidenceRefused, blob_path, download, write_blob
+from bot.evidence import EvidenceRefused, blob_path, write_blob
 from bot.filetypes import detect
 from bot.questionnaire import check
 from bot.reminders import due_dates, parse_due
-from bot.roster import ANHUI_CITIES
-from handlers.guards import office_only
-from handlers.render import menu_data
+from bot.roster import ANHUI_CITIES, KINDS
+from bot.stages import BroadcastPending, BroadcastStage, QuestStage, WalkStage, pending
+from handlers.guards import button, office_only
 from handlers.screen import acknowledge, refuse, show
 from messages import when, zh
 from storage import AlreadyApplied, audit, campaign, cursors, roster
@@ -71,20 +71,25 @@ async def start_broadcast(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     if who is None:
         return
     async with d.db.transaction() as conn:
-        await cursors.put(conn, user_id=who.user_id, report_id=None, item=None, stage="bc_text", at=d.now_iso())
+        await cursors.put(
+            conn, user_id=who.user_id, report_id=None, item=None, stage=BroadcastStage.TEXT, at=d.now_iso()
+        )
     await show(update, zh.BROADCAST_ASK_TEXT)
 
 
 def _audiences() -> InlineKeyboardMarkup:
     rows = [
         [
-            Button(zh.audience_label("all", ""), callback_data="b:aud:all:"),
-            Button(zh.audience_label("pending", ""), callback_data="b:aud:pending:"),
+            Button(zh.audience_label("all", ""), callback_data=bt.Broadcast("aud", "all").pack()),
+            Button(zh.audience_label("pending", ""), callback_data=bt.Broadcast("aud", "pending").pack()),
         ],
-        [Button(k, callback_data=f"b:aud:kind:{k}") for k in ("本科", "高职", "中职", "培训评价组织")],
-        [Button(zh.audience_label("returned", ""), callback_data="b:aud:returned:")],
-        [Button(zh.BTN_AUD_CITIES, callback_data="b:cities::"), Button(zh.BTN_AUD_CERTS, callback_data="b:certs::")],
-        [Button(zh.BTN_CANCEL, callback_data="b:cancel::")],
+        [Button(k, callback_data=bt.Broadcast("aud", "kind", k).pack()) for k in KINDS],
+        [Button(zh.audience_label("returned", ""), callback_data=bt.Broadcast("aud", "returned").pack())],
+        [
+            Button(zh.BTN_AUD_CITIES, callback_data=bt.Broadcast("cities").pack()),
+            Button(zh.BTN_AUD_CERTS, callback_data=bt.Broadcast("certs").pack()),
+        ],
+        [Button(zh.BTN_CANCEL, callback_data=bt.Broadcast("cancel").pack())],
     ]
     return InlineKeyboardMarkup(rows)
 
@@ -101,8 +106,8 @@ async def take_broadcast_text(update: Update, d: Deps, who: Person, text: str) -
             user_id=who.user_id,
             report_id=None,
             item=None,
-            stage="bc_audience",
-            pending={"text": body},
+            stage=BroadcastStage.AUDIENCE,
+            pending=BroadcastPending(text=body).dump(),
             at=d.now_iso(),
         )
     await show(update, zh.BROADCAST_PICK, _audiences())
@@ -116,30 +121,36 @@ async def press_broadcast_button(update: Update, context: ContextTypes.DEFAULT_T
         return
     query = update.callback_query
     assert query is not None
-    parts = ((query.data or "") + ":::").split(":")
-    action, audience, arg = parts[1], parts[2], parts[3]
+    pressed = await button(update, bt.Broadcast)
+    if pressed is None:
+        return
+    action, audience, arg = pressed.action, pressed.audience or "", pressed.arg
     cursor = await cursors.get(d.db.read, who.user_id)
-    pending = json.loads(cursor.pending) if cursor else {}
-    if cursor is None or cursor.stage not in ("bc_audience", "bc_confirm") or "text" not in pending:
+    drafted = pending(cursor, BroadcastPending)
+    if cursor is None or cursor.stage not in (BroadcastStage.AUDIENCE, BroadcastStage.CONFIRM) or drafted is None:
         await refuse(update, zh.STALE_BUTTON)
         return
     if action == "cancel":
         await cursors.reset_stage(d.db, who.user_id, at=d.now_iso())
         await show(update, zh.CANCELLED)
     elif action == "cities":
-        rows = [[Button(c, callback_data=f"b:aud:city:{c}") for c in ANHUI_CITIES[i : i + 4]] for i in range(0, 16, 4)]
+        rows = [
+            [Button(c, callback_data=bt.Broadcast("aud", "city", c).pack()) for c in ANHUI_CITIES[i : i + 4]]
+            for i in range(0, 16, 4)
+        ]
         await show(update, zh.BROADCAST_PICK, InlineKeyboardMarkup(rows))
     elif action == "certs":
         certs = await roster.certificates(d.db.read)
-        rows = [[Button(c.name[:24], callback_data=f"b:aud:cert:{c.id}")] for c in certs[:40]]
+        rows = [[Button(c.name[:24], callback_data=bt.Broadcast("aud", "cert", str(c.id)).pack())] for c in certs[:40]]
         await show(
             update,
             zh.BROADCAST_PICK,
-            InlineKeyboardMarkup(rows or [[Button(zh.BTN_CANCEL, callback_data="b:cancel::")]]),
+            InlineKeyboardMarkup(rows or [[Button(zh.BTN_CANCEL, callback_data=bt.Broadcast("cancel").pack())]]),
         )
     elif action == "aud":
         if audience == "cert":
-            cert = await roster.certificate(d.db.read, int(arg)) if arg.isdigit() else None
+            cert_id = bt.parse_id(arg)
+            cert = await roster.certificate(d.db.read, cert_id) if cert_id is not None else None
             arg = cert.name if cert else ""
         try:
             people_ = await broadcast.recipients(d, audience, arg)
@@ -155,38 +166,43 @@ async def press_broadcast_button(update: Update, context: ContextTypes.DEFAULT_T
                 user_id=who.user_id,
                 report_id=None,
                 item=None,
-                stage="bc_confirm",
-                pending={**pending, "audience": audience, "arg": arg},
+                stage=BroadcastStage.CONFIRM,
+                pending=drafted.model_copy(update={"audience": audience, "arg": arg}).dump(),
                 at=d.now_iso(),
             )
         markup = InlineKeyboardMarkup(
-            [[Button(zh.BTN_SEND, callback_data="b:go::")], [Button(zh.BTN_CANCEL, callback_data="b:cancel::")]]
+            [
+                [Button(zh.BTN_SEND, callback_data=bt.Broadcast("go").pack())],
+                [Button(zh.BTN_CANCEL, callback_data=bt.Broadcast("cancel").pack())],
+            ]
         )
         await show(
-            update, zh.broadcast_preview(zh.audience_label(audience, arg), len(people_), pending["text"])[:4000], markup
+            update, zh.broadcast_preview(zh.audience_label(audience, arg), len(people_), drafted.text)[:4000], markup
         )
-    elif action == "go" and cursor.stage == "bc_confirm":
-        people_ = await broadcast.recipients(d, pending["audience"], pending["arg"])
+    elif action == "go" and cursor.stage == BroadcastStage.CONFIRM and drafted.audience is not None:
+        people_ = await broadcast.recipients(d, drafted.audience, drafted.arg)
         try:
             async with d.db.transaction(update_id=update.update_id, at=d.now_iso()) as conn:
                 bid = await campaign.create_broadcast(
                     conn,
                     # Stored as the HTML it is sent as: the office's words, escaped.
-                    text=html.escape(pending["text"]),
-                    audience=pending["audience"],
-                    arg=pending["arg"],
+                    text=html.escape(drafted.text),
+                    audience=drafted.audience,
+                    arg=drafted.arg,
                     by=who.user_id,
                     at=d.now_iso(),
                     recipients=people_,
                 )
-                await cursors.put(conn, user_id=who.user_id, report_id=None, item=None, stage="ask", at=d.now_iso())
+                await cursors.put(
+                    conn, user_id=who.user_id, report_id=None, item=None, stage=WalkStage.ASK, at=d.now_iso()
+                )
                 await audit.record(
                     conn,
                     at=d.now_iso(),
                     actor=f"tg:{who.user_id}",
                     action="broadcast.create",
                     subject=str(bid),
-                    detail={"audience": pending["audience"], "n": len(people_)},
+                    detail={"audience": drafted.audience, "n": len(people_)},
                 )
         except AlreadyApplied:
             return
@@ -195,7 +211,7 @@ async def press_broadcast_button(update: Update, context: ContextTypes.DEFAULT_T
         if query.message is not None:
             async with d.db.transaction() as conn:
                 await campaign.set_report_message(conn, bid, query.message.chat.id, query.message.message_id)
-        broadcast.start(context.bot, d, bid)
+        senders.start_broadcast(context.bot, d, bid)
     else:
         await refuse(update, zh.STALE_BUTTON)
 
@@ -233,7 +249,7 @@ async def set_questionnaire(update: Update, context: ContextTypes.DEFAULT_TYPE) 
         sent = await context.bot.send_message(who.user_id, report)
         async with d.db.transaction() as conn:
             await campaign.set_report_message(conn, bid, sent.chat.id, sent.message_id)
-        broadcast.start(context.bot, d, bid)
+        senders.start_broadcast(context.bot, d, bid)
         return
     if len(args) != 2 or args[0] not in zh.QUEST_KIND:
         await show(update, zh.QUEST_USAGE)
@@ -261,7 +277,7 @@ async def take_questionnaire_qr(update: Update, context: ContextTypes.DEFAULT_TY
     file_id = message.photo[-1].file_id if message.photo else message.document.file_id if message.document else ""
     limit = d.settings.max_upload_mb * 1024 * 1024
     try:
-        data = await download(context.bot, file_id, limit=limit)
+        data = await senders.download(context.bot, file_id, limit=limit)
     except EvidenceRefused as refused:
         await refuse(update, refused.text())
         return
@@ -330,11 +346,11 @@ async def show_questionnaire(update: Update, d: Deps, who: Person, report_id: in
         quota.met,
     )
     rows = [
-        [Button(zh.BTN_QUEST_QR, callback_data=menu_data("questqr", report_id))],
-        [Button(zh.BTN_MENU, callback_data=menu_data("home", report_id))],
+        [Button(zh.BTN_QUEST_QR, callback_data=bt.Menu("questqr", report_id).pack())],
+        [Button(zh.BTN_MENU, callback_data=bt.Menu("home", report_id).pack())],
     ]
     if pilots:
-        rows.insert(0, [Button(zh.BTN_QUEST_FILL, callback_data=menu_data("questfill", report_id))])
+        rows.insert(0, [Button(zh.BTN_QUEST_FILL, callback_data=bt.Menu("questfill", report_id).pack())])
     await show(update, text, InlineKeyboardMarkup(rows))
 
 
@@ -343,7 +359,7 @@ async def ask_questionnaire_row(update: Update, d: Deps, who: Person, report_id:
     pilots = await roster.pilots_of(d.db.read, who.institution_id)
     async with d.db.transaction() as conn:
         await cursors.put(
-            conn, user_id=who.user_id, report_id=report_id, item=None, row=row, stage="quest", at=d.now_iso()
+            conn, user_id=who.user_id, report_id=report_id, item=None, row=row, stage=QuestStage.ROW, at=d.now_iso()
         )
     p = pilots[row]
     await show(update, zh.quest_ask(p.certificate_name, row + 1, len(pilots)))

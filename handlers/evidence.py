@@ -2,23 +2,24 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes, MessageHandler, filters
 
-from bot import reuse
+from bot import buttons as bt
+from bot import reuse, senders
 from bot.answers import visible
 from bot.deps import Deps, deps
-from bot.evidence import EvidenceRefused, download, store_upload
+from bot.evidence import EvidenceRefused, store_upload
 from bot.evidence import remove as remove_evidence
 from bot.outlines.loader import Item
 from bot.reporting import Ctx, Refused, Walk, load_ctx, may_write, reports_for
+from bot.stages import AsideStage, EvidenceStage, PlacePending, WalkStage, pending
 from handlers import render
 from handlers.campaign import take_questionnaire_qr
-from handlers.guards import bound, button_parts
-from handlers.render import item_name, menu_data, walk_data
+from handlers.guards import bound, button
+from handlers.render import item_name
 from handlers.screen import refuse, show
 from messages import entry as en
 from messages import org_oversight as zo
@@ -28,10 +29,6 @@ from storage import evidence as store
 from storage.models import Cursor, Evidence, Person
 
 Button = InlineKeyboardButton
-
-
-def evidence_data(report_id: int, item: str, action: str, arg: str = "") -> str:
-    return f"e:{report_id}:{item}:{action}:{arg}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,7 +84,11 @@ async def receive_evidence(update: Update, context: ContextTypes.DEFAULT_TYPE) -
         return
     ctx = await load_ctx(d.db.read, report, d.outlines)
     item = ctx.laid.by_key.get(cursor.item or "") if cursor and cursor.report_id == report.id else None
-    if item is None or cursor is None or cursor.stage in ("menu", "done", "place", "submit"):
+    if (
+        item is None
+        or cursor is None
+        or cursor.stage in (AsideStage.MENU, WalkStage.DONE, EvidenceStage.PLACE, AsideStage.SUBMIT)
+    ):
         await _ask_where(update, d, who, ctx, cursor, incoming)
         return
     if not ctx.may_edit(item):
@@ -106,7 +107,7 @@ async def _store_and_show(
         if incoming.size is not None and incoming.size > limit:
             # Refused before downloading a byte: the Bot API would refuse it anyway beyond 20 MB.
             raise EvidenceRefused("too_big", limit_mb=d.settings.max_upload_mb)
-        data = await download(context.bot, incoming.file_id, limit=limit)
+        data = await senders.download(context.bot, incoming.file_id, limit=limit)
         stored = await store_upload(
             d.db,
             d.settings.evidence_dir,
@@ -152,15 +153,15 @@ async def _ask_where(
     if not section:
         anchor = ctx.laid.by_key.get(current or "") or ctx.laid.by_key.get(recent[0] if recent else "")
         section = anchor.section.no if anchor else 1
-    pending = {"file_id": incoming.file_id, "name": incoming.name, "size": incoming.size, "caption": incoming.caption}
+    waiting = PlacePending(file_id=incoming.file_id, name=incoming.name, size=incoming.size, caption=incoming.caption)
     async with d.db.transaction() as conn:
         await cursors.put(
             conn,
             user_id=who.user_id,
             report_id=ctx.report.id,
             item=current,
-            stage="place",
-            pending=pending,
+            stage=EvidenceStage.PLACE,
+            pending=waiting.dump(),
             at=d.now_iso(),
         )
     await show(update, *render_place(ctx, section, recent, current, incoming))
@@ -174,19 +175,19 @@ def render_place(
     buttons = [
         Button(
             zh.point_label(i.point.no) + (" ★" if i.core else "") + (en.LACKS_FILE_MARK if _lacks(ctx, i) else ""),
-            callback_data=evidence_data(rid, i.key, "put"),
+            callback_data=bt.Evidence(rid, i.key, "put").pack(),
         )
         for i in items
         if i.point is not None
     ]
     rows = [buttons[n : n + 2] for n in range(0, len(buttons), 2)]
     others = [
-        Button(en.section_short(s.no), callback_data=evidence_data(rid, "-", "sec", str(s.no)))
+        Button(en.section_short(s.no), callback_data=bt.Evidence(rid, None, "sec", s.no).pack())
         for s in ctx.laid.sections
         if s.no != section
     ]
     rows.extend(others[n : n + 5] for n in range(0, len(others), 5))
-    rows.append([Button(zh.BTN_CANCEL, callback_data=evidence_data(rid, "-", "drop"))])
+    rows.append([Button(zh.BTN_CANCEL, callback_data=bt.Evidence(rid, None, "drop").pack())])
     section_title = ctx.laid.sections[section - 1].title
     what = incoming.name or en.A_PHOTO
     return en.ask_where(what, section, section_title), InlineKeyboardMarkup(rows)
@@ -197,37 +198,40 @@ def _lacks(ctx: Ctx, item: Item) -> bool:
 
 
 async def _place(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, who: Person, ctx: Ctx, action: str, key: str, arg: str
+    update: Update, context: ContextTypes.DEFAULT_TYPE, who: Person, ctx: Ctx, action: str, key: str, arg: int | None
 ) -> None:
     """The answer to "which point does this file support?": store it there, show another section, or drop it."""
     d = deps(context)
     cursor = await cursors.get(d.db.read, who.user_id)
-    if cursor is None or cursor.stage != "place" or cursor.report_id != ctx.report.id:
+    if cursor is None or cursor.stage != EvidenceStage.PLACE or cursor.report_id != ctx.report.id:
         await refuse(update, zh.STALE_BUTTON)
         return
-    pending = json.loads(cursor.pending or "{}")
-    incoming = Incoming(
-        str(pending.get("file_id", "")), pending.get("name"), pending.get("size"), str(pending.get("caption", ""))
-    )
-    if not incoming.file_id:
+    waiting = pending(cursor, PlacePending)
+    if waiting is None or not waiting.file_id:
         await refuse(update, zh.STALE_BUTTON)
         return
+    incoming = Incoming(waiting.file_id, waiting.name, waiting.size, waiting.caption)
     if action == "sec":
-        if not arg.isdigit() or not 1 <= int(arg) <= len(ctx.laid.sections):
+        if arg is None or not 1 <= arg <= len(ctx.laid.sections):
             await refuse(update, zh.STALE_BUTTON)
             return
         recent = await reports.recent_items(d.db.read, ctx.report.id, limit=len(ctx.laid.items))
-        await show(update, *render_place(ctx, int(arg), recent, cursor.item, incoming))
+        await show(update, *render_place(ctx, arg, recent, cursor.item, incoming))
         return
     if action == "drop":
         async with d.db.transaction() as conn:
             await cursors.put(
-                conn, user_id=who.user_id, report_id=ctx.report.id, item=cursor.item, stage="menu", at=d.now_iso()
+                conn,
+                user_id=who.user_id,
+                report_id=ctx.report.id,
+                item=cursor.item,
+                stage=AsideStage.MENU,
+                at=d.now_iso(),
             )
         await show(
             update,
             en.FILE_DROPPED,
-            InlineKeyboardMarkup([[Button(zh.BTN_MENU, callback_data=menu_data("home", ctx.report.id))]]),
+            InlineKeyboardMarkup([[Button(zh.BTN_MENU, callback_data=bt.Menu("home", ctx.report.id).pack())]]),
         )
         return
     item = ctx.laid.by_key.get(key)
@@ -248,11 +252,11 @@ async def press_evidence_button(update: Update, context: ContextTypes.DEFAULT_TY
     who = await bound(update, d)
     if who is None:
         return
-    parts = await button_parts(update, 5)
-    if parts is None:
+    pressed = await button(update, bt.Evidence)
+    if pressed is None:
         return
-    _, rid_text, item_key, action, arg = parts
-    report = await reports.get(d.db.read, int(rid_text))
+    item_key, action, arg = pressed.item or "", pressed.action, pressed.arg
+    report = await reports.get(d.db.read, pressed.report)
     if report is None or not may_write(who, report):
         await refuse(update, zh.NOT_ALLOWED)
         return
@@ -277,7 +281,7 @@ async def press_evidence_button(update: Update, context: ContextTypes.DEFAULT_TY
             await show_reuse(update, context, report.id, done=done)
             return
     elif action in ("ask", "rm"):
-        found = await store.get(d.db.read, int(arg)) if arg.isdigit() else None
+        found = await store.get(d.db.read, arg) if arg is not None else None
         if found is None or found.report_id != report.id or found.item != item.key:
             await refuse(update, zh.STALE_BUTTON)
             return
@@ -290,8 +294,8 @@ async def press_evidence_button(update: Update, context: ContextTypes.DEFAULT_TY
             markup = InlineKeyboardMarkup(
                 [
                     [
-                        Button(zh.BTN_DELETE_CONFIRM, callback_data=evidence_data(report.id, item.key, "rm", arg)),
-                        Button(zh.BTN_CANCEL, callback_data=evidence_data(report.id, item.key, "list")),
+                        Button(zh.BTN_DELETE_CONFIRM, callback_data=bt.Evidence(report.id, item.key, "rm", arg).pack()),
+                        Button(zh.BTN_CANCEL, callback_data=bt.Evidence(report.id, item.key, "list").pack()),
                     ]
                 ]
             )
@@ -314,7 +318,7 @@ async def press_evidence_button(update: Update, context: ContextTypes.DEFAULT_TY
     # A submitted or accepted report (or a point not reopened) lists its files with nothing to delete them.
     editable = report.status in ("draft", "returned") and ctx.may_edit(item)
     rows = [
-        [Button(f"🗑 {n}", callback_data=evidence_data(report.id, item.key, "ask", str(f.id))) for n, f in chunk]
+        [Button(f"🗑 {n}", callback_data=bt.Evidence(report.id, item.key, "ask", f.id).pack()) for n, f in chunk]
         for chunk in _chunks(list(enumerate(files, 1)), 4)
     ]
     rows = rows if editable else []
@@ -326,12 +330,12 @@ async def press_evidence_button(update: Update, context: ContextTypes.DEFAULT_TY
             [
                 Button(
                     zo.reuse_other_button(r.evidence.name, r.certificate, _tag(ctx, r.item)),
-                    callback_data=evidence_data(report.id, item.key, "take", str(r.evidence.id)),
+                    callback_data=bt.Evidence(report.id, item.key, "take", r.evidence.id).pack(),
                 )
             ]
             for r in offered[:MAX_OFFERED]
         ]
-    rows.append([Button(zh.BTN_BACK_TO_ITEM, callback_data=walk_data(report.id, item.key, "go"))])
+    rows.append([Button(zh.BTN_BACK_TO_ITEM, callback_data=bt.Walk(report.id, item.key, "go").pack())])
     listed = [(f.id, f.name, f.size) for f in files]
     text = zh.evidence_list(item_name(item), listed) if editable else en.evidence_read_only(item_name(item), listed)
     await show(update, ("✅ " + done + "\n" if done else "") + text, InlineKeyboardMarkup(rows))
@@ -348,9 +352,9 @@ def _tag(ctx: Ctx, key: str) -> str:
     return ("★" if item.point.core else "") + str(item.point.no)
 
 
-async def _take(update: Update, d: Deps, who: Person, report_id: int, item: str, arg: str) -> Evidence | None:
+async def _take(update: Update, d: Deps, who: Person, report_id: int, item: str, arg: int | None) -> Evidence | None:
     """Attaches another report's file in one tap; a refusal pops up and the screen stays."""
-    if not arg.isdigit():
+    if arg is None:
         await refuse(update, zh.STALE_BUTTON)
         return None
     try:
@@ -360,7 +364,7 @@ async def _take(update: Update, d: Deps, who: Person, report_id: int, item: str,
             who,
             report_id=report_id,
             item_key=item,
-            evidence_id=int(arg),
+            evidence_id=arg,
             at=d.now_iso(),
             update_id=update.update_id,
         )
@@ -394,12 +398,12 @@ async def show_reuse(
         [
             Button(
                 zo.reuse_button(_tag(ctx, r.item), r.evidence.name),
-                callback_data=evidence_data(report.id, r.item, "pick", str(r.evidence.id)),
+                callback_data=bt.Evidence(report.id, r.item, "pick", r.evidence.id).pack(),
             )
         ]
         for r in (offered if editable else [])[:MAX_REUSE_BUTTONS]
     ]
-    rows.append([Button(zh.BTN_MENU, callback_data=menu_data("home", report.id))])
+    rows.append([Button(zh.BTN_MENU, callback_data=bt.Menu("home", report.id).pack())])
     unit = ctx.unit + (f" · {ctx.certificate}" if ctx.certificate else "")
     text = zo.reuse_screen(unit, len(offered), done) if editable else zh.REFUSALS["locked"]
     await show(update, text, InlineKeyboardMarkup(rows))
@@ -420,7 +424,7 @@ async def core_evidence_hint(d: Deps, ctx: Ctx) -> tuple[str, list[Button]]:
     buttons = []
     if points and ctx.report.status in ("draft", "returned"):
         lines.append(zo.reusable_points(points))
-        buttons.append(Button(zo.BTN_REUSE, callback_data=menu_data("reuse", ctx.report.id)))
+        buttons.append(Button(zo.BTN_REUSE, callback_data=bt.Menu("reuse", ctx.report.id).pack()))
     return "\n".join(lines), buttons
 
 
@@ -436,11 +440,11 @@ async def show_evidence_overview(update: Update, context: ContextTypes.DEFAULT_T
     ctx = await load_ctx(d.db.read, report, d.outlines)
     lines = [(item_name(i), ctx.evidence[i.key]) for i in ctx.laid.items if ctx.evidence.get(i.key)]
     rows = [
-        [Button(f"📎 {item_name(i)}", callback_data=evidence_data(report.id, i.key, "list"))]
+        [Button(f"📎 {item_name(i)}", callback_data=bt.Evidence(report.id, i.key, "list").pack())]
         for i in ctx.laid.items
         if ctx.evidence.get(i.key)
     ][:20]
-    rows.append([Button(zh.BTN_MENU, callback_data=menu_data("home", report.id))])
+    rows.append([Button(zh.BTN_MENU, callback_data=bt.Menu("home", report.id).pack())])
     await show(update, zh.evidence_overview(lines), InlineKeyboardMarkup(rows))
 
 

@@ -2,33 +2,26 @@
 
 from __future__ import annotations
 
-import re
+from typing import TypeVar
 
 from telegram import Update
 
-from bot import access
+from bot import access, buttons
+from bot.buttons import parse_id
 from bot.deps import Deps
 from handlers.screen import refuse
 from messages import zh
 from storage.models import Person
 
-_ASCII_ID = re.compile(r"[0-9]{1,19}")
-SQLITE_MAX = 2**63 - 1
+__all__ = ["bound", "button", "office_only", "parse_id", "well_formed", "with_role"]
 
-
-def parse_id(text: str) -> int | None:
-    """A number from button data: ASCII digits only, within SQLite's integer range; otherwise None.
-    (str.isdigit() accepts '²' and '١', which int() then rejects or misreads.)"""
-    if not _ASCII_ID.fullmatch(text):
-        return None
-    value = int(text)
-    return value if value <= SQLITE_MAX else None
+P = TypeVar("P", bound=buttons.Payload)
 
 
 def well_formed(data: str) -> bool:
-    """Button data any handler may parse: every part that looks like a number is a valid id (so no
-    handler's isdigit() + int() can fail or reach the database out of range)."""
-    return all(parse_id(part) is not None for part in data.split(":") if part and (part.isdigit() or part.isdecimal()))
+    """Button data some button of this bot packs (bot.buttons.parse): anything else is refused at the
+    door, so no handler sees forged, garbled or out-of-range data."""
+    return buttons.parse(data) is not None
 
 
 async def bound(update: Update, d: Deps) -> Person | None:
@@ -60,13 +53,13 @@ async def with_role(update: Update, d: Deps, *roles: str) -> Person | None:
     return who
 
 
-async def button_parts(update: Update, count: int) -> list[str] | None:
-    """A button's data as `count` colon-separated parts with a number second (a report or an institution).
-    Anything else is old or forged: refused, and None."""
+async def button(update: Update, kind: type[P]) -> P | None:
+    """The pressed button's typed payload if it is a `kind` button; anything else is old or forged:
+    refused, and None."""
     query = update.callback_query
     assert query is not None
-    parts = (query.data or "").split(":")
-    if len(parts) != count or parse_id(parts[1]) is None:
+    found = buttons.parse(query.data or "")
+    if not isinstance(found, kind):
         await refuse(update, zh.STALE_BUTTON)
         return None
-    return parts
+    return found

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes, filters
 
 from bot import access, matching
+from bot import buttons as bt
 from bot.deps import deps
 from bot.invitations import deep_link, issue, web_link
 from bot.roster import ANHUI_CITIES
 from handlers import campaign, exports, office_review, oversight
 from handlers.firstday import resolve_unit
-from handlers.guards import parse_id
+from handlers.guards import button, parse_id
 from handlers.screen import show
 from messages import firstday as msg
 from messages import web as web_text
@@ -107,33 +110,32 @@ async def create_invitations(update: Update, context: ContextTypes.DEFAULT_TYPE)
 
 
 def office_menu() -> InlineKeyboardMarkup:
-    keys = list(zh.BTN_OFFICE)
+    keys = [bt.OfficeMenu(key) for k in zh.BTN_OFFICE if (key := bt.office_key(k))]
     rows = [keys[i : i + 2] for i in range(0, len(keys), 2)]
     return InlineKeyboardMarkup(
-        [[InlineKeyboardButton(zh.BTN_OFFICE[k], callback_data=f"ofc:{k}") for k in row] for row in rows]
+        [[InlineKeyboardButton(zh.BTN_OFFICE[b.key], callback_data=b.pack()) for b in row] for row in rows]
     )
 
 
 async def press_office_menu(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """The office dashboard's buttons run the same actions as the commands."""
-    action = (update.callback_query.data if update.callback_query else "") or ""
-    targets = {
-        "ofc:progress": oversight.show_progress,
-        "ofc:review": office_review.open_review,
-        "ofc:flags": oversight.list_flags,
-        "ofc:broadcast": campaign.start_broadcast,
-        "ofc:deadline": campaign.set_deadline,
-        "ofc:quotas": campaign.list_quota_gaps,
-        "ofc:sample": oversight.draw_or_show_sample,
-        "ofc:grades": oversight.list_grades,
-        "ofc:export": exports.start_export,
-    }
-    target = targets.get(action)
-    if target is None:
-        await show(update, zh.STALE_BUTTON)
+    pressed = await button(update, bt.OfficeMenu)
+    if pressed is None:
         return
+    targets: dict[bt.OfficeKey, Callable[[Update, ContextTypes.DEFAULT_TYPE], Awaitable[None]]] = {
+        "progress": oversight.show_progress,
+        "review": office_review.open_review,
+        "flags": oversight.list_flags,
+        "broadcast": campaign.start_broadcast,
+        "deadline": campaign.set_deadline,
+        "quotas": campaign.list_quota_gaps,
+        "sample": oversight.draw_or_show_sample,
+        "grades": oversight.list_grades,
+        "export": exports.start_export,
+    }
+    target = targets[pressed.key]
     # A button carries no arguments: /sample without a seed would draw anew, so the button only shows.
-    context.args = ["show"] if action == "ofc:sample" else []
+    context.args = ["show"] if pressed.key == "sample" else []
     await target(update, context)
 
 

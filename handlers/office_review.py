@@ -2,21 +2,22 @@
 
 from __future__ import annotations
 
-import json
 import re
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes, filters
 
+from bot import buttons as bt
 from bot.deps import Deps, deps
 from bot.lifecycle import accept, diff, return_for_revision, review
 from bot.reporting import Ctx, Refused, load_ctx
+from bot.stages import BroadcastStage, ReturnPending, ReturnStage, pending
 from handlers import exports, notify
 from handlers.campaign import take_broadcast_text
 from handlers.firstday import resolve_unit
-from handlers.guards import button_parts, office_only
+from handlers.guards import button, office_only
 from handlers.longtext import show_long
-from handlers.render import answer_text, item_label, walk_data
+from handlers.render import answer_text, item_label
 from handlers.screen import refuse, show
 from messages import documents as words
 from messages import entry as en
@@ -27,10 +28,6 @@ from storage.models import Person
 Button = InlineKeyboardButton
 _LINE = re.compile(r"^\s*(?:监测点\s*)?(s?\d+)\s*[：:，,\s]\s*(.+?)\s*$", re.I)
 COMMENT_LIMIT = 500
-
-
-def office_data(report_id: int, action: str) -> str:
-    return f"o:{report_id}:{action}:"
 
 
 async def render_card(d: Deps, ctx: Ctx) -> tuple[str, InlineKeyboardMarkup]:
@@ -48,19 +45,19 @@ async def render_card(d: Deps, ctx: Ctx) -> tuple[str, InlineKeyboardMarkup]:
     )
     text += await _last_return(d, ctx)
     rid = ctx.report.id
-    rows = [[Button(zh.BTN_PAGES, callback_data=f"r:{rid}:page:1")]]
+    rows = [[Button(zh.BTN_PAGES, callback_data=bt.Review(rid, "page", 1).pack())]]
     if ctx.report.status == "submitted":
         rows.append(
             [
-                Button(zh.BTN_RETURN_POINTS, callback_data=office_data(rid, "retpts")),
-                Button(zh.BTN_RETURN_ALL, callback_data=office_data(rid, "retall")),
+                Button(zh.BTN_RETURN_POINTS, callback_data=bt.Card(rid, "retpts").pack()),
+                Button(zh.BTN_RETURN_ALL, callback_data=bt.Card(rid, "retall").pack()),
             ]
         )
-        rows.append([Button(zh.BTN_ACCEPT, callback_data=office_data(rid, "acceptask"))])
+        rows.append([Button(zh.BTN_ACCEPT, callback_data=bt.Card(rid, "acceptask").pack())])
     if len(history) >= 2:
-        rows.append([Button(zh.BTN_DIFF, callback_data=office_data(rid, "diff"))])
+        rows.append([Button(zh.BTN_DIFF, callback_data=bt.Card(rid, "diff").pack())])
     if history:
-        rows.append([Button(words.BTN_CARD_WORD, callback_data=office_data(rid, "word"))])
+        rows.append([Button(words.BTN_CARD_WORD, callback_data=bt.Card(rid, "word").pack())])
     return text, InlineKeyboardMarkup(rows)
 
 
@@ -103,7 +100,7 @@ async def open_review(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     for r in found:
         ctx = await load_ctx(d.db.read, r, d.outlines)
         label = f"{ctx.unit}{' · ' + ctx.certificate if ctx.certificate else ''}"[:40]
-        rows.append([Button(label, callback_data=office_data(r.id, "card"))])
+        rows.append([Button(label, callback_data=bt.Card(r.id, "card").pack())])
     await show(update, zh.REVIEW_PICK, InlineKeyboardMarkup(rows))
 
 
@@ -133,15 +130,15 @@ async def take_office_text(update: Update, context: ContextTypes.DEFAULT_TYPE, w
     message = update.effective_message
     assert message is not None and message.text is not None
     cursor = await cursors.get(d.db.read, who.user_id)
-    if cursor is not None and cursor.stage == "bc_text":
+    if cursor is not None and cursor.stage == BroadcastStage.TEXT:
         await take_broadcast_text(update, d, who, message.text)
         return
     report = await reports.get(d.db.read, cursor.report_id) if cursor and cursor.report_id else None
-    if cursor is None or report is None or cursor.stage not in ("return_points", "return_all"):
+    if cursor is None or report is None or cursor.stage not in (ReturnStage.POINTS, ReturnStage.ALL):
         await refuse(update, zh.HELP_OFFICE.strip())
         return
     ctx = await load_ctx(d.db.read, report, d.outlines)
-    if cursor.stage == "return_all":
+    if cursor.stage == ReturnStage.ALL:
         comment = message.text.strip()
         if not comment or len(comment) > COMMENT_LIMIT:
             await refuse(update, zh.RETURN_TOO_LONG)
@@ -158,15 +155,15 @@ async def take_office_text(update: Update, context: ContextTypes.DEFAULT_TYPE, w
             user_id=who.user_id,
             report_id=report.id,
             item=None,
-            stage="return_confirm",
-            pending=comments,
+            stage=ReturnStage.CONFIRM,
+            pending=ReturnPending(comments).dump(),
             at=d.now_iso(),
         )
     lines = [(item_label(ctx, k), c) for k, c in comments.items()]
     markup = InlineKeyboardMarkup(
         [
-            [Button(zh.BTN_RETURN_CONFIRM, callback_data=office_data(report.id, "retgo"))],
-            [Button(zh.BTN_CANCEL, callback_data=office_data(report.id, "card"))],
+            [Button(zh.BTN_RETURN_CONFIRM, callback_data=bt.Card(report.id, "retgo").pack())],
+            [Button(zh.BTN_CANCEL, callback_data=bt.Card(report.id, "card").pack())],
         ]
     )
     await show(update, zh.return_preview(lines), markup)
@@ -178,16 +175,16 @@ async def press_office_button(update: Update, context: ContextTypes.DEFAULT_TYPE
     who = await office_only(update, d)
     if who is None:
         return
-    parts = await button_parts(update, 4)
-    if parts is None:
+    pressed = await button(update, bt.Card)
+    if pressed is None:
         return
-    report = await reports.get(d.db.read, int(parts[1]))
+    report = await reports.get(d.db.read, pressed.report)
     if report is None:
         await refuse(update, zh.STALE_BUTTON)
         return
-    action = parts[2]
+    action = pressed.action
     ctx = await load_ctx(d.db.read, report, d.outlines)
-    card_button = InlineKeyboardMarkup([[Button(zh.BTN_CARD, callback_data=office_data(report.id, "card"))]])
+    card_button = InlineKeyboardMarkup([[Button(zh.BTN_CARD, callback_data=bt.Card(report.id, "card").pack())]])
     try:
         if action == "card":
             await show(update, *await render_card(d, ctx))
@@ -198,7 +195,7 @@ async def press_office_button(update: Update, context: ContextTypes.DEFAULT_TYPE
         elif action in ("retpts", "retall"):
             if report.status != "submitted":
                 raise Refused("not_submitted" if report.status != "accepted" else "accepted_final")
-            stage = "return_points" if action == "retpts" else "return_all"
+            stage = ReturnStage.POINTS if action == "retpts" else ReturnStage.ALL
             async with d.db.transaction(update_id=update.update_id, at=d.now_iso()) as conn:
                 await cursors.put(
                     conn, user_id=who.user_id, report_id=report.id, item=None, stage=stage, at=d.now_iso()
@@ -206,16 +203,21 @@ async def press_office_button(update: Update, context: ContextTypes.DEFAULT_TYPE
             await show(update, zh.RETURN_POINTS_PROMPT if action == "retpts" else zh.RETURN_ALL_PROMPT, card_button)
         elif action == "retgo":
             cursor = await cursors.get(d.db.read, who.user_id)
-            if cursor is None or cursor.report_id != report.id or cursor.stage != "return_confirm":
+            if cursor is None or cursor.report_id != report.id or cursor.stage != ReturnStage.CONFIRM:
                 raise Refused("stale")
-            comments = json.loads(cursor.pending)
+            prepared = pending(cursor, ReturnPending)
+            if prepared is None or not prepared.root:
+                raise Refused("stale")
+            comments = prepared.dump()
             await return_for_revision(d.db, who, report.id, comments, at=d.now_iso(), update_id=update.update_id)
             await cursors.reset_stage(d.db, who.user_id, at=d.now_iso())
             await show(update, zh.returned_done(ctx.unit, len(comments)), card_button)
             lines = [(item_label(ctx, k), c) for k, c in comments.items()]
             first = next((i for i in ctx.laid.items if "*" in comments or i.key in comments), None)
             start = InlineKeyboardMarkup(
-                [[Button(zh.BTN_START_REVISION, callback_data=walk_data(report.id, first.key, "go"))]] if first else []
+                [[Button(zh.BTN_START_REVISION, callback_data=bt.Walk(report.id, first.key, "go").pack())]]
+                if first
+                else []
             )
             await notify.tell(
                 context.bot,
@@ -228,8 +230,8 @@ async def press_office_button(update: Update, context: ContextTypes.DEFAULT_TYPE
                 raise Refused("not_submitted" if report.status != "accepted" else "accepted_final")
             markup = InlineKeyboardMarkup(
                 [
-                    [Button(zh.BTN_ACCEPT_CONFIRM, callback_data=office_data(report.id, "acceptgo"))],
-                    [Button(zh.BTN_CANCEL, callback_data=office_data(report.id, "card"))],
+                    [Button(zh.BTN_ACCEPT_CONFIRM, callback_data=bt.Card(report.id, "acceptgo").pack())],
+                    [Button(zh.BTN_CANCEL, callback_data=bt.Card(report.id, "card").pack())],
                 ]
             )
             await show(update, zh.ACCEPT_ASK, markup)

@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import json
 import logging
-import re
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import TelegramError
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes, filters
 
+from bot import buttons as bt
 from bot.charts import progress_png
 from bot.deps import Deps, deps
 from bot.oversight import GRADES, GradeUnit, NotGradable, draw_sample, findings, grade, grade_unit, grade_units
 from bot.progress import STATUSES, Unit, tally, units
-from handlers.guards import button_parts, office_only, parse_id, with_role
+from bot.stages import GradePending, GradeStage, pending
+from handlers.guards import button, office_only, parse_id, with_role
 from handlers.longtext import show_long
 from handlers.screen import refuse, show, with_retry
 from messages import documents as words
@@ -28,12 +29,17 @@ log = logging.getLogger("xcheck.oversight")
 
 
 def _progress_buttons() -> InlineKeyboardMarkup:
-    lists = [Button(zh.PROGRESS_STATUS[s] + zh.LIST_SUFFIX, callback_data=f"p:list:{s}") for s in STATUSES]
+    lists = [
+        Button(zh.PROGRESS_STATUS[s] + zh.LIST_SUFFIX, callback_data=bt.Progress("list", s).pack()) for s in STATUSES
+    ]
     return InlineKeyboardMarkup(
         [
             lists[:3],
             lists[3:],
-            [Button(zh.BTN_BY_CITY, callback_data="p:city:"), Button(zh.BTN_ORGS, callback_data="p:orgs:")],
+            [
+                Button(zh.BTN_BY_CITY, callback_data=bt.Progress("city").pack()),
+                Button(zh.BTN_ORGS, callback_data=bt.Progress("orgs").pack()),
+            ],
         ]
     )
 
@@ -78,11 +84,14 @@ async def press_progress_button(update: Update, context: ContextTypes.DEFAULT_TY
         return
     query = update.callback_query
     assert query is not None
-    _, action, arg = ((query.data or "") + "::").split(":")[:3]
+    pressed = await button(update, bt.Progress)
+    if pressed is None:
+        return
+    action, arg = pressed.action, pressed.status
     all_units = await units(d.db)
     schools = [u for u in all_units if u.institution.kind != "培训评价组织"]
     orgs = [u for u in all_units if u.institution.kind == "培训评价组织"]
-    back = InlineKeyboardMarkup([[Button(zh.BTN_BACK_TO_PROGRESS, callback_data="p:kind:")]])
+    back = InlineKeyboardMarkup([[Button(zh.BTN_BACK_TO_PROGRESS, callback_data=bt.Progress("kind").pack())]])
     if action == "list" and arg in STATUSES:
         names = [f"{u.institution.seq or ''} {u.institution.name}".strip() for u in schools if u.status == arg]
         names += [f"{u.institution.name} · {u.certificate}" for u in orgs if u.status == arg]
@@ -238,7 +247,6 @@ async def list_flags(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
 # one report per certificate). Buttons: x:<institution>:card: (an institution's card, or an organization's
 # list of certificates), x:<org>:cert:<certificate> (one certificate's card), x:<institution>:g:<n> and
 # x:<org>:g:<n>c<certificate> (grade n of GRADES for that unit).
-_GRADE_ARG = re.compile(r"^([0-9])(?:c([1-9][0-9]{0,9}))?$")
 
 
 async def _my_grades(d: Deps, who: Person) -> dict[tuple[int, int | None], Grade]:
@@ -263,7 +271,7 @@ async def show_expert_menu(update: Update, d: Deps, who: Person) -> None:
             continue
         if not found:  # an organization with no certificate in the roster yet
             lines.append(zo.expert_menu_line(inst.name, None, None, False))
-        buttons.append([Button(inst.name[:24], callback_data=f"x:{inst_id}:card:")])
+        buttons.append([Button(inst.name[:24], callback_data=bt.Expert(inst_id, "card").pack())])
     await show(update, zo.expert_menu(lines), InlineKeyboardMarkup(buttons) if buttons else None)
 
 
@@ -272,13 +280,13 @@ def _unit_buttons(unit: GradeUnit) -> list[list[InlineKeyboardButton]]:
     if unit.report is not None:
         rows.append(
             [
-                Button(zh.BTN_PAGES, callback_data=f"r:{unit.report.id}:page:1"),
-                Button(zh.BTN_FILES, callback_data=f"r:{unit.report.id}:files:"),
+                Button(zh.BTN_PAGES, callback_data=bt.Review(unit.report.id, "page", 1).pack()),
+                Button(zh.BTN_FILES, callback_data=bt.Review(unit.report.id, "files").pack()),
             ]
         )
     if unit.gradable:
-        suffix = f"c{unit.certificate_id}" if unit.certificate_id else ""
-        rows.append([Button(g, callback_data=f"x:{unit.institution.id}:g:{n}{suffix}") for n, g in enumerate(GRADES)])
+        grades = [bt.Expert(unit.institution.id, "g", unit.certificate_id or None, n) for n in range(len(GRADES))]
+        rows.append([Button(g, callback_data=b.pack()) for g, b in zip(GRADES, grades, strict=True)])
     return rows
 
 
@@ -290,9 +298,9 @@ async def _show_unit(update: Update, d: Deps, who: Person, unit: GradeUnit) -> N
     )
     rows = _unit_buttons(unit)
     if unit.certificate_id:
-        rows.append([Button(zo.BTN_BACK_TO_ORG, callback_data=f"x:{unit.institution.id}:card:")])
+        rows.append([Button(zo.BTN_BACK_TO_ORG, callback_data=bt.Expert(unit.institution.id, "card").pack())])
     else:
-        rows.append([Button(zh.BTN_MENU, callback_data="m:home:0:")])
+        rows.append([Button(zh.BTN_MENU, callback_data=bt.Menu("home").pack())])
     await show(update, text, InlineKeyboardMarkup(rows))
 
 
@@ -310,11 +318,11 @@ async def _show_org(update: Update, d: Deps, who: Person, found: list[GradeUnit]
             [
                 Button(
                     f"📄 {unit.certificate.name}"[:24],
-                    callback_data=f"x:{unit.institution.id}:cert:{unit.certificate.id}",
+                    callback_data=bt.Expert(unit.institution.id, "cert", unit.certificate.id).pack(),
                 )
             ]
         )
-    buttons.append([Button(zh.BTN_MENU, callback_data="m:home:0:")])
+    buttons.append([Button(zh.BTN_MENU, callback_data=bt.Menu("home").pack())])
     await show(update, zo.org_card(org_name, rows), InlineKeyboardMarkup(buttons))
 
 
@@ -325,34 +333,33 @@ async def press_expert_button(update: Update, context: ContextTypes.DEFAULT_TYPE
     who = await with_role(update, d, "expert")
     if who is None:
         return
-    parts = await button_parts(update, 4)
-    if parts is None:
+    pressed = await button(update, bt.Expert)
+    if pressed is None:
         return
-    inst_id, action, arg = int(parts[1]), parts[2], parts[3]
+    inst_id, action = pressed.institution, pressed.action
     if not await oversight.is_assigned(d.db.read, who.user_id, inst_id):
         await refuse(update, zh.NOT_ALLOWED)
         return
     inst = await roster.institution(d.db.read, inst_id)
     assert inst is not None
-    if action == "card" and not arg:
+    if action == "card":
         found = await grade_units(d.db.read, inst_id)
         if inst.kind == ORG_KIND:
             await _show_org(update, d, who, found, inst.name)
         else:
             await _show_unit(update, d, who, found[0])
         return
-    if action == "cert" and arg.isdigit():
-        unit = await grade_unit(d.db.read, inst_id, int(arg))
+    if action == "cert" and pressed.certificate is not None:
+        unit = await grade_unit(d.db.read, inst_id, pressed.certificate)
         if unit is None:
             await refuse(update, zh.STALE_BUTTON)
             return
         await _show_unit(update, d, who, unit)
         return
-    chosen = _GRADE_ARG.match(arg) if action == "g" else None
-    if chosen is None or int(chosen.group(1)) >= len(GRADES):
+    if action != "g" or pressed.grade is None or pressed.grade >= len(GRADES):
         await refuse(update, zh.STALE_BUTTON)
         return
-    cert_id = int(chosen.group(2)) if chosen.group(2) else None
+    cert_id = pressed.certificate
     unit = await grade_unit(d.db.read, inst_id, cert_id)
     if unit is None:
         await refuse(update, zh.STALE_BUTTON)
@@ -360,7 +367,7 @@ async def press_expert_button(update: Update, context: ContextTypes.DEFAULT_TYPE
     if not unit.gradable:
         await refuse(update, zo.GRADE_NOT_SUBMITTED)
         return
-    value = GRADES[int(chosen.group(1))]
+    value = GRADES[pressed.grade]
     try:
         async with d.db.transaction(update_id=update.update_id, at=d.now_iso()) as conn:
             await cursors.put(
@@ -368,8 +375,8 @@ async def press_expert_button(update: Update, context: ContextTypes.DEFAULT_TYPE
                 user_id=who.user_id,
                 report_id=unit.report.id if unit.report else None,
                 item=None,
-                stage="grade_comment",
-                pending={"institution": inst_id, "certificate": cert_id, "grade": value},
+                stage=GradeStage.COMMENT,
+                pending=GradePending(institution=inst_id, certificate=cert_id, grade=value).dump(),
                 at=d.now_iso(),
             )
     except AlreadyApplied:
@@ -384,12 +391,11 @@ async def take_expert_text(update: Update, context: ContextTypes.DEFAULT_TYPE, w
     message = update.effective_message
     assert message is not None and message.text is not None
     cursor = await cursors.get(d.db.read, who.user_id)
-    if cursor is None or cursor.stage != "grade_comment":
+    chosen = pending(cursor, GradePending) if cursor is not None and cursor.stage == GradeStage.COMMENT else None
+    if chosen is None:
         await show_expert_menu(update, d, who)
         return
-    pending = json.loads(cursor.pending)
-    inst_id, value = int(pending["institution"]), str(pending["grade"])
-    cert_id = int(pending["certificate"]) if pending.get("certificate") else None
+    inst_id, value, cert_id = chosen.institution, chosen.grade, chosen.certificate
     if not await oversight.is_assigned(d.db.read, who.user_id, inst_id):
         await refuse(update, zh.NOT_ALLOWED)
         return
@@ -421,7 +427,7 @@ async def take_expert_text(update: Update, context: ContextTypes.DEFAULT_TYPE, w
         return
     await cursors.reset_stage(d.db, who.user_id, at=d.now_iso())
     unit = await grade_unit(d.db.read, inst_id, cert_id)
-    back = f"x:{inst_id}:cert:{cert_id}" if cert_id else f"x:{inst_id}:card:"
+    back = bt.Expert(inst_id, "cert", cert_id).pack() if cert_id else bt.Expert(inst_id, "card").pack()
     await show(
         update,
         zo.graded(unit.label if unit else str(inst_id), value),

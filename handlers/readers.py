@@ -6,11 +6,12 @@ from __future__ import annotations
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes
 
+from bot import buttons as bt
 from bot.deps import Deps, deps
 from bot.reporting import Refused
 from handlers import notify
 from handlers.exports import schedule_city_export
-from handlers.guards import with_role
+from handlers.guards import button, with_role
 from handlers.screen import acknowledge, refuse, show
 from messages import when, zh
 from storage import AlreadyApplied, audit, reports, roster, versions
@@ -38,9 +39,11 @@ async def show_city(update: Update, d: Deps, who: Person) -> None:
     rows = await city_rows(d, who.city)
     completed = await versions.city_completed(d.db.read, who.city)
     completed = when.local_time(completed, d.settings.tz) if completed else None
-    buttons = [[Button(name[:24], callback_data=f"r:{rid}:sum:")] for name, _, rid in rows if rid is not None][:40]
-    buttons.append([Button(zh.BTN_CITY_COMPLETE, callback_data="c:complete")])
-    buttons.append([Button(zh.BTN_CITY_EXPORT, callback_data="c:export")])
+    buttons = [
+        [Button(name[:24], callback_data=bt.Review(rid, "sum").pack())] for name, _, rid in rows if rid is not None
+    ][:40]
+    buttons.append([Button(zh.BTN_CITY_COMPLETE, callback_data=bt.Reader("complete").pack())])
+    buttons.append([Button(zh.BTN_CITY_EXPORT, callback_data=bt.Reader("export").pack())])
     await show(
         update, zh.city_overview(who.city, [(n, s) for n, s, _ in rows], completed), InlineKeyboardMarkup(buttons)
     )
@@ -84,7 +87,7 @@ async def show_lead(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         status = zh.STATUS_NAMES[report.status] if report else zh.NOT_STARTED
         rows.append((cert.name, org.name if org else "", status))
         if report is not None:
-            buttons.append([Button(cert.name[:24], callback_data=f"r:{report.id}:sum:")])
+            buttons.append([Button(cert.name[:24], callback_data=bt.Review(report.id, "sum").pack())])
     await show(update, zh.lead_overview(rows), InlineKeyboardMarkup(buttons) if buttons else None)
 
 
@@ -104,16 +107,16 @@ async def leads_any(d: Deps, institution_id: int) -> bool:
 
 async def press_reader_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """c:complete (city) and c:lead (lead institution)."""
-    data = update.callback_query.data if update.callback_query else ""
+    pressed = await button(update, bt.Reader)
+    if pressed is None:
+        return
     try:
-        if data == "c:complete":
+        if pressed.action == "complete":
             await complete_city_package(update, context)
-        elif data == "c:lead":
+        elif pressed.action == "lead":
             await show_lead(update, context)
-        elif data == "c:export":
-            await export_city(update, context)
         else:
-            raise Refused("stale")
+            await export_city(update, context)
     except Refused:
         await refuse(update, zh.STALE_BUTTON)
 

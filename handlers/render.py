@@ -7,25 +7,19 @@ from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from bot import buttons as bt
 from bot.figures import numbers_table
 from bot.outlines.loader import Item
 from bot.outlines.models import Choice, Number, Numbers, YesNo
 from bot.reporting import Ctx, View
 from bot.rules import Finding, earlier_figures, rates
+from bot.stages import WalkStage
 from bot.walk import State
 from messages import documents as words
 from messages import entry as en
 from messages import zh
 
 Button = InlineKeyboardButton
-
-
-def walk_data(report_id: int, item: str, action: str, arg: str = "") -> str:
-    return f"w:{report_id}:{item}:{action}:{arg}"
-
-
-def menu_data(action: str, report_id: int = 0, arg: str = "") -> str:
-    return f"m:{action}:{report_id}:{arg}"
 
 
 def answer_text(ctx: Ctx, item: Item, value: Any) -> str | None:
@@ -101,20 +95,20 @@ def _name_example(ctx: Ctx, item: Item) -> str:
 
 def _nav(ctx: Ctx, item: Item, complete: bool) -> list[Button]:
     rid = ctx.report.id
-    buttons = [Button(zh.BTN_BACK, callback_data=walk_data(rid, item.key, "back"))]
+    buttons = [Button(zh.BTN_BACK, callback_data=bt.Walk(rid, item.key, "back").pack())]
     if complete:
-        buttons.append(Button(zh.BTN_NEXT, callback_data=walk_data(rid, item.key, "next")))
+        buttons.append(Button(zh.BTN_NEXT, callback_data=bt.Walk(rid, item.key, "next").pack()))
     elif item.skippable:
-        buttons.append(Button(zh.BTN_SKIP, callback_data=walk_data(rid, item.key, "skip")))
+        buttons.append(Button(zh.BTN_SKIP, callback_data=bt.Walk(rid, item.key, "skip").pack()))
     else:
-        buttons.append(Button(zh.BTN_LATER, callback_data=walk_data(rid, item.key, "later")))
-    buttons.append(Button(zh.BTN_MENU, callback_data=menu_data("home", rid)))
+        buttons.append(Button(zh.BTN_LATER, callback_data=bt.Walk(rid, item.key, "later").pack()))
+    buttons.append(Button(zh.BTN_MENU, callback_data=bt.Menu("home", rid).pack()))
     return buttons
 
 
 def _evidence_row(ctx: Ctx, item: Item) -> list[Button]:
     n = ctx.evidence.get(item.key, 0)
-    return [Button(f"{zh.BTN_EVIDENCE} ({n})", callback_data=f"e:{ctx.report.id}:{item.key}:list:")]
+    return [Button(f"{zh.BTN_EVIDENCE} ({n})", callback_data=bt.Evidence(ctx.report.id, item.key, "list").pack())]
 
 
 def saved_line(view: View) -> str | None:
@@ -163,7 +157,7 @@ def _head(view: View, item: Item) -> list[str]:
             lines.append(f"💡 {escape(item.point.hint)}")
     else:
         lines.append(zh.narrative_prompt(label))
-    if view.stage != "evid" and ctx.may_edit(item) and ctx.state.needs_evidence(item):
+    if view.stage != WalkStage.EVID and ctx.may_edit(item) and ctx.state.needs_evidence(item):
         lines.append(en.needs_file(ctx.evidence.get(item.key, 0)))
     key = ctx.comment_key(item)
     comment = ctx.comments.get(key) if key else None
@@ -176,9 +170,13 @@ def _head(view: View, item: Item) -> list[str]:
 def render(view: View, *, long_limit: int) -> tuple[str, InlineKeyboardMarkup]:
     text, markup = _render(view, long_limit=long_limit)
     item = view.item
-    if item is not None and view.stage in ("ask", "followup", "confirm", "evid") and view.ctx.comment_key(item):
+    if (
+        item is not None
+        and view.stage in (WalkStage.ASK, WalkStage.FOLLOWUP, WalkStage.CONFIRM, WalkStage.EVID)
+        and view.ctx.comment_key(item)
+    ):
         # A returned point: the coordinator may answer the office's comment in words, besides changing it.
-        reply = [Button(en.BTN_REPLY, callback_data=walk_data(view.ctx.report.id, item.key, "reply"))]
+        reply = [Button(en.BTN_REPLY, callback_data=bt.Walk(view.ctx.report.id, item.key, "reply").pack())]
         markup = InlineKeyboardMarkup([reply, *markup.inline_keyboard])
     return text, markup
 
@@ -186,7 +184,7 @@ def render(view: View, *, long_limit: int) -> tuple[str, InlineKeyboardMarkup]:
 def _render(view: View, *, long_limit: int) -> tuple[str, InlineKeyboardMarkup]:
     ctx = view.ctx
     rid = ctx.report.id
-    if view.stage == "done" or view.item is None:
+    if view.stage == WalkStage.DONE or view.item is None:
         return render_done(view)
     item = view.item
     lines = _head(view, item)
@@ -202,60 +200,60 @@ def _render(view: View, *, long_limit: int) -> tuple[str, InlineKeyboardMarkup]:
         else:
             lines.append(zh.current_answer(answer_text(ctx, item, ctx.value(item)) or zh.NOT_ANSWERED))
         lines.append(en.read_only(ctx.report.status))
-        nav = [Button(zh.BTN_BACK, callback_data=walk_data(rid, item.key, "back"))]
+        nav = [Button(zh.BTN_BACK, callback_data=bt.Walk(rid, item.key, "back").pack())]
         if ctx.state.following(item) is not None:
-            nav.append(Button(zh.BTN_NEXT, callback_data=walk_data(rid, item.key, "next")))
-        nav.append(Button(zh.BTN_MENU, callback_data=menu_data("home", rid)))
+            nav.append(Button(zh.BTN_NEXT, callback_data=bt.Walk(rid, item.key, "next").pack()))
+        nav.append(Button(zh.BTN_MENU, callback_data=bt.Menu("home", rid).pack()))
         return "\n".join(lines), InlineKeyboardMarkup([nav])
 
-    if view.stage == "confirm" and isinstance(answer, Numbers):
+    if view.stage == WalkStage.CONFIRM and isinstance(answer, Numbers):
         lines.append(table_text(ctx, item))
         if view.error is not None:
             lines.append(en.invalid(view.error.code, {**view.error.params, "example": _name_example(ctx, item)}))
         lines.append(zh.CONFIRM_PROMPT)
         keyboard.append(
             [
-                Button(zh.BTN_CONFIRM, callback_data=walk_data(rid, item.key, "confirm")),
-                Button(zh.BTN_REDO, callback_data=walk_data(rid, item.key, "redo")),
+                Button(zh.BTN_CONFIRM, callback_data=bt.Walk(rid, item.key, "confirm").pack()),
+                Button(zh.BTN_REDO, callback_data=bt.Walk(rid, item.key, "redo").pack()),
             ]
         )
         keyboard.append(_evidence_row(ctx, item))
         keyboard.append(_nav(ctx, item, complete))
         return "\n".join(lines), InlineKeyboardMarkup(keyboard)
 
-    if view.stage == "warn":
+    if view.stage == WalkStage.WARN:
         if view.pending and isinstance(answer, Numbers) and len(view.pending) > 1:
             lines.append(en.pending_rows(_pending_lines(ctx, item, view.pending)))
         lines.append(en.warn(_findings(view.findings)))
         keyboard.append(
             [
-                Button(zh.BTN_KEEP, callback_data=walk_data(rid, item.key, "keep")),
-                Button(zh.BTN_RETYPE, callback_data=walk_data(rid, item.key, "retype")),
+                Button(zh.BTN_KEEP, callback_data=bt.Walk(rid, item.key, "keep").pack()),
+                Button(zh.BTN_RETYPE, callback_data=bt.Walk(rid, item.key, "retype").pack()),
             ]
         )
         keyboard.append(_evidence_row(ctx, item))
         keyboard.append(_nav(ctx, item, complete))
         return "\n".join(lines), InlineKeyboardMarkup(keyboard)
 
-    if view.stage == "pick" and isinstance(answer, Numbers):
+    if view.stage == WalkStage.PICK and isinstance(answer, Numbers):
         lines.append(table_text(ctx, item))
         lines.append(en.PICK_ROW)
         for n, row in enumerate(ctx.rows(item)):
             keyboard.append(
-                [Button(row.label[:20] or str(n + 1), callback_data=walk_data(rid, item.key, "row", str(n)))]
+                [Button(row.label[:20] or str(n + 1), callback_data=bt.Walk(rid, item.key, "row", n).pack())]
             )
-        keyboard.append([Button(en.BTN_BACK_TO_CONFIRM, callback_data=walk_data(rid, item.key, "go"))])
+        keyboard.append([Button(en.BTN_BACK_TO_CONFIRM, callback_data=bt.Walk(rid, item.key, "go").pack())])
         return "\n".join(lines), InlineKeyboardMarkup(keyboard)
 
-    if view.stage == "reply":
+    if view.stage == WalkStage.REPLY:
         if view.error is not None:
             lines.append(en.invalid(view.error.code, view.error.params))
         lines.append(en.ASK_REPLY)
-        keyboard.append([Button(zh.BTN_BACK_TO_ITEM, callback_data=walk_data(rid, item.key, "go"))])
-        keyboard.append([Button(zh.BTN_MENU, callback_data=menu_data("home", rid))])
+        keyboard.append([Button(zh.BTN_BACK_TO_ITEM, callback_data=bt.Walk(rid, item.key, "go").pack())])
+        keyboard.append([Button(zh.BTN_MENU, callback_data=bt.Menu("home", rid).pack())])
         return "\n".join(lines), InlineKeyboardMarkup(keyboard)
 
-    if view.stage == "evid":
+    if view.stage == WalkStage.EVID:
         current = answer_text(ctx, item, ctx.value(item))
         if current:
             lines.append(zh.current_answer(current))
@@ -265,12 +263,12 @@ def _render(view: View, *, long_limit: int) -> tuple[str, InlineKeyboardMarkup]:
         lines.append(en.ask_file(item_name(item), n))
         keyboard.append(_evidence_row(ctx, item))
         keyboard.append(
-            [Button(en.BTN_FILE_LATER if not n else zh.BTN_NEXT, callback_data=walk_data(rid, item.key, "on"))]
+            [Button(en.BTN_FILE_LATER if not n else zh.BTN_NEXT, callback_data=bt.Walk(rid, item.key, "on").pack())]
         )
         keyboard.append(
             [
-                Button(zh.BTN_BACK, callback_data=walk_data(rid, item.key, "back")),
-                Button(zh.BTN_MENU, callback_data=menu_data("home", rid)),
+                Button(zh.BTN_BACK, callback_data=bt.Walk(rid, item.key, "back").pack()),
+                Button(zh.BTN_MENU, callback_data=bt.Menu("home", rid).pack()),
             ]
         )
         return "\n".join(lines), InlineKeyboardMarkup(keyboard)
@@ -285,7 +283,7 @@ def _render(view: View, *, long_limit: int) -> tuple[str, InlineKeyboardMarkup]:
         if view.parts > 1:
             lines.append(en.merged_parts(view.parts))
 
-    if view.stage == "followup" and isinstance(answer, YesNo):
+    if view.stage == WalkStage.FOLLOWUP and isinstance(answer, YesNo):
         yes = bool((ctx.value(item) or {}).get("yes"))
         lines.append(zh.followup(yes, answer.followup))
         lines.append(zh.ASK_TEXT.format(limit=long_limit))
@@ -295,14 +293,14 @@ def _render(view: View, *, long_limit: int) -> tuple[str, InlineKeyboardMarkup]:
     if isinstance(answer, YesNo):
         keyboard.append(
             [
-                Button(zh.BTN_YES, callback_data=walk_data(rid, item.key, "yn", "1")),
-                Button(zh.BTN_NO, callback_data=walk_data(rid, item.key, "yn", "0")),
+                Button(zh.BTN_YES, callback_data=bt.Walk(rid, item.key, "yn", 1).pack()),
+                Button(zh.BTN_NO, callback_data=bt.Walk(rid, item.key, "yn", 0).pack()),
             ]
         )
         lines.append(zh.ASK_YESNO)
     elif isinstance(answer, Choice):
         for n, option in enumerate(answer.options):
-            keyboard.append([Button(f"{n + 1}. {option}", callback_data=walk_data(rid, item.key, "ch", str(n)))])
+            keyboard.append([Button(f"{n + 1}. {option}", callback_data=bt.Walk(rid, item.key, "ch", n).pack())])
         lines.append(zh.ASK_CHOICE)
     elif isinstance(answer, Number):
         lines.append(zh.ask_number(answer.label, answer.min, answer.max, answer.unit))
@@ -350,9 +348,9 @@ def render_done(view: View) -> tuple[str, InlineKeyboardMarkup]:
         lines.append(zh.done(done_sections, len(sections)))
     return "\n".join(lines), InlineKeyboardMarkup(
         [
-            [Button(zh.BTN_REVIEW, callback_data=f"r:{ctx.report.id}:sum:")],
-            [Button(zh.BTN_SECTIONS, callback_data=menu_data("secs", ctx.report.id))],
-            [Button(zh.BTN_MENU, callback_data=menu_data("home", ctx.report.id))],
+            [Button(zh.BTN_REVIEW, callback_data=bt.Review(ctx.report.id, "sum").pack())],
+            [Button(zh.BTN_SECTIONS, callback_data=bt.Menu("secs", ctx.report.id).pack())],
+            [Button(zh.BTN_MENU, callback_data=bt.Menu("home", ctx.report.id).pack())],
         ]
     )
 
@@ -362,28 +360,28 @@ def render_menu(ctx: Ctx, *, several: bool, campaign: str = "", due: str = "") -
     done_sections = sum(s.done == s.total for s in sections)
     rid = ctx.report.id
     rows = [
-        [Button(zh.BTN_CONTINUE, callback_data=menu_data("cont", rid))],
+        [Button(zh.BTN_CONTINUE, callback_data=bt.Menu("cont", rid).pack())],
         [
-            Button(zh.BTN_SECTIONS, callback_data=menu_data("secs", rid)),
-            Button(zh.BTN_PROGRESS, callback_data=menu_data("prog", rid)),
+            Button(zh.BTN_SECTIONS, callback_data=bt.Menu("secs", rid).pack()),
+            Button(zh.BTN_PROGRESS, callback_data=bt.Menu("prog", rid).pack()),
         ],
         [
-            Button(zh.BTN_EVIDENCE, callback_data=menu_data("evid", rid)),
-            Button(zh.BTN_REVIEW, callback_data=f"r:{rid}:sum:"),
+            Button(zh.BTN_EVIDENCE, callback_data=bt.Menu("evid", rid).pack()),
+            Button(zh.BTN_REVIEW, callback_data=bt.Review(rid, "sum").pack()),
         ],
         [
-            Button(zh.BTN_DOWNLOAD, callback_data=menu_data("dl", rid)),
-            Button(zh.BTN_HELP, callback_data=menu_data("help", rid)),
+            Button(zh.BTN_DOWNLOAD, callback_data=bt.Menu("dl", rid).pack()),
+            Button(zh.BTN_HELP, callback_data=bt.Menu("help", rid).pack()),
         ],
     ]
     if ctx.report.outline == "institution":
-        rows.insert(3, [Button(zh.BTN_QUEST, callback_data=menu_data("quest", rid))])
+        rows.insert(3, [Button(zh.BTN_QUEST, callback_data=bt.Menu("quest", rid).pack())])
     if ctx.report.status == "returned" and ctx.comments:
         first = next((i for i in ctx.laid.items if "*" in ctx.comments or i.key in ctx.comments), None)
         if first is not None:
-            rows.insert(0, [Button(zh.BTN_START_REVISION, callback_data=walk_data(rid, first.key, "go"))])
+            rows.insert(0, [Button(zh.BTN_START_REVISION, callback_data=bt.Walk(rid, first.key, "go").pack())])
     if several:
-        rows.append([Button(zh.BTN_SWITCH, callback_data=menu_data("pick"))])
+        rows.append([Button(zh.BTN_SWITCH, callback_data=bt.Menu("pick").pack())])
     text = zh.menu(ctx.unit, ctx.certificate, ctx.report.status, done_sections, len(sections), campaign, due)
     text += "\n" + words.progress_bar(done_sections, len(sections))
     if ctx.report.status == "returned" and ctx.comments:
@@ -411,10 +409,15 @@ def item_name(item: Item) -> str:
 def render_sections(ctx: Ctx) -> tuple[str, InlineKeyboardMarkup]:
     rid = ctx.report.id
     rows = [
-        [Button(zh.section_button(s.no, s.title, s.done, s.total), callback_data=menu_data("sec", rid, str(s.no)))]
+        [
+            Button(
+                zh.section_button(s.no, s.title, s.done, s.total),
+                callback_data=bt.Menu("sec", rid, section=s.no).pack(),
+            )
+        ]
         for s in ctx.state.sections()
     ]
-    rows.append([Button(zh.BTN_MENU, callback_data=menu_data("home", rid))])
+    rows.append([Button(zh.BTN_MENU, callback_data=bt.Menu("home", rid).pack())])
     return zh.sections_title(ctx.unit, ctx.certificate), InlineKeyboardMarkup(rows)
 
 
@@ -427,9 +430,9 @@ def render_section(ctx: Ctx, section_no: int) -> tuple[str, InlineKeyboardMarkup
         text = zh.item_button(label, ctx.state.complete(item), item.core)
         if ctx.state.needs_evidence(item) and not ctx.evidence.get(item.key):
             text += en.LACKS_FILE_MARK
-        buttons.append(Button(text, callback_data=walk_data(rid, item.key, "go")))
+        buttons.append(Button(text, callback_data=bt.Walk(rid, item.key, "go").pack()))
     rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
-    rows.append([Button(zh.BTN_ALL_SECTIONS, callback_data=menu_data("secs", rid))])
+    rows.append([Button(zh.BTN_ALL_SECTIONS, callback_data=bt.Menu("secs", rid).pack())])
     section = ctx.laid.sections[section_no - 1]
     text = zh.section_detail(section.no, section.title)
     if any(ctx.state.needs_evidence(i) and not ctx.evidence.get(i.key) for i in items):
@@ -443,13 +446,13 @@ def render_progress(ctx: Ctx) -> tuple[str, InlineKeyboardMarkup]:
     rid = ctx.report.id
     markup = InlineKeyboardMarkup(
         [
-            [Button(zh.BTN_CONTINUE, callback_data=menu_data("cont", rid))],
-            [Button(zh.BTN_MENU, callback_data=menu_data("home", rid))],
+            [Button(zh.BTN_CONTINUE, callback_data=bt.Menu("cont", rid).pack())],
+            [Button(zh.BTN_MENU, callback_data=bt.Menu("home", rid).pack())],
         ]
     )
     return zh.unit_line(ctx.unit, ctx.certificate) + "\n" + zh.progress(lines, missing_core), markup
 
 
 def render_pick(reports: list[tuple[int, str]]) -> tuple[str, InlineKeyboardMarkup]:
-    rows = [[Button(name, callback_data=menu_data("home", rid))] for rid, name in reports]
+    rows = [[Button(name, callback_data=bt.Menu("home", rid).pack())] for rid, name in reports]
     return zh.PICK_CERTIFICATE, InlineKeyboardMarkup(rows)

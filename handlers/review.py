@@ -9,16 +9,17 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest
 from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes
 
+from bot import buttons as bt
 from bot.deps import Deps, deps
 from bot.evidence import blob_path
 from bot.lifecycle import Incomplete, Review, may_read, review, submit
 from bot.reporting import Ctx, Refused, load_ctx, may_write
 from handlers import notify
 from handlers.exports import schedule_own_report
-from handlers.guards import bound, button_parts
+from handlers.guards import bound, button
 from handlers.longtext import show_long
 from handlers.office_review import render_card
-from handlers.render import answer_text, item_label, menu_data, walk_data
+from handlers.render import answer_text, item_label
 from handlers.screen import acknowledge, refuse, show, with_retry
 from messages import entry as en
 from messages import when, zh
@@ -27,10 +28,6 @@ from storage import evidence as evidence_store
 from storage.models import Evidence, Person
 
 Button = InlineKeyboardButton
-
-
-def review_data(report_id: int, action: str, arg: str = "") -> str:
-    return f"r:{report_id}:{action}:{arg}"
 
 
 def page_lines(ctx: Ctx, section_no: int) -> list[str]:
@@ -53,9 +50,9 @@ def render_page(ctx: Ctx, section_no: int, home: str) -> tuple[str, InlineKeyboa
     text = zh.section_page(ctx.unit, ctx.certificate, section_no, total, section.title, page_lines(ctx, section_no))
     nav = []
     if section_no > 1:
-        nav.append(Button(zh.BTN_PREV_PAGE, callback_data=review_data(ctx.report.id, "page", str(section_no - 1))))
+        nav.append(Button(zh.BTN_PREV_PAGE, callback_data=bt.Review(ctx.report.id, "page", section_no - 1).pack()))
     if section_no < total:
-        nav.append(Button(zh.BTN_NEXT_PAGE, callback_data=review_data(ctx.report.id, "page", str(section_no + 1))))
+        nav.append(Button(zh.BTN_NEXT_PAGE, callback_data=bt.Review(ctx.report.id, "page", section_no + 1).pack()))
     return text, InlineKeyboardMarkup([nav, [Button(zh.BTN_SUMMARY, callback_data=home)]])
 
 
@@ -82,13 +79,13 @@ def render_summary(ctx: Ctx, *, can_submit: bool) -> tuple[str, InlineKeyboardMa
     )
     rows = [
         [
-            Button(zh.BTN_PAGES, callback_data=review_data(ctx.report.id, "page", "1")),
-            Button(zh.BTN_FILES, callback_data=review_data(ctx.report.id, "files")),
+            Button(zh.BTN_PAGES, callback_data=bt.Review(ctx.report.id, "page", 1).pack()),
+            Button(zh.BTN_FILES, callback_data=bt.Review(ctx.report.id, "files").pack()),
         ]
     ]
     if can_submit and ctx.report.status in ("draft", "returned"):
-        rows.append([Button(zh.BTN_SUBMIT, callback_data=f"s:{ctx.report.id}:ask:")])
-    rows.append([Button(zh.BTN_MENU, callback_data=menu_data("home", ctx.report.id))])
+        rows.append([Button(zh.BTN_SUBMIT, callback_data=bt.Submit(ctx.report.id, "ask").pack())])
+    rows.append([Button(zh.BTN_MENU, callback_data=bt.Menu("home", ctx.report.id).pack())])
     return text, InlineKeyboardMarkup(rows)
 
 
@@ -103,12 +100,12 @@ def render_incomplete(ctx: Ctx, found: Review) -> tuple[str, InlineKeyboardMarku
     buttons = [
         Button(
             en.jump_label(item_label(ctx, i.key), i.core, i in found.missing, i in found.missing_evidence),
-            callback_data=walk_data(ctx.report.id, i.key, "go"),
+            callback_data=bt.Walk(ctx.report.id, i.key, "go").pack(),
         )
         for i in todo[:JUMP_BUTTONS]
     ]
     rows = [buttons[n : n + 2] for n in range(0, len(buttons), 2)]
-    rows.append([Button(zh.BTN_SUMMARY, callback_data=review_data(ctx.report.id, "sum"))])
+    rows.append([Button(zh.BTN_SUMMARY, callback_data=bt.Review(ctx.report.id, "sum").pack())])
     return zh.submit_refused(missing, lacking) + "\n" + en.JUMP_HINT, InlineKeyboardMarkup(rows)
 
 
@@ -128,25 +125,25 @@ async def show_review(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     d = deps(context)
     query = update.callback_query
     assert query is not None
-    parts = await button_parts(update, 4)
-    if parts is None:
+    pressed = await button(update, bt.Review)
+    if pressed is None:
         return
-    _, rid, action, arg = parts
-    found = await _readable(update, d, int(rid))
+    action, arg = pressed.action, pressed.arg
+    found = await _readable(update, d, pressed.report)
     if found is None:
         return
     who, ctx = found
     if who.role == "office" and action == "sum":
         await show(update, *await render_card(d, ctx))
         return
-    home = review_data(ctx.report.id, "sum") if who.role != "office" else f"o:{ctx.report.id}:card:"
-    if action == "page" and arg.isdigit() and 1 <= int(arg) <= len(ctx.laid.sections):
+    home = bt.Review(ctx.report.id, "sum").pack() if who.role != "office" else bt.Card(ctx.report.id, "card").pack()
+    if action == "page" and arg is not None and 1 <= arg <= len(ctx.laid.sections):
         # A page of long narratives may pass Telegram's 4096 characters: sent in parts, cut at line ends.
-        await show_long(update, *render_page(ctx, int(arg), home))
+        await show_long(update, *render_page(ctx, arg, home))
     elif action == "files":
         files = await evidence_store.of_report(d.db.read, ctx.report.id)
         rows = [
-            [Button(f"📄 {n}. {f.name}"[:24], callback_data=review_data(ctx.report.id, "file", str(f.id)))]
+            [Button(f"📄 {n}. {f.name}"[:24], callback_data=bt.Review(ctx.report.id, "file", f.id).pack())]
             for n, f in enumerate(files[:30], 1)
         ]
         rows.append([Button(zh.BTN_SUMMARY, callback_data=home)])
@@ -156,8 +153,8 @@ async def show_review(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
             readonly=True,
         )
         await show(update, text, InlineKeyboardMarkup(rows))
-    elif action == "file" and arg.isdigit():
-        wanted = await evidence_store.get(d.db.read, int(arg))
+    elif action == "file" and arg is not None:
+        wanted = await evidence_store.get(d.db.read, arg)
         if wanted is None or wanted.report_id != ctx.report.id:
             await refuse(update, zh.STALE_BUTTON)
             return
@@ -181,11 +178,11 @@ async def submit_report(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     who = await bound(update, d)
     if who is None:
         return
-    parts = await button_parts(update, 4)
-    if parts is None:
+    pressed = await button(update, bt.Submit)
+    if pressed is None:
         return
-    _, rid_text, action, _arg = parts
-    report = await reports.get(d.db.read, int(rid_text))
+    action = pressed.action
+    report = await reports.get(d.db.read, pressed.report)
     if report is None or not may_write(who, report):
         await refuse(update, zh.NOT_ALLOWED)
         return
@@ -201,8 +198,8 @@ async def submit_report(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
                 await cursors.start_submit(conn, who.user_id, report.id, at=d.now_iso())
             confirm = InlineKeyboardMarkup(
                 [
-                    [Button(zh.BTN_SUBMIT_CONFIRM, callback_data=f"s:{report.id}:go:")],
-                    [Button(zh.BTN_CANCEL, callback_data=review_data(report.id, "sum"))],
+                    [Button(zh.BTN_SUBMIT_CONFIRM, callback_data=bt.Submit(report.id, "go").pack())],
+                    [Button(zh.BTN_CANCEL, callback_data=bt.Review(report.id, "sum").pack())],
                 ]
             )
             await show(update, zh.SUBMIT_CONFIRM, confirm)
@@ -227,10 +224,12 @@ async def submit_report(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
             await cursors.end_submit(conn, who.user_id, at=d.now_iso())
     local = when.local_time(d.clock.now(), d.settings.tz)
     text = zh.receipt(ctx.unit, ctx.certificate, receipt.number, receipt.version, local, receipt.checksum)
-    await show(update, text, InlineKeyboardMarkup([[Button(zh.BTN_MENU, callback_data=menu_data("home", updated.id))]]))
+    await show(
+        update, text, InlineKeyboardMarkup([[Button(zh.BTN_MENU, callback_data=bt.Menu("home", updated.id).pack())]])
+    )
     # The document they must print, seal and e-mail comes right after the receipt.
     schedule_own_report(context, update, d, updated.id)
-    card = InlineKeyboardMarkup([[Button(zh.BTN_OPEN_CARD, callback_data=f"o:{updated.id}:card:")]])
+    card = InlineKeyboardMarkup([[Button(zh.BTN_OPEN_CARD, callback_data=bt.Card(updated.id, "card").pack())]])
     await notify.tell(
         context.bot,
         await notify.office_ids(d),

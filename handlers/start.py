@@ -6,9 +6,10 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes, filters
 
 from bot import access, signin
+from bot import buttons as bt
 from bot.deps import deps
 from bot.invitations import InvitationRefused, Rebind, TooManyAttempts, confirm_rebind, keep_binding, sign_in
-from handlers.guards import parse_id
+from handlers.guards import button
 from handlers.screen import refuse, show
 from messages import signin as texts
 from messages import web as web_text
@@ -63,8 +64,8 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
                 await _unit_name(context, bound.institution_id, bound.city),
             )
             buttons = [
-                InlineKeyboardButton(texts.BTN_REBIND_YES, callback_data=f"i:yes:{bound.invitation_id}"),
-                InlineKeyboardButton(texts.BTN_REBIND_NO, callback_data=f"i:no:{bound.invitation_id}"),
+                InlineKeyboardButton(texts.BTN_REBIND_YES, callback_data=bt.Rebind("yes", bound.invitation_id).pack()),
+                InlineKeyboardButton(texts.BTN_REBIND_NO, callback_data=bt.Rebind("no", bound.invitation_id).pack()),
             ]
             await show(update, question, InlineKeyboardMarkup([buttons]))
             return
@@ -79,7 +80,7 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 async def _welcome(
     update: Update, context: ContextTypes.DEFAULT_TYPE, role: str, inst_id: int | None, city: str | None
 ) -> None:
-    menu = InlineKeyboardMarkup([[InlineKeyboardButton(zh.BTN_OPEN_MENU, callback_data="m:home:0:")]])
+    menu = InlineKeyboardMarkup([[InlineKeyboardButton(zh.BTN_OPEN_MENU, callback_data=bt.Menu("home").pack())]])
     await show(update, zh.welcome(role, await _unit_name(context, inst_id, city)), menu)
 
 
@@ -88,13 +89,12 @@ async def press_rebind_button(update: Update, context: ContextTypes.DEFAULT_TYPE
     assert update.effective_user is not None and update.callback_query is not None
     d = deps(context)
     user = update.effective_user
-    parts = (update.callback_query.data or "").split(":")
-    invitation_id = parse_id(parts[2]) if len(parts) == 3 else None
-    if invitation_id is None or parts[1] not in ("yes", "no"):
-        await refuse(update, zh.STALE_BUTTON)
+    pressed = await button(update, bt.Rebind)
+    if pressed is None:
         return
+    invitation_id = pressed.invitation
     try:
-        if parts[1] == "no":
+        if pressed.answer == "no":
             if not await keep_binding(
                 d.db, invitation_id=invitation_id, user_id=user.id, update_id=update.update_id, at=d.now_iso()
             ):
@@ -143,7 +143,7 @@ async def _bind_telegram(update: Update, context: ContextTypes.DEFAULT_TYPE, cod
         return
     except AlreadyApplied:
         return
-    menu = InlineKeyboardMarkup([[InlineKeyboardButton(zh.BTN_OPEN_MENU, callback_data="m:home:0:")]])
+    menu = InlineKeyboardMarkup([[InlineKeyboardButton(zh.BTN_OPEN_MENU, callback_data=bt.Menu("home").pack())]])
     await show(update, web_text.TELEGRAM_LINK_BOUND, menu)
 
 

@@ -5,10 +5,12 @@ from __future__ import annotations
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes, MessageHandler, filters
 
+from bot import buttons as bt
 from bot.deps import Deps, deps
 from bot.reminders import due_dates
 from bot.reporting import Ctx, Refused, Walk, load_ctx, may_write, reports_for
 from bot.roster import without_city
+from bot.stages import QuestStage
 from handlers import render
 from handlers.campaign import (
     ask_questionnaire_row,
@@ -18,7 +20,7 @@ from handlers.campaign import (
 )
 from handlers.evidence import core_evidence_hint, show_evidence_overview, show_reuse
 from handlers.exports import download_own_report
-from handlers.guards import bound, button_parts, parse_id
+from handlers.guards import bound, button
 from handlers.office import office_menu
 from handlers.office_review import take_office_text
 from handlers.oversight import show_expert_menu, take_expert_text
@@ -82,7 +84,7 @@ async def _menu_for(update: Update, d: Deps, who: Person, report_id: int | None)
             markup = InlineKeyboardMarkup([*markup.inline_keyboard, extra])
     if who.role == "coordinator" and who.institution_id is not None and await leads_any(d, who.institution_id):
         markup = InlineKeyboardMarkup(
-            [*markup.inline_keyboard, [InlineKeyboardButton(zh.BTN_LEAD, callback_data="c:lead")]]
+            [*markup.inline_keyboard, [InlineKeyboardButton(zh.BTN_LEAD, callback_data=bt.Reader("lead").pack())]]
         )
     await show(update, text, markup)
 
@@ -130,7 +132,7 @@ async def answer_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     if cursor is None or cursor.report_id is None:
         await _menu_for(update, d, who, None)
         return
-    if cursor.stage == "quest":
+    if cursor.stage == QuestStage.ROW:
         await take_questionnaire_text(update, d, who, update.effective_message.text)
         return
     walk = _walk(d, who, update)
@@ -145,12 +147,12 @@ async def press_walk_button(update: Update, context: ContextTypes.DEFAULT_TYPE) 
     who = await bound(update, d)
     if who is None:
         return
-    parts = await button_parts(update, 5)
-    if parts is None:
+    pressed = await button(update, bt.Walk)
+    if pressed is None:
         return
-    _, rid, item, action, arg = parts
     walk = _walk(d, who, update)
-    call = walk.go(int(rid), item) if action == "go" else walk.press(int(rid), item, action, arg)
+    rid, item, action = pressed.report, pressed.item, pressed.action
+    call = walk.go(rid, item) if action == "go" else walk.press(rid, item, action, pressed.arg)
     await _show_view(update, d, walk, call)
 
 
@@ -170,12 +172,10 @@ async def press_menu_button(update: Update, context: ContextTypes.DEFAULT_TYPE) 
     who = await bound(update, d)
     if who is None:
         return
-    parts = (query.data or "").split(":")
-    if len(parts) != 4 or parse_id(parts[2]) is None:
-        await refuse(update, zh.STALE_BUTTON)
+    pressed = await button(update, bt.Menu)
+    if pressed is None:
         return
-    _, action, rid_text, arg = parts
-    rid = int(rid_text)
+    action, rid, section = pressed.action, pressed.report, pressed.section
     if action == "home" and who.role not in ("coordinator", "org"):
         await open_menu(update, context)  # the welcome's button, for every role
         return
@@ -199,8 +199,8 @@ async def press_menu_button(update: Update, context: ContextTypes.DEFAULT_TYPE) 
         return
     if action == "secs":
         await show(update, *render.render_sections(ctx))
-    elif action == "sec" and arg.isdigit() and 1 <= int(arg) <= len(ctx.laid.sections):
-        await show(update, *render.render_section(ctx, int(arg)))
+    elif action == "sec" and section is not None and 1 <= section <= len(ctx.laid.sections):
+        await show(update, *render.render_section(ctx, section))
     elif action == "prog":
         await show(update, *render.render_progress(ctx))
     elif action == "evid":
@@ -217,7 +217,7 @@ async def press_menu_button(update: Update, context: ContextTypes.DEFAULT_TYPE) 
         await ask_questionnaire_row(update, d, who, ctx.report.id, 0)
     elif action == "help":
         back = InlineKeyboardMarkup(
-            [[InlineKeyboardButton(zh.BTN_MENU, callback_data=render.menu_data("home", ctx.report.id))]]
+            [[InlineKeyboardButton(zh.BTN_MENU, callback_data=bt.Menu("home", ctx.report.id).pack())]]
         )
         await show(update, zh.HELP_COMMON + zh.HELP_COORDINATOR, back)
     else:

@@ -215,7 +215,14 @@ class Database:
                 _configure(conn, BULK_BUSY_TIMEOUT_MS)
                 return conn
 
-            self._bulk = await aiosqlite.Connection(connector, iter_chunk_size=256)
+            opened = await aiosqlite.Connection(connector, iter_chunk_size=256)
+            if self._writer is None:  # closed while its thread was opening it: its thread must not outlive us
+                await opened.close()
+                raise RuntimeError("database is not connected")
+            if self._bulk is None:
+                self._bulk = opened
+            else:  # another task opened one meanwhile
+                await opened.close()
         return self._bulk
 
     async def _begin(self, conn: LoopConnection) -> None:

@@ -9,7 +9,8 @@ import pytest
 
 from bot.deps import deps_of
 from bot.questionnaire import check
-from bot.reminders import parse_due, pending, tick
+from bot.reminders import parse_due, pending
+from bot.senders import tick
 from storage import campaign, reports, versions
 from tests import files
 from tests.helpers import Chat, Harness

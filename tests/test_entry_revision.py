@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 import pytest
 
 from bench.standin import Shown
-from bot.reminders import tick
+from bot.senders import tick
 from storage import evidence as evidence_store
 from storage import reports
 from tests import files

@@ -14,7 +14,7 @@ from PIL import Image, ImageChops
 from bot import charts
 from bot.charts import ProgressData, render
 from bot.progress import STATUSES
-from bot.reminders import tick
+from bot.senders import tick
 from messages import documents as words
 from messages import zh
 from tests.helpers import Harness

@@ -1,0 +1,151 @@
+"""The layers, as an import contract (issue 13): the domain under bot/ never imports telegram or aiohttp,
+directly or through another bot module; storage/ imports neither nor handlers/; messages/ never imports
+telegram. Walks the import graph of the source with `ast` (no import-linter: one small test, no new
+dependency). Imports under `if TYPE_CHECKING:` are not run and are not counted, as import-linter's
+`exclude_type_checking_imports` does; imports inside functions are counted."""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+from functools import cache
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+PACKAGES = ("bot", "handlers", "storage", "messages")
+
+# The Telegram runtime and the process around it: may import telegram and aiohttp.
+RUNTIME = {
+    "bot.__main__",
+    "bot.app",
+    "bot.cli",
+    "bot.delivery",
+    "bot.floodgate",
+    "bot.http",
+    "bot.inbox",
+    "bot.processor",
+    "bot.startup",
+    "bot.senders",
+}
+WEB = "bot.web"
+
+
+def module_name(path: Path) -> str:
+    parts = list(path.relative_to(ROOT).with_suffix("").parts)
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+@cache
+def modules() -> dict[str, Path]:
+    return {module_name(p): p for pkg in PACKAGES for p in sorted((ROOT / pkg).rglob("*.py"))}
+
+
+def _type_checking(node: ast.If) -> bool:
+    test = node.test
+    return (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or (
+        isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING"
+    )
+
+
+def _imports(tree: ast.AST, package: str) -> Iterator[str]:
+    for node in ast.iter_child_nodes(tree):
+        if isinstance(node, ast.If) and _type_checking(node):
+            yield from (name for child in node.orelse for name in _imports(child, package))
+            continue
+        if isinstance(node, ast.Import):
+            yield from (alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = package.rsplit(".", node.level - 1)[0] if node.level > 1 else package
+                target = f"{base}.{node.module}" if node.module else base
+            else:
+                target = node.module or ""
+            yield target
+            # `from bot import buttons` imports the module bot.buttons
+            yield from (f"{target}.{alias.name}" for alias in node.names)
+        yield from _imports(node, package)
+
+
+@cache
+def direct_imports(name: str) -> frozenset[str]:
+    path = modules()[name]
+    package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+    found = set(_imports(ast.parse(path.read_text(encoding="utf-8")), package))
+    return frozenset(found)
+
+
+def _top(name: str) -> str:
+    return name.split(".")[0]
+
+
+def _own(name: str) -> str | None:
+    """The project module an import names (a module, or a package's __init__), or None for a library."""
+    while name:
+        if name in modules():
+            return name
+        name = name.rpartition(".")[0]
+    return None
+
+
+def chain_to(start: str, forbidden: set[str]) -> list[str] | None:
+    """The import chain from `start` to a module of a forbidden top-level package, or None."""
+    seen = {start}
+    paths = [[start]]
+    while paths:
+        path = paths.pop(0)
+        for target in sorted(direct_imports(path[-1])):
+            if _top(target) in forbidden:
+                return [*path, target]
+            own = _own(target)
+            if own is not None and own not in seen:
+                seen.add(own)
+                # Importing bot.x runs bot/__init__.py too.
+                for parent in _parents(own):
+                    if parent not in seen:
+                        seen.add(parent)
+                        paths.append([*path, parent])
+                paths.append([*path, own])
+    return None
+
+
+def _parents(name: str) -> list[str]:
+    parts = name.split(".")
+    return [".".join(parts[:n]) for n in range(1, len(parts)) if ".".join(parts[:n]) in modules()]
+
+
+def domain() -> list[str]:
+    return [m for m in modules() if _top(m) == "bot" and m not in RUNTIME and m != WEB and not m.startswith(WEB + ".")]
+
+
+def test_the_runtime_list_names_real_modules() -> None:
+    assert RUNTIME - set(modules()) == set()
+    assert len(domain()) > 30  # the walk, reports, people, campaign, oversight, exports...
+
+
+@pytest.mark.parametrize("name", domain())
+def test_the_domain_imports_neither_telegram_nor_aiohttp(name: str) -> None:
+    assert chain_to(name, {"telegram", "aiohttp"}) is None
+
+
+@pytest.mark.parametrize("name", [m for m in modules() if _top(m) == "storage"])
+def test_storage_imports_neither_telegram_aiohttp_nor_handlers(name: str) -> None:
+    assert chain_to(name, {"telegram", "aiohttp", "handlers"}) is None
+
+
+@pytest.mark.parametrize("name", [m for m in modules() if _top(m) == "messages"])
+def test_messages_import_no_telegram(name: str) -> None:
+    assert chain_to(name, {"telegram"}) is None
+
+
+def test_the_contract_sees_a_forbidden_import_through_another_module(tmp_path: Path) -> None:
+    """The walker itself: a chain through a runtime module is found, a type-only import is not."""
+    runtime = chain_to("bot.app", {"telegram"})
+    assert runtime is not None and runtime[-1].startswith("telegram")
+    tree = ast.parse("from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    import telegram\nimport aiohttp\n")
+    assert sorted(_imports(tree, "bot")) == ["aiohttp", "typing", "typing.TYPE_CHECKING"]
+    inside = ast.parse("def f():\n    from telegram import Bot\n")
+    assert sorted(_imports(inside, "bot")) == ["telegram", "telegram.Bot"]
