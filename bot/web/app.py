@@ -250,23 +250,33 @@ async def start_page(request: web.Request) -> web.StreamResponse:
     return _signin_form(request, text.SIGNIN_INTRO, with_name=True)
 
 
-async def start_post(request: web.Request) -> web.StreamResponse:
-    refusal, name = await _signin_post(request, text.SIGNIN_INTRO, with_name=True)
+async def _sign_in_with(
+    request: web.Request,
+    intro: str,
+    *,
+    with_name: bool,
+    redeem: Callable[[str, str, str | None], Awaitable[signin.NewSession]],
+) -> web.StreamResponse:
+    """A sign-in POST: the common checks, then `redeem(code, name, replaces)`; a refused code gets its page."""
+    refusal, name = await _signin_post(request, intro, with_name=with_name)
     if refusal is not None:
         return refusal
-    w = deps(request)
     try:
-        session = await signin.redeem_invitation(
-            w.db,
-            code=request.match_info["code"][:64],
-            name=name,
-            now=w.clock.now(),
-            replaces=request.cookies.get(SESSION_COOKIE),
-            hours=w.settings.web_session_hours,
-        )
+        session = await redeem(request.match_info["code"][:64], name, request.cookies.get(SESSION_COOKIE))
     except InvitationRefused as refused:
         return _refused(request, message_page(request, _REFUSED[refused.reason], status=400))
     return _signed_in(request, session)
+
+
+async def start_post(request: web.Request) -> web.StreamResponse:
+    w = deps(request)
+
+    async def redeem(code: str, name: str, replaces: str | None) -> signin.NewSession:
+        return await signin.redeem_invitation(
+            w.db, code=code, name=name, now=w.clock.now(), replaces=replaces, hours=w.settings.web_session_hours
+        )
+
+    return await _sign_in_with(request, text.SIGNIN_INTRO, with_name=True, redeem=redeem)
 
 
 async def link_page(request: web.Request) -> web.StreamResponse:
@@ -274,21 +284,14 @@ async def link_page(request: web.Request) -> web.StreamResponse:
 
 
 async def link_post(request: web.Request) -> web.StreamResponse:
-    refusal, _ = await _signin_post(request, text.LINK_INTRO, with_name=False)
-    if refusal is not None:
-        return refusal
     w = deps(request)
-    try:
-        session = await signin.redeem_web_link(
-            w.db,
-            code=request.match_info["code"][:64],
-            now=w.clock.now(),
-            replaces=request.cookies.get(SESSION_COOKIE),
-            hours=w.settings.web_session_hours,
+
+    async def redeem(code: str, _name: str, replaces: str | None) -> signin.NewSession:
+        return await signin.redeem_web_link(
+            w.db, code=code, now=w.clock.now(), replaces=replaces, hours=w.settings.web_session_hours
         )
-    except InvitationRefused as refused:
-        return _refused(request, message_page(request, _REFUSED[refused.reason], status=400))
-    return _signed_in(request, session)
+
+    return await _sign_in_with(request, text.LINK_INTRO, with_name=False, redeem=redeem)
 
 
 async def logout(request: web.Request) -> web.StreamResponse:
