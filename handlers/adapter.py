@@ -1,0 +1,205 @@
+"""The Telegram adapter: an update becomes one core event, the core's views become Bot API calls.
+
+Handlers built here hold no flow of their own: `command`, `press` and `typed` wrap a core function
+`(deps, event, out)` into a PTB callback. Replies keep the behaviour of handlers/screen.py (a press's
+screen edits the pressed message, retries only what is safe to retry, pop-ups for refused presses)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable, Coroutine
+from typing import Any, TypeVar
+
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram.error import TelegramError
+from telegram.ext import ContextTypes
+
+from bot import buttons as bt
+from bot.core import events as ev
+from bot.core import views as vw
+from bot.deps import Deps, deps
+from handlers.longtext import split_html
+from handlers.quiet import send_unread
+from handlers.screen import acknowledge, refuse, show, with_retry
+
+log = logging.getLogger("xcheck.adapter")
+E = TypeVar("E", bound=ev.Event)
+Flow = Callable[[Deps, E, vw.Out], Awaitable[None]]
+Callback = Callable[[Update, ContextTypes.DEFAULT_TYPE], Coroutine[Any, Any, None]]
+
+
+def markup(keyboard: vw.Keyboard | None) -> InlineKeyboardMarkup | None:
+    if not keyboard:
+        return None
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(b.label, url=b.url)
+                if b.url is not None
+                else InlineKeyboardButton(b.label, callback_data=b.data.pack() if b.data else None)
+                for b in row
+            ]
+            for row in keyboard.rows
+        ]
+    )
+
+
+def sender(update: Update) -> ev.Sender:
+    user, chat = update.effective_user, update.effective_chat
+    assert user is not None and chat is not None
+    return ev.Sender(user.id, chat.id, update.update_id, user.first_name or "", user.username)
+
+
+def command_event(update: Update, context: ContextTypes.DEFAULT_TYPE) -> ev.Command:
+    message = update.effective_message
+    assert message is not None and message.text is not None
+    name = message.text.split(maxsplit=1)[0].lstrip("/").split("@", 1)[0]
+    return ev.Command(sender(update), name, tuple(context.args or ()))
+
+
+def press_event(update: Update) -> ev.Press:
+    query = update.callback_query
+    assert query is not None
+    data = query.data or ""
+    return ev.Press(sender(update), data, bt.parse(data))
+
+
+def text_event(update: Update) -> ev.Text:
+    message = update.effective_message
+    assert message is not None
+    replied = message.reply_to_message
+    return ev.Text(
+        sender(update),
+        message.text or "",
+        message.message_id,
+        replied.message_id if replied else None,
+        (replied.text or replied.caption) if replied else None,
+    )
+
+
+def upload_event(update: Update) -> ev.Upload:
+    message = update.effective_message
+    assert message is not None
+    if message.document is not None:
+        doc = message.document
+        file_id, name, size, mime, photo = doc.file_id, doc.file_name, doc.file_size, doc.mime_type, False
+    else:
+        assert message.photo
+        biggest = message.photo[-1]
+        file_id, name, size, mime, photo = biggest.file_id, None, biggest.file_size, "image/jpeg", True
+
+    async def fetch(dest: Any) -> None:
+        telegram_file = await with_retry(lambda: message.get_bot().get_file(file_id))
+        await telegram_file.download_to_drive(dest)
+
+    return ev.Upload(sender(update), name, size, mime, photo, fetch, message.caption, file_id)
+
+
+class TelegramOut(vw.Out):
+    """Views of one update, sent to its chat in the order the core emits them."""
+
+    def __init__(self, update: Update, bot: Bot) -> None:
+        self.update = update
+        self.bot = bot
+        chat = update.effective_chat
+        assert chat is not None
+        self.chat_id = chat.id
+        self._progress: dict[str, Message] = {}
+        self._send: dict[type[Any], Callable[[Any], Awaitable[Any]]] = {
+            vw.Screen: self._screen,
+            vw.Reply: self._reply,
+            vw.Refusal: self._refusal,
+            vw.Ack: self._ack,
+            vw.Document: self._document,
+            vw.Progress: self._progress_line,
+            vw.Picture: self._picture,
+            vw.Notice: self._notice,
+        }
+
+    async def emit(self, view: vw.View) -> Any:
+        return await self._send[type(view)](view)
+
+    async def _screen(self, view: vw.Screen) -> None:
+        await show(self.update, view.text, markup(view.keyboard))
+
+    async def _reply(self, view: vw.Reply) -> None:
+        parts = split_html(view.text)
+        for n, part in enumerate(parts):
+            keys = markup(view.keyboard) if n == len(parts) - 1 else None
+            await with_retry(lambda p=part, k=keys: send_unread(self.bot, self.chat_id, p, k))  # type: ignore[misc]
+
+    async def _refusal(self, view: vw.Refusal) -> None:
+        await refuse(self.update, view.text)
+
+    async def _ack(self, view: vw.Ack) -> bool:
+        return await acknowledge(self.update, view.text, alert=view.alert)
+
+    async def _document(self, view: vw.Document) -> None:
+        ref = view.ref
+        if ref:
+            try:
+                await with_retry(
+                    lambda: self.bot.send_document(self.chat_id, ref, filename=view.filename, caption=view.caption)
+                )
+                return
+            except TelegramError as exc:
+                if view.path is None:
+                    raise
+                log.info("stored file id refused (%s); sending the bytes", exc)
+        assert view.path is not None
+        data = await asyncio.to_thread(view.path.read_bytes)
+        await with_retry(
+            lambda: self.bot.send_document(self.chat_id, data, filename=view.filename, caption=view.caption)
+        )
+
+    async def _progress_line(self, view: vw.Progress) -> None:
+        shown = self._progress.get(view.key)
+        if shown is None:
+            self._progress[view.key] = await with_retry(lambda: self.bot.send_message(self.chat_id, view.text))
+            return
+        await with_retry(lambda: self.bot.edit_message_text(view.text, self.chat_id, shown.message_id))
+
+    async def _picture(self, view: vw.Picture) -> None:
+        keys = markup(view.keyboard)
+        await with_retry(lambda: self.bot.send_photo(self.chat_id, view.data, caption=view.caption, reply_markup=keys))
+
+    async def _notice(self, view: vw.Notice) -> int:
+        """Each recipient on their own: one who blocked the bot or cannot be reached does not stop the others.
+        Web-only people (negative ids) have no chat; the web shows them the same state."""
+        sent = 0
+        keys = markup(view.keyboard)
+        for user_id in view.user_ids:
+            if user_id <= 0:
+                continue
+            try:
+                await with_retry(lambda uid=user_id: self.bot.send_message(uid, view.text, reply_markup=keys))  # type: ignore[misc]
+                sent += 1
+            except TelegramError as exc:
+                log.warning("notice to %s not delivered: %s", user_id, exc)
+        return sent
+
+
+def _run(flow: Callable[[Deps, Any, vw.Out], Awaitable[None]], make: Callable[..., ev.Event]) -> Callback:
+    async def callback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        await flow(deps(context), make(update, context), TelegramOut(update, context.bot))
+
+    callback.__name__ = callback.__qualname__ = getattr(flow, "__name__", "flow")
+    callback.__doc__ = flow.__doc__
+    return callback
+
+
+def command(flow: Flow[ev.Command]) -> Callback:
+    return _run(flow, command_event)
+
+
+def press(flow: Flow[ev.Press]) -> Callback:
+    return _run(flow, lambda update, _context: press_event(update))
+
+
+def typed(flow: Flow[ev.Text]) -> Callback:
+    return _run(flow, lambda update, _context: text_event(update))
+
+
+def upload(flow: Flow[ev.Upload]) -> Callback:
+    return _run(flow, lambda update, _context: upload_event(update))
