@@ -10,6 +10,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes, Messag
 from bot import buttons as bt
 from bot import reuse, senders
 from bot.answers import visible
+from bot.core import campaign as core_campaign
 from bot.core import render
 from bot.core.render import item_name
 from bot.deps import Deps, deps
@@ -18,8 +19,8 @@ from bot.evidence import remove as remove_evidence
 from bot.outlines.loader import Item
 from bot.reporting import Ctx, Refused, Walk, load_ctx, may_write, reports_for
 from bot.stages import AsideStage, EvidenceStage, PlacePending, WalkStage, pending
+from handlers.adapter import TelegramOut, upload_event
 from handlers.adapter import markup as tg_markup
-from handlers.campaign import take_questionnaire_qr
 from handlers.guards import bound, button
 from handlers.screen import refuse, show
 from messages import entry as en
@@ -66,7 +67,10 @@ async def receive_evidence(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     if who is None:
         return
     if who.role == "office":
-        await take_questionnaire_qr(update, context, who)
+        limit = d.settings.max_upload_mb * 1024 * 1024
+        await core_campaign.take_questionnaire_qr(
+            d, who, upload_event(update, limit), TelegramOut(update, context.bot, d)
+        )
         return
     if who.role not in ("coordinator", "org"):
         await refuse(update, zh.REFUSALS["walk_not_for_role"])

@@ -6,19 +6,15 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes, MessageHandler, filters
 
 from bot import buttons as bt
+from bot.core import campaign as core_campaign
 from bot.core import render
 from bot.deps import Deps, deps
 from bot.reminders import due_dates
 from bot.reporting import Ctx, Refused, Walk, load_ctx, may_write, reports_for
 from bot.roster import without_city
 from bot.stages import QuestStage
+from handlers.adapter import TelegramOut, press_event, text_event
 from handlers.adapter import markup as tg_markup
-from handlers.campaign import (
-    ask_questionnaire_row,
-    send_questionnaire_qr,
-    show_questionnaire,
-    take_questionnaire_text,
-)
 from handlers.evidence import core_evidence_hint, show_evidence_overview, show_reuse
 from handlers.exports import download_own_report
 from handlers.guards import bound, button
@@ -136,7 +132,7 @@ async def answer_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         await _menu_for(update, d, who, None)
         return
     if cursor.stage == QuestStage.ROW:
-        await take_questionnaire_text(update, d, who, update.effective_message.text)
+        await core_campaign.take_questionnaire_text(d, who, text_event(update), TelegramOut(update, context.bot, d))
         return
     walk = _walk(d, who, update)
     await _show_view(update, d, walk, walk.text(update.effective_message.text, cursor))
@@ -216,11 +212,11 @@ async def press_menu_button(update: Update, context: ContextTypes.DEFAULT_TYPE) 
     elif action == "dl":
         await download_own_report(update, context, ctx.report.id)
     elif action == "quest" and who.role == "coordinator":
-        await show_questionnaire(update, d, who, ctx.report.id)
+        await core_campaign.show_questionnaire(d, who, ctx.report.id, TelegramOut(update, context.bot, d))
     elif action == "questqr" and who.role == "coordinator":
-        await send_questionnaire_qr(update, context)
+        await core_campaign.send_questionnaire_qr(d, press_event(update), TelegramOut(update, context.bot, d))
     elif action == "questfill" and who.role == "coordinator":
-        await ask_questionnaire_row(update, d, who, ctx.report.id, 0)
+        await core_campaign.ask_questionnaire_row(d, who, ctx.report.id, 0, TelegramOut(update, context.bot, d))
     elif action == "help":
         back = InlineKeyboardMarkup(
             [[InlineKeyboardButton(zh.BTN_MENU, callback_data=bt.Menu("home", ctx.report.id).pack())]]

@@ -39,6 +39,9 @@ class Press:
     sender: Sender
     data: str
     payload: bt.Payload | None
+    # Downloads a file this channel delivered earlier, by its `Upload.file_id`, to a path: a file sent from
+    # the menu is placed on a point by a later press.
+    fetch_file: Callable[[str, Path], Awaitable[None]] | None = None
 
 
 @dataclass(frozen=True)
