@@ -7,7 +7,9 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, Cont
 
 from bot import buttons as bt
 from bot.core import campaign as core_campaign
+from bot.core import evidence as core_evidence
 from bot.core import render
+from bot.core.views import Keyboard
 from bot.deps import Deps, deps
 from bot.reminders import due_dates
 from bot.reporting import Ctx, Refused, Walk, load_ctx, may_write, reports_for
@@ -15,7 +17,6 @@ from bot.roster import without_city
 from bot.stages import QuestStage
 from handlers.adapter import TelegramOut, press_event, text_event
 from handlers.adapter import markup as tg_markup
-from handlers.evidence import core_evidence_hint, show_evidence_overview, show_reuse
 from handlers.exports import download_own_report
 from handlers.guards import bound, button
 from handlers.office import office_menu
@@ -77,10 +78,12 @@ async def _menu_for(update: Update, d: Deps, who: Person, report_id: int | None)
     markup = tg_markup(keyboard)
     assert markup is not None
     if chosen.outline == "training_org":  # one report per certificate: what needs evidence, what can be reused
-        hint, extra = await core_evidence_hint(d, ctx)
+        hint, extra = await core_evidence.core_evidence_hint(d, ctx)
         text = f"{text}\n{hint}" if hint else text
         if extra:
-            markup = InlineKeyboardMarkup([*markup.inline_keyboard, extra])
+            extra_markup = tg_markup(Keyboard.of([extra]))
+            assert extra_markup is not None
+            markup = InlineKeyboardMarkup([*markup.inline_keyboard, *extra_markup.inline_keyboard])
     if who.role == "coordinator" and who.institution_id is not None and await leads_any(d, who.institution_id):
         markup = InlineKeyboardMarkup(
             [*markup.inline_keyboard, [InlineKeyboardButton(zh.BTN_LEAD, callback_data=bt.Reader("lead").pack())]]
@@ -206,9 +209,9 @@ async def press_menu_button(update: Update, context: ContextTypes.DEFAULT_TYPE) 
         text, keyboard = render.render_progress(ctx)
         await show(update, text, tg_markup(keyboard))
     elif action == "evid":
-        await show_evidence_overview(update, context, ctx.report.id)
+        await core_evidence.show_evidence_overview(d, ctx.report.id, TelegramOut(update, context.bot, d))
     elif action == "reuse":
-        await show_reuse(update, context, ctx.report.id)
+        await core_evidence.show_reuse(d, ctx.report.id, TelegramOut(update, context.bot, d))
     elif action == "dl":
         await download_own_report(update, context, ctx.report.id)
     elif action == "quest" and who.role == "coordinator":
