@@ -50,7 +50,7 @@ def markup(keyboard: vw.Keyboard | None) -> InlineKeyboardMarkup | None:
 def sender(update: Update) -> ev.Sender:
     user, chat = update.effective_user, update.effective_chat
     assert user is not None and chat is not None
-    return ev.Sender(user.id, chat.id, update.update_id, user.first_name or "", user.username)
+    return ev.Sender(user.id, chat.id, update.update_id, user.first_name or "", user.username, user.last_name)
 
 
 def command_event(update: Update, context: ContextTypes.DEFAULT_TYPE) -> ev.Command:

@@ -167,9 +167,7 @@ NOT_YET_THIN = {
     "handlers.oversight",
     "handlers.readers",
     "handlers.review",
-    "handlers.start",
     "handlers.walk",
-    "handlers.web",
 }
 
 

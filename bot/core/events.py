@@ -19,6 +19,11 @@ class Sender:
     update_id: int
     first_name: str = ""
     username: str | None = None
+    last_name: str | None = None
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}" if self.last_name else self.first_name
 
 
 @dataclass(frozen=True)
