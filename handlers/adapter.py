@@ -19,9 +19,9 @@ from bot import buttons as bt
 from bot.core import events as ev
 from bot.core import views as vw
 from bot.deps import Deps, deps
-from handlers.longtext import split_html
+from handlers.longtext import show_long, split_html
 from handlers.quiet import send_unread
-from handlers.screen import acknowledge, refuse, show, with_retry
+from handlers.screen import acknowledge, refuse, with_retry
 
 log = logging.getLogger("xcheck.adapter")
 E = TypeVar("E", bound=ev.Event)
@@ -99,12 +99,13 @@ def upload_event(update: Update) -> ev.Upload:
 class TelegramOut(vw.Out):
     """Views of one update, sent to its chat in the order the core emits them."""
 
-    def __init__(self, update: Update, bot: Bot) -> None:
+    def __init__(self, update: Update | None, bot: Bot, chat_id: int | None = None) -> None:
         self.update = update
         self.bot = bot
-        chat = update.effective_chat
-        assert chat is not None
-        self.chat_id = chat.id
+        if chat_id is None:
+            assert update is not None and update.effective_chat is not None
+            chat_id = update.effective_chat.id
+        self.chat_id = chat_id
         self._progress: dict[str, Message] = {}
         self._send: dict[type[Any], Callable[[Any], Awaitable[Any]]] = {
             vw.Screen: self._screen,
@@ -117,11 +118,20 @@ class TelegramOut(vw.Out):
             vw.Notice: self._notice,
         }
 
+    @classmethod
+    def to_chat(cls, bot: Bot, chat_id: int) -> TelegramOut:
+        """Views for a chat with no update of its own (work started elsewhere): every view is a new message."""
+        return cls(None, bot, chat_id)
+
     async def emit(self, view: vw.View) -> Any:
         return await self._send[type(view)](view)
 
     async def _screen(self, view: vw.Screen) -> None:
-        await show(self.update, view.text, markup(view.keyboard))
+        if self.update is None:
+            await self._reply(vw.Reply(view.text, view.keyboard))
+            return
+        # A screen longer than a message goes out in parts (the first where a screen goes, cut at line ends).
+        await show_long(self.update, view.text, markup(view.keyboard))
 
     async def _reply(self, view: vw.Reply) -> None:
         parts = split_html(view.text)
@@ -130,10 +140,13 @@ class TelegramOut(vw.Out):
             await with_retry(lambda p=part, k=keys: send_unread(self.bot, self.chat_id, p, k))  # type: ignore[misc]
 
     async def _refusal(self, view: vw.Refusal) -> None:
+        if self.update is None:
+            await self._reply(vw.Reply(view.text))
+            return
         await refuse(self.update, view.text)
 
     async def _ack(self, view: vw.Ack) -> bool:
-        return await acknowledge(self.update, view.text, alert=view.alert)
+        return self.update is not None and await acknowledge(self.update, view.text, alert=view.alert)
 
     async def _document(self, view: vw.Document) -> None:
         ref = view.ref

@@ -9,10 +9,12 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, Cont
 
 from bot import access, matching
 from bot import buttons as bt
+from bot.core import exports
 from bot.deps import deps
 from bot.invitations import deep_link, issue, web_link
 from bot.roster import ANHUI_CITIES
-from handlers import campaign, exports, office_review, oversight
+from handlers import campaign, office_review, oversight
+from handlers.adapter import command
 from handlers.firstday import resolve_unit
 from handlers.guards import button, parse_id
 from handlers.screen import show
@@ -131,7 +133,7 @@ async def press_office_menu(update: Update, context: ContextTypes.DEFAULT_TYPE) 
         "quotas": campaign.list_quota_gaps,
         "sample": oversight.draw_or_show_sample,
         "grades": oversight.list_grades,
-        "export": exports.start_export,
+        "export": command(exports.start_export),
     }
     target = targets[pressed.key]
     # A button carries no arguments: /sample without a seed would draw anew, so the button only shows.

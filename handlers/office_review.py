@@ -8,11 +8,13 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes, filters
 
 from bot import buttons as bt
+from bot.core import exports
 from bot.deps import Deps, deps
 from bot.lifecycle import accept, diff, return_for_revision, review
 from bot.reporting import Ctx, Refused, load_ctx
 from bot.stages import BroadcastStage, ReturnPending, ReturnStage, pending
-from handlers import exports, notify
+from handlers import notify
+from handlers.adapter import TelegramOut
 from handlers.campaign import take_broadcast_text
 from handlers.firstday import resolve_unit
 from handlers.guards import button, office_only
@@ -191,7 +193,8 @@ async def press_office_button(update: Update, context: ContextTypes.DEFAULT_TYPE
         elif action == "word":
             if update.callback_query is not None:
                 await update.callback_query.answer()
-            exports.schedule_report_word(context, update, d, report.id)
+            assert update.effective_chat is not None
+            exports.schedule_report_word(d, update.effective_chat.id, TelegramOut(update, context.bot), report.id)
         elif action in ("retpts", "retall"):
             if report.status != "submitted":
                 raise Refused("not_submitted" if report.status != "accepted" else "accepted_final")

@@ -7,10 +7,11 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes
 
 from bot import buttons as bt
+from bot.core.exports import schedule_city_export
 from bot.deps import Deps, deps
 from bot.reporting import Refused
 from handlers import notify
-from handlers.exports import schedule_city_export
+from handlers.adapter import TelegramOut
 from handlers.guards import button, with_role
 from handlers.screen import acknowledge, refuse, show
 from messages import when, zh
@@ -98,7 +99,8 @@ async def export_city(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     if who is None or who.city is None:
         return
     await acknowledge(update)
-    schedule_city_export(context, update, d, who.city)
+    assert update.effective_chat is not None
+    schedule_city_export(d, update.effective_chat.id, TelegramOut(update, context.bot), who.city)
 
 
 async def leads_any(d: Deps, institution_id: int) -> bool:

@@ -160,10 +160,8 @@ NOT_YET_THIN = {
     "handlers.campaign",
     "handlers.errors",
     "handlers.evidence",
-    "handlers.exports",
     "handlers.firstday",  # resolve_unit's bridge for office.py and office_review.py
     "handlers.guards",
-    "handlers.notify",
     "handlers.office",
     "handlers.office_review",
     "handlers.oversight",
