@@ -10,16 +10,17 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes, Messag
 from bot import buttons as bt
 from bot import reuse, senders
 from bot.answers import visible
+from bot.core import render
+from bot.core.render import item_name
 from bot.deps import Deps, deps
 from bot.evidence import EvidenceRefused, store_upload
 from bot.evidence import remove as remove_evidence
 from bot.outlines.loader import Item
 from bot.reporting import Ctx, Refused, Walk, load_ctx, may_write, reports_for
 from bot.stages import AsideStage, EvidenceStage, PlacePending, WalkStage, pending
-from handlers import render
+from handlers.adapter import markup as tg_markup
 from handlers.campaign import take_questionnaire_qr
 from handlers.guards import bound, button
-from handlers.render import item_name
 from handlers.screen import refuse, show
 from messages import entry as en
 from messages import org_oversight as zo
@@ -134,8 +135,8 @@ async def _store_and_show(
         view = await walk.go(ctx.report.id, item.key)
     else:
         view = await walk.screen(ctx.report.id)
-    text, markup = render.render(view, long_limit=d.settings.max_text_length)
-    await show(update, saved + "\n\n" + text, markup)
+    text, keyboard = render.render(view, long_limit=d.settings.max_text_length)
+    await show(update, saved + "\n\n" + text, tg_markup(keyboard))
 
 
 def _recent_first(ctx: Ctx, items: list[Item], recent: list[str], current: str | None) -> list[Item]:

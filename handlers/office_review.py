@@ -9,6 +9,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, Cont
 
 from bot import buttons as bt
 from bot.core import exports
+from bot.core.render import answer_text, item_label
 from bot.deps import Deps, deps
 from bot.lifecycle import accept, diff, return_for_revision, review
 from bot.reporting import Ctx, Refused, load_ctx
@@ -19,7 +20,6 @@ from handlers.campaign import take_broadcast_text
 from handlers.firstday import resolve_unit
 from handlers.guards import button, office_only
 from handlers.longtext import show_long
-from handlers.render import answer_text, item_label
 from handlers.screen import refuse, show
 from messages import documents as words
 from messages import entry as en

@@ -10,6 +10,7 @@ from telegram.error import BadRequest
 from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes
 
 from bot import buttons as bt
+from bot.core.render import answer_text, item_label
 from bot.deps import Deps, deps
 from bot.evidence import blob_path
 from bot.lifecycle import Incomplete, Review, may_read, review, submit
@@ -19,7 +20,6 @@ from handlers.exports import schedule_own_report
 from handlers.guards import bound, button
 from handlers.longtext import show_long
 from handlers.office_review import render_card
-from handlers.render import answer_text, item_label
 from handlers.screen import acknowledge, refuse, show, with_retry
 from messages import entry as en
 from messages import when, zh

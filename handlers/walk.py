@@ -6,12 +6,13 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes, MessageHandler, filters
 
 from bot import buttons as bt
+from bot.core import render
 from bot.deps import Deps, deps
 from bot.reminders import due_dates
 from bot.reporting import Ctx, Refused, Walk, load_ctx, may_write, reports_for
 from bot.roster import without_city
 from bot.stages import QuestStage
-from handlers import render
+from handlers.adapter import markup as tg_markup
 from handlers.campaign import (
     ask_questionnaire_row,
     send_questionnaire_qr,
@@ -46,8 +47,8 @@ async def _show_view(update: Update, d: Deps, walk: Walk, call: object) -> None:
     except Refused as refused:
         await refuse(update, zh.REFUSALS[refused.code])
         return
-    text, markup = render.render(view, long_limit=d.settings.max_text_length)
-    await show(update, text, markup)
+    text, keyboard = render.render(view, long_limit=d.settings.max_text_length)
+    await show(update, text, tg_markup(keyboard))
 
 
 async def _labelled(d: Deps, report: Report) -> str:
@@ -66,17 +67,19 @@ async def _menu_for(update: Update, d: Deps, who: Person, report_id: int | None)
     chosen = next((r for r in mine if r.id == report_id), None)
     if chosen is None:
         if len(mine) > 1:
-            text, markup = render.render_pick([(r.id, await _labelled(d, r)) for r in mine])
-            await show(update, text, markup)
+            text, keyboard = render.render_pick([(r.id, await _labelled(d, r)) for r in mine])
+            await show(update, text, tg_markup(keyboard))
             return
         chosen = mine[0]
     ctx = await load_ctx(d.db.read, chosen, d.outlines)
     async with d.db.transaction() as conn:
         await cursors.mark_menu(conn, who.user_id, chosen.id, at=d.now_iso())
     due = (await due_dates(d))["report"]
-    text, markup = render.render_menu(
+    text, keyboard = render.render_menu(
         ctx, several=len(mine) > 1, campaign=d.settings.campaign_name, due=zh.month_day(due.month, due.day)
     )
+    markup = tg_markup(keyboard)
+    assert markup is not None
     if chosen.outline == "training_org":  # one report per certificate: what needs evidence, what can be reused
         hint, extra = await core_evidence_hint(d, ctx)
         text = f"{text}\n{hint}" if hint else text
@@ -198,11 +201,14 @@ async def press_menu_button(update: Update, context: ContextTypes.DEFAULT_TYPE) 
     if ctx is None:
         return
     if action == "secs":
-        await show(update, *render.render_sections(ctx))
+        text, keyboard = render.render_sections(ctx)
+        await show(update, text, tg_markup(keyboard))
     elif action == "sec" and section is not None and 1 <= section <= len(ctx.laid.sections):
-        await show(update, *render.render_section(ctx, section))
+        text, keyboard = render.render_section(ctx, section)
+        await show(update, text, tg_markup(keyboard))
     elif action == "prog":
-        await show(update, *render.render_progress(ctx))
+        text, keyboard = render.render_progress(ctx)
+        await show(update, text, tg_markup(keyboard))
     elif action == "evid":
         await show_evidence_overview(update, context, ctx.report.id)
     elif action == "reuse":

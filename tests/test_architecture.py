@@ -166,7 +166,6 @@ NOT_YET_THIN = {
     "handlers.office_review",
     "handlers.oversight",
     "handlers.readers",
-    "handlers.render",
     "handlers.review",
     "handlers.start",
     "handlers.walk",

@@ -5,9 +5,8 @@ from __future__ import annotations
 from html import escape
 from typing import Any
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
-
 from bot import buttons as bt
+from bot.core.views import Button, Keyboard
 from bot.figures import numbers_table
 from bot.outlines.loader import Item
 from bot.outlines.models import Choice, Number, Numbers, YesNo
@@ -18,8 +17,6 @@ from bot.walk import State
 from messages import documents as words
 from messages import entry as en
 from messages import zh
-
-Button = InlineKeyboardButton
 
 
 def answer_text(ctx: Ctx, item: Item, value: Any) -> str | None:
@@ -95,20 +92,20 @@ def _name_example(ctx: Ctx, item: Item) -> str:
 
 def _nav(ctx: Ctx, item: Item, complete: bool) -> list[Button]:
     rid = ctx.report.id
-    buttons = [Button(zh.BTN_BACK, callback_data=bt.Walk(rid, item.key, "back").pack())]
+    buttons = [Button(zh.BTN_BACK, bt.Walk(rid, item.key, "back"))]
     if complete:
-        buttons.append(Button(zh.BTN_NEXT, callback_data=bt.Walk(rid, item.key, "next").pack()))
+        buttons.append(Button(zh.BTN_NEXT, bt.Walk(rid, item.key, "next")))
     elif item.skippable:
-        buttons.append(Button(zh.BTN_SKIP, callback_data=bt.Walk(rid, item.key, "skip").pack()))
+        buttons.append(Button(zh.BTN_SKIP, bt.Walk(rid, item.key, "skip")))
     else:
-        buttons.append(Button(zh.BTN_LATER, callback_data=bt.Walk(rid, item.key, "later").pack()))
-    buttons.append(Button(zh.BTN_MENU, callback_data=bt.Menu("home", rid).pack()))
+        buttons.append(Button(zh.BTN_LATER, bt.Walk(rid, item.key, "later")))
+    buttons.append(Button(zh.BTN_MENU, bt.Menu("home", rid)))
     return buttons
 
 
 def _evidence_row(ctx: Ctx, item: Item) -> list[Button]:
     n = ctx.evidence.get(item.key, 0)
-    return [Button(f"{zh.BTN_EVIDENCE} ({n})", callback_data=bt.Evidence(ctx.report.id, item.key, "list").pack())]
+    return [Button(f"{zh.BTN_EVIDENCE} ({n})", bt.Evidence(ctx.report.id, item.key, "list"))]
 
 
 def saved_line(view: View) -> str | None:
@@ -167,7 +164,7 @@ def _head(view: View, item: Item) -> list[str]:
     return lines
 
 
-def render(view: View, *, long_limit: int) -> tuple[str, InlineKeyboardMarkup]:
+def render(view: View, *, long_limit: int) -> tuple[str, Keyboard]:
     text, markup = _render(view, long_limit=long_limit)
     item = view.item
     if (
@@ -176,12 +173,12 @@ def render(view: View, *, long_limit: int) -> tuple[str, InlineKeyboardMarkup]:
         and view.ctx.comment_key(item)
     ):
         # A returned point: the coordinator may answer the office's comment in words, besides changing it.
-        reply = [Button(en.BTN_REPLY, callback_data=bt.Walk(view.ctx.report.id, item.key, "reply").pack())]
-        markup = InlineKeyboardMarkup([reply, *markup.inline_keyboard])
+        reply = [Button(en.BTN_REPLY, bt.Walk(view.ctx.report.id, item.key, "reply"))]
+        markup = Keyboard.of([reply, *markup.rows])
     return text, markup
 
 
-def _render(view: View, *, long_limit: int) -> tuple[str, InlineKeyboardMarkup]:
+def _render(view: View, *, long_limit: int) -> tuple[str, Keyboard]:
     ctx = view.ctx
     rid = ctx.report.id
     if view.stage == WalkStage.DONE or view.item is None:
@@ -200,11 +197,11 @@ def _render(view: View, *, long_limit: int) -> tuple[str, InlineKeyboardMarkup]:
         else:
             lines.append(zh.current_answer(answer_text(ctx, item, ctx.value(item)) or zh.NOT_ANSWERED))
         lines.append(en.read_only(ctx.report.status))
-        nav = [Button(zh.BTN_BACK, callback_data=bt.Walk(rid, item.key, "back").pack())]
+        nav = [Button(zh.BTN_BACK, bt.Walk(rid, item.key, "back"))]
         if ctx.state.following(item) is not None:
-            nav.append(Button(zh.BTN_NEXT, callback_data=bt.Walk(rid, item.key, "next").pack()))
-        nav.append(Button(zh.BTN_MENU, callback_data=bt.Menu("home", rid).pack()))
-        return "\n".join(lines), InlineKeyboardMarkup([nav])
+            nav.append(Button(zh.BTN_NEXT, bt.Walk(rid, item.key, "next")))
+        nav.append(Button(zh.BTN_MENU, bt.Menu("home", rid)))
+        return "\n".join(lines), Keyboard.of([nav])
 
     if view.stage == WalkStage.CONFIRM and isinstance(answer, Numbers):
         lines.append(table_text(ctx, item))
@@ -213,13 +210,13 @@ def _render(view: View, *, long_limit: int) -> tuple[str, InlineKeyboardMarkup]:
         lines.append(zh.CONFIRM_PROMPT)
         keyboard.append(
             [
-                Button(zh.BTN_CONFIRM, callback_data=bt.Walk(rid, item.key, "confirm").pack()),
-                Button(zh.BTN_REDO, callback_data=bt.Walk(rid, item.key, "redo").pack()),
+                Button(zh.BTN_CONFIRM, bt.Walk(rid, item.key, "confirm")),
+                Button(zh.BTN_REDO, bt.Walk(rid, item.key, "redo")),
             ]
         )
         keyboard.append(_evidence_row(ctx, item))
         keyboard.append(_nav(ctx, item, complete))
-        return "\n".join(lines), InlineKeyboardMarkup(keyboard)
+        return "\n".join(lines), Keyboard.of(keyboard)
 
     if view.stage == WalkStage.WARN:
         if view.pending and isinstance(answer, Numbers) and len(view.pending) > 1:
@@ -227,31 +224,29 @@ def _render(view: View, *, long_limit: int) -> tuple[str, InlineKeyboardMarkup]:
         lines.append(en.warn(_findings(view.findings)))
         keyboard.append(
             [
-                Button(zh.BTN_KEEP, callback_data=bt.Walk(rid, item.key, "keep").pack()),
-                Button(zh.BTN_RETYPE, callback_data=bt.Walk(rid, item.key, "retype").pack()),
+                Button(zh.BTN_KEEP, bt.Walk(rid, item.key, "keep")),
+                Button(zh.BTN_RETYPE, bt.Walk(rid, item.key, "retype")),
             ]
         )
         keyboard.append(_evidence_row(ctx, item))
         keyboard.append(_nav(ctx, item, complete))
-        return "\n".join(lines), InlineKeyboardMarkup(keyboard)
+        return "\n".join(lines), Keyboard.of(keyboard)
 
     if view.stage == WalkStage.PICK and isinstance(answer, Numbers):
         lines.append(table_text(ctx, item))
         lines.append(en.PICK_ROW)
         for n, row in enumerate(ctx.rows(item)):
-            keyboard.append(
-                [Button(row.label[:20] or str(n + 1), callback_data=bt.Walk(rid, item.key, "row", n).pack())]
-            )
-        keyboard.append([Button(en.BTN_BACK_TO_CONFIRM, callback_data=bt.Walk(rid, item.key, "go").pack())])
-        return "\n".join(lines), InlineKeyboardMarkup(keyboard)
+            keyboard.append([Button(row.label[:20] or str(n + 1), bt.Walk(rid, item.key, "row", n))])
+        keyboard.append([Button(en.BTN_BACK_TO_CONFIRM, bt.Walk(rid, item.key, "go"))])
+        return "\n".join(lines), Keyboard.of(keyboard)
 
     if view.stage == WalkStage.REPLY:
         if view.error is not None:
             lines.append(en.invalid(view.error.code, view.error.params))
         lines.append(en.ASK_REPLY)
-        keyboard.append([Button(zh.BTN_BACK_TO_ITEM, callback_data=bt.Walk(rid, item.key, "go").pack())])
-        keyboard.append([Button(zh.BTN_MENU, callback_data=bt.Menu("home", rid).pack())])
-        return "\n".join(lines), InlineKeyboardMarkup(keyboard)
+        keyboard.append([Button(zh.BTN_BACK_TO_ITEM, bt.Walk(rid, item.key, "go"))])
+        keyboard.append([Button(zh.BTN_MENU, bt.Menu("home", rid))])
+        return "\n".join(lines), Keyboard.of(keyboard)
 
     if view.stage == WalkStage.EVID:
         current = answer_text(ctx, item, ctx.value(item))
@@ -262,16 +257,14 @@ def _render(view: View, *, long_limit: int) -> tuple[str, InlineKeyboardMarkup]:
         n = ctx.evidence.get(item.key, 0)
         lines.append(en.ask_file(item_name(item), n))
         keyboard.append(_evidence_row(ctx, item))
-        keyboard.append(
-            [Button(en.BTN_FILE_LATER if not n else zh.BTN_NEXT, callback_data=bt.Walk(rid, item.key, "on").pack())]
-        )
+        keyboard.append([Button(en.BTN_FILE_LATER if not n else zh.BTN_NEXT, bt.Walk(rid, item.key, "on"))])
         keyboard.append(
             [
-                Button(zh.BTN_BACK, callback_data=bt.Walk(rid, item.key, "back").pack()),
-                Button(zh.BTN_MENU, callback_data=bt.Menu("home", rid).pack()),
+                Button(zh.BTN_BACK, bt.Walk(rid, item.key, "back")),
+                Button(zh.BTN_MENU, bt.Menu("home", rid)),
             ]
         )
-        return "\n".join(lines), InlineKeyboardMarkup(keyboard)
+        return "\n".join(lines), Keyboard.of(keyboard)
 
     current = answer_text(ctx, item, ctx.value(item))
     if current and not isinstance(answer, Numbers):
@@ -288,19 +281,19 @@ def _render(view: View, *, long_limit: int) -> tuple[str, InlineKeyboardMarkup]:
         lines.append(zh.followup(yes, answer.followup))
         lines.append(zh.ASK_TEXT.format(limit=long_limit))
         keyboard.append(_nav(ctx, item, complete))
-        return "\n".join(lines), InlineKeyboardMarkup(keyboard)
+        return "\n".join(lines), Keyboard.of(keyboard)
 
     if isinstance(answer, YesNo):
         keyboard.append(
             [
-                Button(zh.BTN_YES, callback_data=bt.Walk(rid, item.key, "yn", 1).pack()),
-                Button(zh.BTN_NO, callback_data=bt.Walk(rid, item.key, "yn", 0).pack()),
+                Button(zh.BTN_YES, bt.Walk(rid, item.key, "yn", 1)),
+                Button(zh.BTN_NO, bt.Walk(rid, item.key, "yn", 0)),
             ]
         )
         lines.append(zh.ASK_YESNO)
     elif isinstance(answer, Choice):
         for n, option in enumerate(answer.options):
-            keyboard.append([Button(f"{n + 1}. {option}", callback_data=bt.Walk(rid, item.key, "ch", n).pack())])
+            keyboard.append([Button(f"{n + 1}. {option}", bt.Walk(rid, item.key, "ch", n))])
         lines.append(zh.ASK_CHOICE)
     elif isinstance(answer, Number):
         lines.append(zh.ask_number(answer.label, answer.min, answer.max, answer.unit))
@@ -327,10 +320,10 @@ def _render(view: View, *, long_limit: int) -> tuple[str, InlineKeyboardMarkup]:
         lines.append(zh.ASK_TEXT.format(limit=limit))
     keyboard.append(_evidence_row(ctx, item))
     keyboard.append(_nav(ctx, item, complete))
-    return "\n".join(lines), InlineKeyboardMarkup(keyboard)
+    return "\n".join(lines), Keyboard.of(keyboard)
 
 
-def render_done(view: View) -> tuple[str, InlineKeyboardMarkup]:
+def render_done(view: View) -> tuple[str, Keyboard]:
     ctx = view.ctx
     sections = ctx.state.sections()
     done_sections = sum(s.done == s.total for s in sections)
@@ -346,42 +339,42 @@ def render_done(view: View) -> tuple[str, InlineKeyboardMarkup]:
         lines.append(zh.open_items(len(missing)))
     else:
         lines.append(zh.done(done_sections, len(sections)))
-    return "\n".join(lines), InlineKeyboardMarkup(
+    return "\n".join(lines), Keyboard.of(
         [
-            [Button(zh.BTN_REVIEW, callback_data=bt.Review(ctx.report.id, "sum").pack())],
-            [Button(zh.BTN_SECTIONS, callback_data=bt.Menu("secs", ctx.report.id).pack())],
-            [Button(zh.BTN_MENU, callback_data=bt.Menu("home", ctx.report.id).pack())],
+            [Button(zh.BTN_REVIEW, bt.Review(ctx.report.id, "sum"))],
+            [Button(zh.BTN_SECTIONS, bt.Menu("secs", ctx.report.id))],
+            [Button(zh.BTN_MENU, bt.Menu("home", ctx.report.id))],
         ]
     )
 
 
-def render_menu(ctx: Ctx, *, several: bool, campaign: str = "", due: str = "") -> tuple[str, InlineKeyboardMarkup]:
+def render_menu(ctx: Ctx, *, several: bool, campaign: str = "", due: str = "") -> tuple[str, Keyboard]:
     sections = ctx.state.sections()
     done_sections = sum(s.done == s.total for s in sections)
     rid = ctx.report.id
     rows = [
-        [Button(zh.BTN_CONTINUE, callback_data=bt.Menu("cont", rid).pack())],
+        [Button(zh.BTN_CONTINUE, bt.Menu("cont", rid))],
         [
-            Button(zh.BTN_SECTIONS, callback_data=bt.Menu("secs", rid).pack()),
-            Button(zh.BTN_PROGRESS, callback_data=bt.Menu("prog", rid).pack()),
+            Button(zh.BTN_SECTIONS, bt.Menu("secs", rid)),
+            Button(zh.BTN_PROGRESS, bt.Menu("prog", rid)),
         ],
         [
-            Button(zh.BTN_EVIDENCE, callback_data=bt.Menu("evid", rid).pack()),
-            Button(zh.BTN_REVIEW, callback_data=bt.Review(rid, "sum").pack()),
+            Button(zh.BTN_EVIDENCE, bt.Menu("evid", rid)),
+            Button(zh.BTN_REVIEW, bt.Review(rid, "sum")),
         ],
         [
-            Button(zh.BTN_DOWNLOAD, callback_data=bt.Menu("dl", rid).pack()),
-            Button(zh.BTN_HELP, callback_data=bt.Menu("help", rid).pack()),
+            Button(zh.BTN_DOWNLOAD, bt.Menu("dl", rid)),
+            Button(zh.BTN_HELP, bt.Menu("help", rid)),
         ],
     ]
     if ctx.report.outline == "institution":
-        rows.insert(3, [Button(zh.BTN_QUEST, callback_data=bt.Menu("quest", rid).pack())])
+        rows.insert(3, [Button(zh.BTN_QUEST, bt.Menu("quest", rid))])
     if ctx.report.status == "returned" and ctx.comments:
         first = next((i for i in ctx.laid.items if "*" in ctx.comments or i.key in ctx.comments), None)
         if first is not None:
-            rows.insert(0, [Button(zh.BTN_START_REVISION, callback_data=bt.Walk(rid, first.key, "go").pack())])
+            rows.insert(0, [Button(zh.BTN_START_REVISION, bt.Walk(rid, first.key, "go"))])
     if several:
-        rows.append([Button(zh.BTN_SWITCH, callback_data=bt.Menu("pick").pack())])
+        rows.append([Button(zh.BTN_SWITCH, bt.Menu("pick"))])
     text = zh.menu(ctx.unit, ctx.certificate, ctx.report.status, done_sections, len(sections), campaign, due)
     text += "\n" + words.progress_bar(done_sections, len(sections))
     if ctx.report.status == "returned" and ctx.comments:
@@ -389,7 +382,7 @@ def render_menu(ctx: Ctx, *, several: bool, campaign: str = "", due: str = "") -
             f"{zh.REOPENED_MARK} {escape(item_label(ctx, key))}：{escape(comment)}"
             for key, comment in ctx.comments.items()
         )
-    return text, InlineKeyboardMarkup(rows)
+    return text, Keyboard.of(rows)
 
 
 def item_label(ctx: Ctx, key: str) -> str:
@@ -406,22 +399,22 @@ def item_name(item: Item) -> str:
     )
 
 
-def render_sections(ctx: Ctx) -> tuple[str, InlineKeyboardMarkup]:
+def render_sections(ctx: Ctx) -> tuple[str, Keyboard]:
     rid = ctx.report.id
     rows = [
         [
             Button(
                 zh.section_button(s.no, s.title, s.done, s.total),
-                callback_data=bt.Menu("sec", rid, section=s.no).pack(),
+                bt.Menu("sec", rid, section=s.no),
             )
         ]
         for s in ctx.state.sections()
     ]
-    rows.append([Button(zh.BTN_MENU, callback_data=bt.Menu("home", rid).pack())])
-    return zh.sections_title(ctx.unit, ctx.certificate), InlineKeyboardMarkup(rows)
+    rows.append([Button(zh.BTN_MENU, bt.Menu("home", rid))])
+    return zh.sections_title(ctx.unit, ctx.certificate), Keyboard.of(rows)
 
 
-def render_section(ctx: Ctx, section_no: int) -> tuple[str, InlineKeyboardMarkup]:
+def render_section(ctx: Ctx, section_no: int) -> tuple[str, Keyboard]:
     rid = ctx.report.id
     items = ctx.laid.section_items(section_no)
     buttons = []
@@ -430,29 +423,29 @@ def render_section(ctx: Ctx, section_no: int) -> tuple[str, InlineKeyboardMarkup
         text = zh.item_button(label, ctx.state.complete(item), item.core)
         if ctx.state.needs_evidence(item) and not ctx.evidence.get(item.key):
             text += en.LACKS_FILE_MARK
-        buttons.append(Button(text, callback_data=bt.Walk(rid, item.key, "go").pack()))
+        buttons.append(Button(text, bt.Walk(rid, item.key, "go")))
     rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
-    rows.append([Button(zh.BTN_ALL_SECTIONS, callback_data=bt.Menu("secs", rid).pack())])
+    rows.append([Button(zh.BTN_ALL_SECTIONS, bt.Menu("secs", rid))])
     section = ctx.laid.sections[section_no - 1]
     text = zh.section_detail(section.no, section.title)
     if any(ctx.state.needs_evidence(i) and not ctx.evidence.get(i.key) for i in items):
         text += "\n" + en.LACKS_FILE_LEGEND
-    return text, InlineKeyboardMarkup(rows)
+    return text, Keyboard.of(rows)
 
 
-def render_progress(ctx: Ctx) -> tuple[str, InlineKeyboardMarkup]:
+def render_progress(ctx: Ctx) -> tuple[str, Keyboard]:
     lines = [(s.no, s.title, s.done, s.total) for s in ctx.state.sections()]
     missing_core = sum(1 for i in ctx.state.missing() if i.core)
     rid = ctx.report.id
-    markup = InlineKeyboardMarkup(
+    markup = Keyboard.of(
         [
-            [Button(zh.BTN_CONTINUE, callback_data=bt.Menu("cont", rid).pack())],
-            [Button(zh.BTN_MENU, callback_data=bt.Menu("home", rid).pack())],
+            [Button(zh.BTN_CONTINUE, bt.Menu("cont", rid))],
+            [Button(zh.BTN_MENU, bt.Menu("home", rid))],
         ]
     )
     return zh.unit_line(ctx.unit, ctx.certificate) + "\n" + zh.progress(lines, missing_core), markup
 
 
-def render_pick(reports: list[tuple[int, str]]) -> tuple[str, InlineKeyboardMarkup]:
-    rows = [[Button(name, callback_data=bt.Menu("home", rid).pack())] for rid, name in reports]
-    return zh.PICK_CERTIFICATE, InlineKeyboardMarkup(rows)
+def render_pick(reports: list[tuple[int, str]]) -> tuple[str, Keyboard]:
+    rows = [[Button(name, bt.Menu("home", rid))] for rid, name in reports]
+    return zh.PICK_CERTIFICATE, Keyboard.of(rows)
