@@ -164,7 +164,6 @@ NOT_YET_THIN = {
     "handlers.guards",
     "handlers.office",
     "handlers.oversight",
-    "handlers.readers",
     "handlers.review",
     "handlers.start",
     "handlers.walk",
