@@ -15,6 +15,7 @@ import handlers
 from bot import senders
 from bot.clock import Clock
 from bot.config import Settings
+from bot.core.exports import clean_exports
 from bot.deps import DEPS_KEY, Deps, deps_of
 from bot.evidence import clean_temp
 from bot.floodgate import FloodGate
@@ -25,7 +26,6 @@ from bot.processor import PerUserUpdateProcessor
 from bot.startup import first_office_hint, wait_for_telegram
 from bot.web.app import WEB, WebServer, build_web_app
 from handlers import notify
-from handlers.exports import clean_exports
 from messages import integration as integration_text
 from messages import web as web_text
 from messages import zh

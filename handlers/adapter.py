@@ -21,9 +21,9 @@ from bot import senders
 from bot.core import events as ev
 from bot.core import views as vw
 from bot.deps import Deps, deps
-from handlers.longtext import split_html
+from handlers.longtext import show_long, split_html
 from handlers.quiet import send_unread
-from handlers.screen import acknowledge, refuse, show, with_retry
+from handlers.screen import acknowledge, refuse, with_retry
 
 log = logging.getLogger("xcheck.adapter")
 E = TypeVar("E", bound=ev.Event)
@@ -114,13 +114,14 @@ def upload_event(update: Update, limit: int) -> ev.Upload:
 class TelegramOut(vw.Out):
     """Views of one update, sent to its chat in the order the core emits them."""
 
-    def __init__(self, update: Update, bot: Bot, d: Deps | None = None) -> None:
+    def __init__(self, update: Update | None, bot: Bot, chat_id: int | None = None, *, d: Deps | None = None) -> None:
         self.update = update
         self.bot = bot
         self.d = d  # for a broadcast's sender (`Sending`)
-        chat = update.effective_chat
-        assert chat is not None
-        self.chat_id = chat.id
+        if chat_id is None:
+            assert update is not None and update.effective_chat is not None
+            chat_id = update.effective_chat.id
+        self.chat_id = chat_id
         self._progress: dict[str, Message] = {}
         self._send: dict[type[Any], Callable[[Any], Awaitable[Any]]] = {
             vw.Screen: self._screen,
@@ -134,11 +135,20 @@ class TelegramOut(vw.Out):
             vw.Sending: self._sending,
         }
 
+    @classmethod
+    def to_chat(cls, bot: Bot, chat_id: int) -> TelegramOut:
+        """Views for a chat with no update of its own (work started elsewhere): every view is a new message."""
+        return cls(None, bot, chat_id)
+
     async def emit(self, view: vw.View) -> Any:
         return await self._send[type(view)](view)
 
     async def _screen(self, view: vw.Screen) -> None:
-        await show(self.update, view.text, markup(view.keyboard))
+        if self.update is None:
+            await self._reply(vw.Reply(view.text, view.keyboard))
+            return
+        # A screen longer than a message goes out in parts (the first where a screen goes, cut at line ends).
+        await show_long(self.update, view.text, markup(view.keyboard))
 
     async def _reply(self, view: vw.Reply) -> None:
         parts = split_html(view.text)
@@ -147,10 +157,13 @@ class TelegramOut(vw.Out):
             await with_retry(lambda p=part, k=keys: send_unread(self.bot, self.chat_id, p, k))  # type: ignore[misc]
 
     async def _refusal(self, view: vw.Refusal) -> None:
+        if self.update is None:
+            await self._reply(vw.Reply(view.text))
+            return
         await refuse(self.update, view.text)
 
     async def _ack(self, view: vw.Ack) -> bool:
-        return await acknowledge(self.update, view.text, alert=view.alert)
+        return self.update is not None and await acknowledge(self.update, view.text, alert=view.alert)
 
     async def _document(self, view: vw.Document) -> None:
         ref = view.ref
@@ -199,7 +212,7 @@ class TelegramOut(vw.Out):
     async def _sending(self, view: vw.Sending) -> None:
         """The delivery report replaces the pressed message (or is a new one for a command); the sender
         edits it as the broadcast goes out (bot/senders.py)."""
-        query = self.update.callback_query
+        query = self.update.callback_query if self.update is not None else None
         if query is not None and query.message is not None:
             await self._screen(vw.Screen(view.text))
             chat_id, message_id = query.message.chat.id, query.message.message_id
@@ -213,7 +226,7 @@ class TelegramOut(vw.Out):
 def _run(flow: Callable[[Deps, Any, vw.Out], Awaitable[None]], make: Callable[..., ev.Event]) -> Callback:
     async def callback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         d = deps(context)
-        await flow(d, make(update, context), TelegramOut(update, context.bot, d))
+        await flow(d, make(update, context), TelegramOut(update, context.bot, d=d))
 
     callback.__name__ = callback.__qualname__ = getattr(flow, "__name__", "flow")
     callback.__doc__ = flow.__doc__

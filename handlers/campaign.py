@@ -23,7 +23,7 @@ press_broadcast_button = press(core.press_broadcast_button)
 
 async def take_broadcast_text(update: Update, d: Deps, who: Person, text: str) -> None:
     # Until handlers/office_review.py runs on the core: its Telegram update, through the core's flow.
-    await core.take_broadcast_text(d, who, text, TelegramOut(update, update.get_bot(), d))
+    await core.take_broadcast_text(d, who, text, TelegramOut(update, update.get_bot(), d=d))
 
 
 HANDLERS: list[BaseHandler] = [  # type: ignore[type-arg]

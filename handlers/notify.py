@@ -1,4 +1,5 @@
-"""Short notices to people other than the one whose update is being handled."""
+"""Short notices to people other than the one whose update is being handled: the Telegram sender for what
+has no update of its own (the web channel's notices). Who to tell is the core's (bot/core/notify.py)."""
 
 from __future__ import annotations
 
@@ -7,23 +8,11 @@ import logging
 from telegram import Bot, InlineKeyboardMarkup
 from telegram.error import TelegramError
 
-from bot.deps import Deps
+from bot.core.notify import coordinator_ids, office_ids
 from handlers.screen import with_retry
-from storage import people
 
+__all__ = ["coordinator_ids", "office_ids", "tell"]  # the recipients, until handlers/review.py runs on the core
 log = logging.getLogger("xcheck.notify")
-
-
-async def office_ids(d: Deps) -> list[int]:
-    ids = set(d.settings.admin_ids)
-    ids.update(p.user_id for p in await people.with_role(d.db.read, "office"))
-    return sorted(ids)
-
-
-async def coordinator_ids(d: Deps, institution_id: int) -> list[int]:
-    # Web-only people (negative ids) have no Telegram chat; the web shows them the same state.
-    found = await people.of_institution(d.db.read, institution_id)
-    return [p.user_id for p in found if p.role in ("coordinator", "org") and p.user_id > 0]
 
 
 async def tell(bot: Bot, user_ids: list[int], text: str, markup: InlineKeyboardMarkup | None = None) -> int:

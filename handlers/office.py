@@ -9,10 +9,13 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, Cont
 
 from bot import access, matching
 from bot import buttons as bt
+from bot.core import exports
+from bot.core import office_review as core_review
 from bot.deps import deps
 from bot.invitations import deep_link, issue, web_link
 from bot.roster import ANHUI_CITIES
-from handlers import campaign, exports, office_review, oversight
+from handlers import campaign, oversight
+from handlers.adapter import command
 from handlers.firstday import resolve_unit
 from handlers.guards import button, parse_id
 from handlers.screen import show
@@ -124,14 +127,14 @@ async def press_office_menu(update: Update, context: ContextTypes.DEFAULT_TYPE) 
         return
     targets: dict[bt.OfficeKey, Callable[[Update, ContextTypes.DEFAULT_TYPE], Awaitable[None]]] = {
         "progress": oversight.show_progress,
-        "review": office_review.open_review,
+        "review": command(core_review.open_review),
         "flags": oversight.list_flags,
         "broadcast": campaign.start_broadcast,
         "deadline": campaign.set_deadline,
         "quotas": campaign.list_quota_gaps,
         "sample": oversight.draw_or_show_sample,
         "grades": oversight.list_grades,
-        "export": exports.start_export,
+        "export": command(exports.start_export),
     }
     target = targets[pressed.key]
     # A button carries no arguments: /sample without a seed would draw anew, so the button only shows.

@@ -135,7 +135,7 @@ async def answer_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         await _menu_for(update, d, who, None)
         return
     if cursor.stage == QuestStage.ROW:
-        await core_campaign.take_questionnaire_text(d, who, text_event(update), TelegramOut(update, context.bot, d))
+        await core_campaign.take_questionnaire_text(d, who, text_event(update), TelegramOut(update, context.bot, d=d))
         return
     walk = _walk(d, who, update)
     await _show_view(update, d, walk, walk.text(update.effective_message.text, cursor))
@@ -209,17 +209,17 @@ async def press_menu_button(update: Update, context: ContextTypes.DEFAULT_TYPE) 
         text, keyboard = render.render_progress(ctx)
         await show(update, text, tg_markup(keyboard))
     elif action == "evid":
-        await core_evidence.show_evidence_overview(d, ctx.report.id, TelegramOut(update, context.bot, d))
+        await core_evidence.show_evidence_overview(d, ctx.report.id, TelegramOut(update, context.bot, d=d))
     elif action == "reuse":
-        await core_evidence.show_reuse(d, ctx.report.id, TelegramOut(update, context.bot, d))
+        await core_evidence.show_reuse(d, ctx.report.id, TelegramOut(update, context.bot, d=d))
     elif action == "dl":
         await download_own_report(update, context, ctx.report.id)
     elif action == "quest" and who.role == "coordinator":
-        await core_campaign.show_questionnaire(d, who, ctx.report.id, TelegramOut(update, context.bot, d))
+        await core_campaign.show_questionnaire(d, who, ctx.report.id, TelegramOut(update, context.bot, d=d))
     elif action == "questqr" and who.role == "coordinator":
-        await core_campaign.send_questionnaire_qr(d, press_event(update), TelegramOut(update, context.bot, d))
+        await core_campaign.send_questionnaire_qr(d, press_event(update), TelegramOut(update, context.bot, d=d))
     elif action == "questfill" and who.role == "coordinator":
-        await core_campaign.ask_questionnaire_row(d, who, ctx.report.id, 0, TelegramOut(update, context.bot, d))
+        await core_campaign.ask_questionnaire_row(d, who, ctx.report.id, 0, TelegramOut(update, context.bot, d=d))
     elif action == "help":
         back = InlineKeyboardMarkup(
             [[InlineKeyboardButton(zh.BTN_MENU, callback_data=bt.Menu("home", ctx.report.id).pack())]]

@@ -158,14 +158,10 @@ ADAPTER_MAY_IMPORT = ("bot.core", "bot.buttons", "bot.deps", "bot.config", "hand
 # Handler modules whose flows have not moved into bot/core yet (issue 13). The list only shrinks.
 NOT_YET_THIN = {
     "handlers.errors",
-    "handlers.exports",
     "handlers.firstday",  # resolve_unit's bridge for office.py and office_review.py
     "handlers.guards",
-    "handlers.notify",
     "handlers.office",
-    "handlers.office_review",
     "handlers.oversight",
-    "handlers.readers",
     "handlers.review",
     "handlers.walk",
 }

@@ -12,8 +12,9 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
+from bot.core.exports import deliver
 from bot.reminders import pending
-from handlers.exports import deliver
+from handlers.adapter import TelegramOut
 from storage import closing, people
 from storage.models import Invitation
 from tests import files
@@ -119,9 +120,10 @@ async def test_two_chat_exports_in_the_same_second_never_share_a_folder(harness:
 
     watcher = asyncio.create_task(watch())
     assert harness.app is not None
+    bot = harness.app.bot
     await asyncio.gather(
-        deliver(harness.app.bot, d, 1, city="合肥", bundle=False),
-        deliver(harness.app.bot, d, 1, city="合肥", bundle=False),
+        deliver(d, 1, TelegramOut.to_chat(bot, 1), city="合肥", bundle=False),
+        deliver(d, 1, TelegramOut.to_chat(bot, 1), city="合肥", bundle=False),
     )
     watcher.cancel()
     assert len(folders) == 2 and folders[0] != folders[1]

@@ -73,7 +73,8 @@ async def test_the_word_report_from_the_web_uses_the_offices_template_and_campai
 
 
 async def test_the_coordinators_own_word_in_telegram_uses_the_template_and_campaign(site: Harness) -> None:
-    from handlers.exports import deliver_own_report
+    from bot.core.exports import deliver_own_report
+    from handlers.adapter import TelegramOut
     from tests.reportsetup import province
 
     template = docx.Document(str(SHIPPED))
@@ -84,7 +85,7 @@ async def test_the_coordinators_own_word_in_telegram_uses_the_template_and_campa
     chat = site.chat(600)
     n = len(chat.seen)
     assert site.app is not None
-    await deliver_own_report(site.app.bot, site.deps, 600, ids[SCHOOL])
+    await deliver_own_report(site.deps, 600, TelegramOut.to_chat(site.app.bot, 600), ids[SCHOOL])
     (sent,) = [e.document for e in chat.seen[n:] if e.document]
     with zipfile.ZipFile(io.BytesIO(sent[1])) as word:
         assert CAMPAIGN in word.read("word/document.xml").decode()

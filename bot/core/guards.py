@@ -1,4 +1,4 @@
-"""Checks at the door of a core flow: who is asking, and may they (the core's side of handlers/guards.py)."""
+"""Checks at the door of a flow: who is asking, and may they. Refusals go out through `Out`."""
 
 from __future__ import annotations
 
@@ -15,9 +15,13 @@ from storage.models import Person
 P = TypeVar("P", bound=bt.Payload)
 
 
+async def _person(d: Deps, event: Event) -> Person | None:
+    return await access.person(d.db, event.sender.user_id, admin_ids=d.settings.admin_ids)
+
+
 async def bound(d: Deps, event: Event, out: Out) -> Person | None:
     """The person asking, or None after telling a stranger how to get an invitation."""
-    who = await access.person(d.db, event.sender.user_id, admin_ids=d.settings.admin_ids)
+    who = await _person(d, event)
     if who is None:
         await out.refuse(zh.NOT_BOUND)
     return who
@@ -25,7 +29,7 @@ async def bound(d: Deps, event: Event, out: Out) -> Person | None:
 
 async def office_only(d: Deps, event: Event, out: Out) -> Person | None:
     """The office member asking, or None after telling anyone else they may not."""
-    who = await access.person(d.db, event.sender.user_id, admin_ids=d.settings.admin_ids)
+    who = await _person(d, event)
     if not access.is_office(who):
         await out.refuse(zh.NOT_ALLOWED)
         return None
@@ -34,7 +38,7 @@ async def office_only(d: Deps, event: Event, out: Out) -> Person | None:
 
 async def with_role(d: Deps, event: Event, out: Out, *roles: str) -> Person | None:
     """The person asking if their role is one of `roles`; otherwise None after refusing them."""
-    who = await access.person(d.db, event.sender.user_id, admin_ids=d.settings.admin_ids)
+    who = await _person(d, event)
     if who is None or who.role not in roles:
         await out.refuse(zh.NOT_ALLOWED if who else zh.NOT_BOUND)
         return None
