@@ -162,7 +162,6 @@ NOT_YET_THIN = {
     "handlers.guards",
     "handlers.office",
     "handlers.oversight",
-    "handlers.review",
     "handlers.walk",
 }
 
