@@ -11,10 +11,11 @@ from bot import access, matching
 from bot import buttons as bt
 from bot.core import exports
 from bot.core import office_review as core_review
+from bot.core import oversight as core_oversight
 from bot.deps import deps
 from bot.invitations import deep_link, issue, web_link
 from bot.roster import ANHUI_CITIES
-from handlers import campaign, oversight
+from handlers import campaign
 from handlers.adapter import command
 from handlers.firstday import resolve_unit
 from handlers.guards import button, parse_id
@@ -126,14 +127,14 @@ async def press_office_menu(update: Update, context: ContextTypes.DEFAULT_TYPE) 
     if pressed is None:
         return
     targets: dict[bt.OfficeKey, Callable[[Update, ContextTypes.DEFAULT_TYPE], Awaitable[None]]] = {
-        "progress": oversight.show_progress,
+        "progress": command(core_oversight.show_progress),
         "review": command(core_review.open_review),
-        "flags": oversight.list_flags,
+        "flags": command(core_oversight.list_flags),
         "broadcast": campaign.start_broadcast,
         "deadline": campaign.set_deadline,
         "quotas": campaign.list_quota_gaps,
-        "sample": oversight.draw_or_show_sample,
-        "grades": oversight.list_grades,
+        "sample": command(core_oversight.draw_or_show_sample),
+        "grades": command(core_oversight.list_grades),
         "export": command(exports.start_export),
     }
     target = targets[pressed.key]

@@ -163,7 +163,6 @@ NOT_YET_THIN = {
     "handlers.firstday",  # resolve_unit's bridge for office.py and office_review.py
     "handlers.guards",
     "handlers.office",
-    "handlers.oversight",
     "handlers.review",
     "handlers.start",
     "handlers.walk",
