@@ -118,6 +118,13 @@ def start_broadcast(bot: Bot, d: Deps, broadcast_id: int) -> asyncio.Task[None]:
     return task
 
 
+async def begin_broadcast(bot: Bot, d: Deps, broadcast_id: int, chat_id: int, message_id: int) -> asyncio.Task[None]:
+    """Remembers the message that shows the delivery report (edited as it goes), then starts sending."""
+    async with d.db.transaction() as conn:
+        await campaign.set_report_message(conn, broadcast_id, chat_id, message_id)
+    return start_broadcast(bot, d, broadcast_id)
+
+
 def _log_failure(task: asyncio.Task[None]) -> None:
     if not task.cancelled() and task.exception() is not None:
         broadcast_log.error("broadcast sender stopped", exc_info=task.exception())

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Coroutine
+from pathlib import Path
 from typing import Any, TypeVar
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
@@ -16,6 +17,7 @@ from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
 from bot import buttons as bt
+from bot import senders
 from bot.core import events as ev
 from bot.core import views as vw
 from bot.deps import Deps, deps
@@ -48,7 +50,7 @@ def markup(keyboard: vw.Keyboard | None) -> InlineKeyboardMarkup | None:
 def sender(update: Update) -> ev.Sender:
     user, chat = update.effective_user, update.effective_chat
     assert user is not None and chat is not None
-    return ev.Sender(user.id, chat.id, update.update_id, user.first_name or "", user.username)
+    return ev.Sender(user.id, chat.id, update.update_id, user.first_name or "", user.username, user.last_name)
 
 
 def command_event(update: Update, context: ContextTypes.DEFAULT_TYPE) -> ev.Command:
@@ -58,11 +60,23 @@ def command_event(update: Update, context: ContextTypes.DEFAULT_TYPE) -> ev.Comm
     return ev.Command(sender(update), name, tuple(context.args or ()))
 
 
-def press_event(update: Update) -> ev.Press:
+def press_event(update: Update, limit: int | None = None) -> ev.Press:
     query = update.callback_query
     assert query is not None
     data = query.data or ""
-    return ev.Press(sender(update), data, bt.parse(data))
+    fetch_file = None if limit is None else _fetcher(update.get_bot(), limit)
+    return ev.Press(sender(update), data, bt.parse(data), fetch_file)
+
+
+def _fetcher(bot: Bot, limit: int) -> Callable[[str, Path], Awaitable[None]]:
+    """Downloads a file by its Telegram id. Telegram being busy or refusing the file raises EvidenceRefused
+    (bot/senders.py), so the core tells the user what to do; nothing is stored."""
+
+    async def fetch_file(file_id: str, dest: Path) -> None:
+        data = await senders.download(bot, file_id, limit=limit)
+        await asyncio.to_thread(dest.write_bytes, data)
+
+    return fetch_file
 
 
 def text_event(update: Update) -> ev.Text:
@@ -78,7 +92,7 @@ def text_event(update: Update) -> ev.Text:
     )
 
 
-def upload_event(update: Update) -> ev.Upload:
+def upload_event(update: Update, limit: int) -> ev.Upload:
     message = update.effective_message
     assert message is not None
     if message.document is not None:
@@ -89,9 +103,10 @@ def upload_event(update: Update) -> ev.Upload:
         biggest = message.photo[-1]
         file_id, name, size, mime, photo = biggest.file_id, None, biggest.file_size, "image/jpeg", True
 
-    async def fetch(dest: Any) -> None:
-        telegram_file = await with_retry(lambda: message.get_bot().get_file(file_id))
-        await telegram_file.download_to_drive(dest)
+    fetch_file = _fetcher(message.get_bot(), limit)
+
+    async def fetch(dest: Path) -> None:
+        await fetch_file(file_id, dest)
 
     return ev.Upload(sender(update), name, size, mime, photo, fetch, message.caption, file_id)
 
@@ -99,9 +114,10 @@ def upload_event(update: Update) -> ev.Upload:
 class TelegramOut(vw.Out):
     """Views of one update, sent to its chat in the order the core emits them."""
 
-    def __init__(self, update: Update | None, bot: Bot, chat_id: int | None = None) -> None:
+    def __init__(self, update: Update | None, bot: Bot, chat_id: int | None = None, *, d: Deps | None = None) -> None:
         self.update = update
         self.bot = bot
+        self.d = d  # for a broadcast's sender (`Sending`)
         if chat_id is None:
             assert update is not None and update.effective_chat is not None
             chat_id = update.effective_chat.id
@@ -116,6 +132,7 @@ class TelegramOut(vw.Out):
             vw.Progress: self._progress_line,
             vw.Picture: self._picture,
             vw.Notice: self._notice,
+            vw.Sending: self._sending,
         }
 
     @classmethod
@@ -192,10 +209,24 @@ class TelegramOut(vw.Out):
                 log.warning("notice to %s not delivered: %s", user_id, exc)
         return sent
 
+    async def _sending(self, view: vw.Sending) -> None:
+        """The delivery report replaces the pressed message (or is a new one for a command); the sender
+        edits it as the broadcast goes out (bot/senders.py)."""
+        query = self.update.callback_query if self.update is not None else None
+        if query is not None and query.message is not None:
+            await self._screen(vw.Screen(view.text))
+            chat_id, message_id = query.message.chat.id, query.message.message_id
+        else:
+            sent = await with_retry(lambda: self.bot.send_message(self.chat_id, view.text))
+            chat_id, message_id = sent.chat.id, sent.message_id
+        assert self.d is not None, "a broadcast needs the app's Deps"
+        await senders.begin_broadcast(self.bot, self.d, view.broadcast_id, chat_id, message_id)
+
 
 def _run(flow: Callable[[Deps, Any, vw.Out], Awaitable[None]], make: Callable[..., ev.Event]) -> Callback:
     async def callback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        await flow(deps(context), make(update, context), TelegramOut(update, context.bot))
+        d = deps(context)
+        await flow(d, make(update, context), TelegramOut(update, context.bot, d=d))
 
     callback.__name__ = callback.__qualname__ = getattr(flow, "__name__", "flow")
     callback.__doc__ = flow.__doc__
@@ -207,7 +238,7 @@ def command(flow: Flow[ev.Command]) -> Callback:
 
 
 def press(flow: Flow[ev.Press]) -> Callback:
-    return _run(flow, lambda update, _context: press_event(update))
+    return _run(flow, lambda update, context: press_event(update, _limit(context)))
 
 
 def typed(flow: Flow[ev.Text]) -> Callback:
@@ -215,4 +246,8 @@ def typed(flow: Flow[ev.Text]) -> Callback:
 
 
 def upload(flow: Flow[ev.Upload]) -> Callback:
-    return _run(flow, lambda update, _context: upload_event(update))
+    return _run(flow, lambda update, context: upload_event(update, _limit(context)))
+
+
+def _limit(context: ContextTypes.DEFAULT_TYPE) -> int:
+    return deps(context).settings.max_upload_mb * 1024 * 1024

@@ -1,34 +1,18 @@
-"""Last in line: unknown commands, and button data no other handler claims (old or forged)."""
+"""Last in line: the Telegram side of bot/core/fallback.py (which messages count as unsupported is Telegram's
+filters)."""
 
 from __future__ import annotations
 
-from telegram import Update
-from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes, MessageHandler, filters
+from telegram.ext import BaseHandler, CallbackQueryHandler, MessageHandler, filters
 
-from handlers.screen import refuse
-from messages import zh
-
-
-async def answer_unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Tells the user the command is unknown and where to find the list."""
-    await refuse(update, zh.UNKNOWN_COMMAND)
-
-
-async def answer_unsupported_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Stickers, voice, video, locations...: says what the bot can take instead; stores nothing."""
-    await refuse(update, zh.UNSUPPORTED_MESSAGE)
-
-
-async def answer_unknown_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Tells the user the button is no longer valid; stores nothing."""
-    await refuse(update, zh.STALE_BUTTON)
-
+from bot.core import fallback as core
+from handlers.adapter import command, press, typed
 
 HANDLERS: list[BaseHandler] = [  # type: ignore[type-arg]
-    MessageHandler(filters.ChatType.PRIVATE & filters.COMMAND, answer_unknown_command),
+    MessageHandler(filters.ChatType.PRIVATE & filters.COMMAND, command(core.answer_unknown_command)),
     MessageHandler(
         filters.ChatType.PRIVATE & ~filters.TEXT & ~filters.COMMAND & ~filters.Document.ALL & ~filters.PHOTO,
-        answer_unsupported_message,
+        typed(core.answer_unsupported_message),
     ),
-    CallbackQueryHandler(answer_unknown_button),
+    CallbackQueryHandler(press(core.answer_unknown_button)),
 ]

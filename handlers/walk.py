@@ -6,20 +6,17 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes, MessageHandler, filters
 
 from bot import buttons as bt
+from bot.core import campaign as core_campaign
+from bot.core import evidence as core_evidence
 from bot.core import render
+from bot.core.views import Keyboard
 from bot.deps import Deps, deps
 from bot.reminders import due_dates
 from bot.reporting import Ctx, Refused, Walk, load_ctx, may_write, reports_for
 from bot.roster import without_city
 from bot.stages import QuestStage
+from handlers.adapter import TelegramOut, press_event, text_event
 from handlers.adapter import markup as tg_markup
-from handlers.campaign import (
-    ask_questionnaire_row,
-    send_questionnaire_qr,
-    show_questionnaire,
-    take_questionnaire_text,
-)
-from handlers.evidence import core_evidence_hint, show_evidence_overview, show_reuse
 from handlers.exports import download_own_report
 from handlers.guards import bound, button
 from handlers.office import office_menu
@@ -81,10 +78,12 @@ async def _menu_for(update: Update, d: Deps, who: Person, report_id: int | None)
     markup = tg_markup(keyboard)
     assert markup is not None
     if chosen.outline == "training_org":  # one report per certificate: what needs evidence, what can be reused
-        hint, extra = await core_evidence_hint(d, ctx)
+        hint, extra = await core_evidence.core_evidence_hint(d, ctx)
         text = f"{text}\n{hint}" if hint else text
         if extra:
-            markup = InlineKeyboardMarkup([*markup.inline_keyboard, extra])
+            extra_markup = tg_markup(Keyboard.of([extra]))
+            assert extra_markup is not None
+            markup = InlineKeyboardMarkup([*markup.inline_keyboard, *extra_markup.inline_keyboard])
     if who.role == "coordinator" and who.institution_id is not None and await leads_any(d, who.institution_id):
         markup = InlineKeyboardMarkup(
             [*markup.inline_keyboard, [InlineKeyboardButton(zh.BTN_LEAD, callback_data=bt.Reader("lead").pack())]]
@@ -136,7 +135,7 @@ async def answer_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         await _menu_for(update, d, who, None)
         return
     if cursor.stage == QuestStage.ROW:
-        await take_questionnaire_text(update, d, who, update.effective_message.text)
+        await core_campaign.take_questionnaire_text(d, who, text_event(update), TelegramOut(update, context.bot, d=d))
         return
     walk = _walk(d, who, update)
     await _show_view(update, d, walk, walk.text(update.effective_message.text, cursor))
@@ -210,17 +209,17 @@ async def press_menu_button(update: Update, context: ContextTypes.DEFAULT_TYPE) 
         text, keyboard = render.render_progress(ctx)
         await show(update, text, tg_markup(keyboard))
     elif action == "evid":
-        await show_evidence_overview(update, context, ctx.report.id)
+        await core_evidence.show_evidence_overview(d, ctx.report.id, TelegramOut(update, context.bot, d=d))
     elif action == "reuse":
-        await show_reuse(update, context, ctx.report.id)
+        await core_evidence.show_reuse(d, ctx.report.id, TelegramOut(update, context.bot, d=d))
     elif action == "dl":
         await download_own_report(update, context, ctx.report.id)
     elif action == "quest" and who.role == "coordinator":
-        await show_questionnaire(update, d, who, ctx.report.id)
+        await core_campaign.show_questionnaire(d, who, ctx.report.id, TelegramOut(update, context.bot, d=d))
     elif action == "questqr" and who.role == "coordinator":
-        await send_questionnaire_qr(update, context)
+        await core_campaign.send_questionnaire_qr(d, press_event(update), TelegramOut(update, context.bot, d=d))
     elif action == "questfill" and who.role == "coordinator":
-        await ask_questionnaire_row(update, d, who, ctx.report.id, 0)
+        await core_campaign.ask_questionnaire_row(d, who, ctx.report.id, 0, TelegramOut(update, context.bot, d=d))
     elif action == "help":
         back = InlineKeyboardMarkup(
             [[InlineKeyboardButton(zh.BTN_MENU, callback_data=bt.Menu("home", ctx.report.id).pack())]]

@@ -19,6 +19,11 @@ class Sender:
     update_id: int
     first_name: str = ""
     username: str | None = None
+    last_name: str | None = None
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}" if self.last_name else self.first_name
 
 
 @dataclass(frozen=True)
@@ -39,6 +44,9 @@ class Press:
     sender: Sender
     data: str
     payload: bt.Payload | None
+    # Downloads a file this channel delivered earlier, by its `Upload.file_id`, to a path: a file sent from
+    # the menu is placed on a point by a later press.
+    fetch_file: Callable[[str, Path], Awaitable[None]] | None = None
 
 
 @dataclass(frozen=True)

@@ -111,7 +111,16 @@ class Notice:
     keyboard: Keyboard | None = None
 
 
-View = Screen | Reply | Refusal | Ack | Document | Progress | Picture | Notice
+@dataclass(frozen=True)
+class Sending:
+    """A broadcast was just created: its delivery report is shown like a `Screen`, then the channel sends
+    the broadcast's outbox and keeps this report up to date as it goes."""
+
+    broadcast_id: int
+    text: str
+
+
+View = Screen | Reply | Refusal | Ack | Document | Progress | Picture | Notice | Sending
 
 
 class Out(ABC):
@@ -147,6 +156,9 @@ class Out(ABC):
     async def notify(self, user_ids: Iterable[int], text: str, keyboard: Keyboard | None = None) -> int:
         ids = tuple(user_ids)
         return int(await self.emit(Notice(ids, text, keyboard))) if ids else 0
+
+    async def sending(self, broadcast_id: int, text: str) -> None:
+        await self.emit(Sending(broadcast_id, text))
 
 
 @dataclass
