@@ -18,12 +18,14 @@ if TYPE_CHECKING:
 
 async def show_expert_menu(update: Update, d: Deps, who: Person) -> None:
     # Until handlers/walk.py runs on the core: the expert's menu, through the core's flow.
-    await core.show_expert_menu(d, who, TelegramOut(update, update.get_bot()))
+    await core.show_expert_menu(d, who, TelegramOut(update, update.get_bot(), d=d))
 
 
 async def take_expert_text(update: Update, context: ContextTypes.DEFAULT_TYPE, who: Person) -> None:
     # Until handlers/walk.py runs on the core.
-    await core.take_expert_text(deps(context), text_event(update), who, TelegramOut(update, context.bot))
+    await core.take_expert_text(
+        deps(context), text_event(update), who, TelegramOut(update, context.bot, d=deps(context))
+    )
 
 
 HANDLERS: list[BaseHandler] = [  # type: ignore[type-arg]

@@ -158,9 +158,7 @@ ADAPTER_MAY_IMPORT = ("bot.core", "bot.buttons", "bot.deps", "bot.config", "hand
 # Handler modules whose flows have not moved into bot/core yet (issue 13). The list only shrinks.
 NOT_YET_THIN = {
     "handlers.errors",
-    "handlers.firstday",  # resolve_unit's bridge for office.py and office_review.py
     "handlers.guards",
-    "handlers.office",
     "handlers.review",
     "handlers.walk",
 }
