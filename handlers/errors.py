@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 import logging
-import sqlite3
 
 from telegram import Update
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 from telegram.ext import ContextTypes
 
+from bot.core import errors as failure
 from bot.deps import deps
 from handlers.screen import refuse
 from messages import firstday as msg
 from messages import perf, zh
-from storage import Busy
-from storage.closing import CLOSED_MARK
 
 log = logging.getLogger("xcheck.errors")
 
@@ -26,7 +24,7 @@ async def report_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> No
     if isinstance(err, Forbidden):
         log.info("%s: user has blocked the bot", where)
         return
-    if isinstance(err, Busy):
+    if failure.busy(err):
         # Another process held the write lock past the bot's short wait: nothing was written.
         log.warning("%s: database busy, the user is asked to resend", where)
         await _tell_busy(update, context)
@@ -40,7 +38,7 @@ async def report_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> No
         # (PTB's BadRequest subclasses NetworkError, but a refused message is our bug: it falls through.)
         log.warning("%s: Telegram API unavailable: %s", where, err)
         return
-    if isinstance(err, sqlite3.IntegrityError) and CLOSED_MARK in str(err):
+    if failure.closed(err):
         # The campaign is closed: the database refused the write (triggers of migration 0012).
         log.info("%s: write refused, the campaign is closed", where)
         if isinstance(update, Update):

@@ -10,7 +10,6 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, Cont
 from bot.core import office_review as core
 from bot.deps import Deps, deps
 from handlers.adapter import TelegramOut, command, markup, press, text_event
-from handlers.campaign import take_broadcast_text
 
 if TYPE_CHECKING:
     from bot.reporting import Ctx
@@ -24,14 +23,9 @@ async def render_card(d: Deps, ctx: Ctx) -> tuple[str, InlineKeyboardMarkup | No
 
 
 async def take_office_text(update: Update, context: ContextTypes.DEFAULT_TYPE, who: Person) -> None:
-    # Until handlers/walk.py and handlers/campaign.py run on the core: a broadcast's text goes to campaign's
-    # Telegram flow, anything else to the core's.
+    # Until handlers/walk.py runs on the core: its Telegram update, through the core's flow.
     d = deps(context)
-    event = text_event(update)
-    if await core.typing_broadcast(d, who):
-        await take_broadcast_text(update, d, who, event.text)
-        return
-    await core.take_office_text(d, event, who, TelegramOut(update, context.bot))
+    await core.take_office_text(d, text_event(update), who, TelegramOut(update, context.bot, d=d))
 
 
 HANDLERS: list[BaseHandler] = [  # type: ignore[type-arg]

@@ -20,7 +20,7 @@ __all__ = ["HANDLERS", "leads_any", "show_city"]
 
 async def show_city(update: Update, d: Deps, who: Person) -> None:
     # Until handlers/walk.py runs on the core: the city bureau's menu, through the core's flow.
-    await core.show_city(d, who, TelegramOut(update, update.get_bot()))
+    await core.show_city(d, who, TelegramOut(update, update.get_bot(), d=d))
 
 
 HANDLERS: list[BaseHandler] = [  # type: ignore[type-arg]

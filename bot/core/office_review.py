@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from bot import buttons as bt
-from bot.core import exports, notify
+from bot.core import campaign, exports, notify
 from bot.core.events import Command, Press, Text
 from bot.core.firstday import resolve_unit
 from bot.core.guards import office_only, pressed
@@ -115,16 +115,13 @@ def parse_return_lines(ctx: Ctx, text: str) -> tuple[dict[str, str], list[str]]:
     return comments, bad
 
 
-async def typing_broadcast(d: Deps, who: Person) -> bool:
-    """Whether the office member's typed text is the body of a broadcast being prepared (campaign's flow)."""
-    cursor = await cursors.get(d.db.read, who.user_id)
-    return cursor is not None and cursor.stage == BroadcastStage.TEXT
-
-
 async def take_office_text(d: Deps, event: Text, who: Person, out: Out) -> None:
-    """Typed text from the office: the comments of a return being prepared, else a hint. (A broadcast's
-    text, `typing_broadcast`, is campaign's: the caller hands it there first.)"""
+    """Typed text from the office: the body of a broadcast being prepared, the comments of a return being
+    prepared, else a hint."""
     cursor = await cursors.get(d.db.read, who.user_id)
+    if cursor is not None and cursor.stage == BroadcastStage.TEXT:
+        await campaign.take_broadcast_text(d, who, event.text, out)
+        return
     report = await reports.get(d.db.read, cursor.report_id) if cursor and cursor.report_id else None
     if cursor is None or report is None or cursor.stage not in (ReturnStage.POINTS, ReturnStage.ALL):
         await out.refuse(zh.HELP_OFFICE.strip())
