@@ -14,12 +14,14 @@ from pathlib import Path
 
 import pytest
 
+from bot import broadcast as core_broadcast
 from bot import buttons as bt
 from bot.clock import FrozenClock
 from bot.config import Settings
+from bot.core import campaign as core_campaign
 from bot.core import evidence, walk
 from bot.core.events import Command, Press, Sender, Text, Upload
-from bot.core.views import Button, Keyboard, Recorder, Refusal, Screen, View
+from bot.core.views import Button, Keyboard, Recorder, Refusal, Screen, Sending, View
 from bot.deps import Deps
 from bot.floodgate import FloodGate
 from bot.inbox import Inbox
@@ -353,3 +355,45 @@ async def test_menu_buttons_refuse_what_does_not_fit(d: Deps) -> None:
     last = [bt.Walk(rid, i.key, "go") for i in laid.section_items(sections)]
     assert [type(v) for v in views] == [Screen]
     assert payloads(views[0]) == [*[last[n : n + 2] for n in range(0, len(last), 2)], [bt.Menu("secs", rid)]]
+
+
+async def test_the_office_types_a_broadcast_and_the_channel_is_handed_its_sending(d: Deps) -> None:
+    """/broadcast, its text typed (routed by role, then by the office's stage), the audience, the preview;
+    then the core stores the broadcast with one outbox row per recipient (both schools' coordinators and
+    the city bureau) and hands it to the channel, which sends the outbox."""
+    assert await run(d, core_campaign.start_broadcast, Command(sender(OFFICE), "broadcast")) == [
+        Screen(zh.BROADCAST_ASK_TEXT)
+    ]
+    views = await run(d, walk.answer_text, typed(OFFICE, "请于周五前提交 <自查报告>"))
+    assert [type(v) for v in views] == [Screen] and lines(views[0]) == [zh.BROADCAST_PICK]
+    assert [bt.Broadcast("aud", "all"), bt.Broadcast("aud", "pending")] in payloads(views[0])
+    assert payloads(views[0])[-1] == [bt.Broadcast("cancel")]
+
+    views = await run(d, core_campaign.press_broadcast_button, press(OFFICE, bt.Broadcast("aud", "all")))
+    preview = zh.broadcast_preview(zh.audience_label("all", ""), 3, "请于周五前提交 <自查报告>")[:4000]
+    assert views == [
+        Screen(
+            preview,
+            Keyboard.of([[Button(zh.BTN_SEND, bt.Broadcast("go"))], [Button(zh.BTN_CANCEL, bt.Broadcast("cancel"))]]),
+        )
+    ]
+
+    views = await run(d, core_campaign.press_broadcast_button, press(OFFICE, bt.Broadcast("go")))
+    assert [type(v) for v in views] == [Sending]
+    sending = views[0]
+    assert isinstance(sending, Sending)
+    found = await campaign.broadcast(d.db.read, sending.broadcast_id)
+    assert found is not None and (found.text, found.audience, found.created_by) == (
+        "请于周五前提交 &lt;自查报告&gt;",
+        "all",
+        OFFICE,
+    )
+    outbox = await campaign.outbox_rows(d.db.read, sending.broadcast_id)
+    assert sorted((r.user_id, r.status, r.attempts) for r in outbox) == [
+        (COORDINATOR, "pending", 0),
+        (OTHER_COORDINATOR, "pending", 0),
+        (CITY, "pending", 0),  # 'all' reaches the city bureaus too
+    ]
+    assert sending.text == (await core_broadcast.report_text(d, sending.broadcast_id))[0]
+    # Typed text now goes back to the office's own hint: the broadcast flow has ended.
+    assert await run(d, walk.answer_text, typed(OFFICE, "再来一条")) == [Refusal(zh.HELP_OFFICE.strip())]

@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import html
-import secrets
-from collections.abc import Awaitable, Callable
-from pathlib import Path
 
 from bot import broadcast
 from bot import buttons as bt
 from bot.answers import Invalid, parse_text, parse_whole_numbers
 from bot.core.events import Command, Press, Text, Upload
 from bot.core.guards import office_only, pressed
+from bot.core.uploads import fetched
 from bot.core.views import Button, Keyboard, Out
 from bot.deps import Deps
 from bot.evidence import EvidenceRefused, blob_path, write_blob
@@ -385,25 +382,3 @@ async def take_questionnaire_text(d: Deps, who: Person, event: Text, out: Out) -
         return
     await cursors.reset_stage(d.db, who.user_id, at=d.now_iso())
     await show_questionnaire(d, who, cursor.report_id or 0, out)
-
-
-async def fetched(d: Deps, event: Upload) -> bytes:
-    """The uploaded file's bytes; refused before a byte is fetched when it is declared too big."""
-    limit = d.settings.max_upload_mb * 1024 * 1024
-    if event.size is not None and event.size > limit:
-        raise EvidenceRefused("too_big", limit_mb=d.settings.max_upload_mb)
-    return await fetched_by(d, event.fetch)
-
-
-async def fetched_by(d: Deps, fetch: Callable[[Path], Awaitable[None]]) -> bytes:
-    """What `fetch` writes, read back: the channel writes the file to a temp file under the evidence folder
-    (removed here; start-up removes any a crash left, bot.evidence.clean_temp)."""
-    tmp_dir = d.settings.evidence_dir / "tmp"
-    await asyncio.to_thread(tmp_dir.mkdir, parents=True, exist_ok=True)
-    tmp = tmp_dir / f"upload.{secrets.token_hex(8)}.part"
-    try:
-        await fetch(tmp)
-        return await asyncio.to_thread(tmp.read_bytes)
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            await asyncio.to_thread(tmp.unlink)

@@ -14,6 +14,7 @@ from bot.core import render
 from bot.core.events import Press, Upload
 from bot.core.guards import bound, pressed
 from bot.core.render import item_name
+from bot.core.uploads import fetched_by
 from bot.core.views import Button, Keyboard, Out
 from bot.deps import Deps
 from bot.evidence import EvidenceRefused, store_upload
@@ -104,7 +105,7 @@ async def _store_and_show(
         if incoming.size is not None and incoming.size > limit:
             # Refused before downloading a byte: the Bot API would refuse it anyway beyond 20 MB.
             raise EvidenceRefused("too_big", limit_mb=d.settings.max_upload_mb)
-        data = await core_campaign.fetched_by(d, fetch)
+        data = await fetched_by(d, fetch)
         stored = await store_upload(
             d.db,
             d.settings.evidence_dir,
