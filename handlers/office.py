@@ -2,17 +2,10 @@
 
 from __future__ import annotations
 
-from telegram import InlineKeyboardMarkup
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
 from bot.core import office as core
-from handlers.adapter import command, markup, press
-
-
-def office_menu() -> InlineKeyboardMarkup | None:
-    # Until handlers/walk.py runs on the core (which shows the dashboard with bot.core.office.show_office_menu).
-    return markup(core.office_menu())
-
+from handlers.adapter import command, press
 
 HANDLERS: list[BaseHandler] = [  # type: ignore[type-arg]
     CommandHandler("invite", command(core.create_invitations), filters=filters.ChatType.PRIVATE),

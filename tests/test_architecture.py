@@ -158,8 +158,6 @@ ADAPTER_MAY_IMPORT = ("bot.core", "bot.buttons", "bot.deps", "bot.config", "hand
 # Handler modules whose flows have not moved into bot/core yet (issue 13). The list only shrinks.
 NOT_YET_THIN = {
     "handlers.guards",
-    "handlers.review",
-    "handlers.walk",
 }
 
 
