@@ -81,7 +81,8 @@ class Shown:
     chat_id: int
     text: str
     reply_markup: dict[str, Any] | None
-    document: tuple[str, bytes] | None = None
+    document: tuple[str, bytes] | None = None  # sendDocument only
+    photo: tuple[str, bytes] | None = None  # sendPhoto: a picture is not a file the person was sent
 
     @property
     def buttons(self) -> list[tuple[str, str]]:
@@ -547,10 +548,16 @@ class StandIn:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._new_update.wait(), max(0.0, deadline - time.monotonic()))
 
-    def _show(self, chat_id: int, params: dict[str, Any], document: tuple[str, bytes] | None = None) -> dict[str, Any]:
+    def _show(
+        self,
+        chat_id: int,
+        params: dict[str, Any],
+        document: tuple[str, bytes] | None = None,
+        photo: tuple[str, bytes] | None = None,
+    ) -> dict[str, Any]:
         message_id = next(self._msg_ids[chat_id])
         text = params.get("text", params.get("caption", ""))
-        shown = Shown(message_id, chat_id, text, params.get("reply_markup"), document)
+        shown = Shown(message_id, chat_id, text, params.get("reply_markup"), document, photo)
         self._messages[(chat_id, message_id)] = shown
         self._record(shown)
         return self._message_json(shown)
@@ -612,7 +619,7 @@ class StandIn:
         return self._show(int(params["chat_id"]), params, doc)
 
     def _m_sendPhoto(self, params: dict[str, Any], files: dict[str, tuple[str, bytes]]) -> Any:
-        return self._show(int(params["chat_id"]), params, files.get("photo"))
+        return self._show(int(params["chat_id"]), params, photo=files.get("photo"))
 
     def _m_getFile(self, params: dict[str, Any], files: Any) -> Any:
         entry = self._files.get(str(params.get("file_id")))

@@ -12,7 +12,7 @@ import aiosqlite
 from bot.flags import CrossCheck, cross_checks, org_flags, school_flags
 from bot.outlines import Outlines
 from bot.sampling import Candidate, Draw, draw
-from storage import Database, audit, oversight, reports, roster, versions
+from storage import Database, audit, oversight, reports, roster, snapshots, versions
 from storage import evidence as evidence_store
 from storage.models import ORG_KIND, Certificate, Institution, Report
 
@@ -106,8 +106,18 @@ class GradeUnit:
 
 async def _unit(conn: aiosqlite.Connection, inst: Institution, cert: Certificate | None) -> GradeUnit:
     report = await reports.find(conn, inst.id, cert.id if cert else None)
-    files = sum((await evidence_store.counts(conn, report.id)).values()) if report else 0
+    # A report returned for revision is read (and graded) as last submitted: its files are that version's.
+    files = await _file_count(conn, report) if report else 0
     return GradeUnit(inst, cert, report, files)
+
+
+async def _file_count(conn: aiosqlite.Connection, report: Report) -> int:
+    """How many files a report offers its readers: a returned one's last submitted version's (bot/reading.py),
+    else the current ones."""
+    content = await snapshots.submitted_content(conn, report) if report.status == "returned" else None
+    if content is None:
+        return sum((await evidence_store.counts(conn, report.id)).values())
+    return len(content.get("evidence", []))
 
 
 async def grade_units(conn: aiosqlite.Connection, institution_id: int) -> list[GradeUnit]:

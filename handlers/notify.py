@@ -8,10 +8,8 @@ import logging
 from telegram import Bot, InlineKeyboardMarkup
 from telegram.error import TelegramError
 
-from bot.core.notify import coordinator_ids, office_ids
 from handlers.screen import with_retry
 
-__all__ = ["coordinator_ids", "office_ids", "tell"]  # the recipients, until handlers/review.py runs on the core
 log = logging.getLogger("xcheck.notify")
 
 

@@ -3,11 +3,14 @@ version listed (even ones removed since), and who submitted it."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
+from typing import Any
 
 import aiosqlite
 
-from storage.models import Evidence, Version
+from storage.models import Evidence, Report, Version
+from storage.rows import first
 
 _EVIDENCE = (
     "SELECT id, report_id, item, name, kind, mime, size, sha256, uploaded_by, uploaded_at, tg_file_id FROM evidence"
@@ -42,3 +45,14 @@ async def names(conn: aiosqlite.Connection, user_ids: Iterable[int]) -> dict[int
     marks = ",".join("?" * len(wanted))
     rows = await conn.execute_fetchall(f"SELECT user_id, name FROM people WHERE user_id IN ({marks})", wanted)
     return {int(r[0]): str(r[1]) for r in rows}
+
+
+async def submitted_content(conn: aiosqlite.Connection, report: Report) -> dict[str, Any] | None:
+    """The content (answers, evidence listed) of the report's last submitted version, the one its `version`
+    counter names; None if it has none."""
+    row = first(
+        await conn.execute_fetchall(
+            "SELECT content FROM report_versions WHERE report_id = ? AND version = ?", (report.id, report.version)
+        )
+    )
+    return dict(json.loads(row[0])) if row else None

@@ -96,10 +96,10 @@ async def test_progress_comes_with_a_picture(harness: Harness) -> None:
     office = harness.chat(1)
     n = len(office.seen)
     await office.say("/progress")
-    await harness.standin.wait_for(lambda: any(e.document for e in office.seen[n:]))
-    photo = next(e for e in office.seen[n:] if e.document)
+    await harness.standin.wait_for(lambda: any(e.photo for e in office.seen[n:]))
+    photo = next(e for e in office.seen[n:] if e.photo)
     assert photo.text == "📊 填报进度图（2020年11月20日 08:00）"
-    assert _png(photo.document[1]).size == (1000, 900)  # type: ignore[index]
+    assert _png(photo.photo[1]).size == (1000, 900)  # type: ignore[index]
 
 
 async def test_the_daily_digest_comes_with_a_picture(harness: Harness) -> None:
@@ -108,7 +108,7 @@ async def test_the_daily_digest_comes_with_a_picture(harness: Harness) -> None:
     await tick(harness.app.bot, harness.deps)
     seen = harness.standin.events[1]
     digest = next(i for i, e in enumerate(seen) if "每日进度" in e.text)
-    assert seen[digest + 1].document is not None and _png(seen[digest + 1].document[1]).size == (1000, 900)
+    assert seen[digest + 1].photo is not None and _png(seen[digest + 1].photo[1]).size == (1000, 900)
 
 
 def test_progress_bar() -> None:

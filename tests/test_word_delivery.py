@@ -43,7 +43,9 @@ async def test_export_word_sends_one_zip_of_every_submitted_report(harness: Harn
     office = harness.chat(1)
     n = len(office.seen)
     await office.say("/export word")
-    await harness.standin.wait_for(lambda: "已生成 Word 自查报告" in office.last.text)
+    # The daily digest (a text and a picture) may come at any moment once province() moved the clock, so
+    # the export's messages are looked for among all that came, not taken as the last one.
+    await harness.standin.wait_for(lambda: any("已生成 Word 自查报告" in e.text for e in office.seen[n:]))
     sent = [e.document for e in office.seen[n:] if e.document]
     assert [name for name, _ in sent] == ["自查报告（Word）.zip"]
     titles = _titles(sent[0][1])
@@ -51,7 +53,7 @@ async def test_export_word_sends_one_zip_of_every_submitted_report(harness: Harn
         sorted(titles) == EXPECTED
     )
     assert titles["024_安徽工商职业学院_自查报告.docx"].startswith(SCHOOL)
-    assert office.last.text == "✅ 已生成 Word 自查报告 3 份。"
+    assert [e.text for e in office.seen[n:] if "已生成 Word 自查报告" in e.text] == ["✅ 已生成 Word 自查报告 3 份。"]
 
 
 async def test_the_report_card_gives_that_reports_word_document(harness: Harness) -> None:
@@ -60,7 +62,7 @@ async def test_the_report_card_gives_that_reports_word_document(harness: Harness
     card = await office.say(f"/review {SECOND}")
     n = len(office.seen)
     harness.standin.press(1, card, card.button("Word 报告"))
-    await harness.standin.wait_for(lambda: "已生成 Word 自查报告" in office.last.text)
+    await harness.standin.wait_for(lambda: any("已生成 Word 自查报告" in e.text for e in office.seen[n:]))
     sent = [e.document for e in office.seen[n:] if e.document]
     assert [name for name, _ in sent] == ["010_合肥学院_自查报告.docx"]
     assert Document(io.BytesIO(sent[0][1])).paragraphs[0].text.startswith(SECOND)

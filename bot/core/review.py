@@ -15,6 +15,7 @@ from bot.core.views import Button, Keyboard, Out
 from bot.deps import Deps
 from bot.evidence import blob_path
 from bot.lifecycle import Incomplete, Review, may_read, review, submit
+from bot.reading import may_fetch, reader_ctx, reader_files
 from bot.reporting import Ctx, Refused, load_ctx, may_write
 from messages import entry as en
 from messages import when, zh
@@ -110,7 +111,7 @@ async def _readable(d: Deps, event: Event, report_id: int, out: Out) -> tuple[Pe
     if report is None or not await may_read(d.db.read, who, report):
         await out.refuse(zh.NOT_ALLOWED)
         return None
-    return who, await load_ctx(d.db.read, report, d.outlines)
+    return who, await reader_ctx(d.db.read, who, report, d.outlines)
 
 
 async def show_review(d: Deps, event: Press, out: Out) -> None:
@@ -131,7 +132,7 @@ async def show_review(d: Deps, event: Press, out: Out) -> None:
         # A page of long narratives may pass a message's length: the channel sends it in parts, cut at line ends.
         await out.show(*render_page(ctx, arg, home))
     elif action == "files":
-        files = await evidence_store.of_report(d.db.read, ctx.report.id)
+        files = await reader_files(d.db.read, who, ctx.report)
         rows = [
             [Button(f"📄 {n}. {f.name}"[:24], bt.Review(ctx.report.id, "file", f.id))]
             for n, f in enumerate(files[:30], 1)
@@ -145,7 +146,7 @@ async def show_review(d: Deps, event: Press, out: Out) -> None:
         await out.show(text, Keyboard.of(rows))
     elif action == "file" and arg is not None:
         wanted = await evidence_store.get(d.db.read, arg)
-        if wanted is None or wanted.report_id != ctx.report.id:
+        if wanted is None or not await may_fetch(d.db.read, who, ctx.report, wanted):
             await out.refuse(zh.STALE_BUTTON)
             return
         await out.ack()
