@@ -19,8 +19,7 @@ from bot.answer_types.text import SHORT_LIMIT
 from bot.answers import Invalid, parse_text
 from bot.buttons import WalkAction
 from bot.outlines.loader import Item, LaidOut, Outlines
-from bot.outlines.models import Numbers
-from bot.rules import Finding, RateLine, Row, check_row, rates, rows_for
+from bot.rules import Finding, RateLine, Row, check_row, rates
 from bot.stages import AsideStage, FindingRow, ResumePending, WalkStage, WarnPending, pending, stage_of
 from bot.tables import looks_like_table, parse_table
 from bot.walk import State
@@ -78,8 +77,7 @@ class Ctx:
         return "*" if "*" in self.comments else None
 
     def rows(self, item: Item) -> list[Row]:
-        assert item.point is not None and isinstance(item.point.answer, Numbers)
-        return rows_for(item.point.answer, self.state.certificates)
+        return self.scope(item).rows()
 
     def value(self, item: Item) -> Any:
         return self.state.answers.get(item.key)
