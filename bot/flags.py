@@ -30,8 +30,9 @@ def _row_values(answers: dict[str, Any], item: str) -> dict[str, dict[str, int]]
 
 
 def _numbers(item: Item) -> Numbers:
-    assert item.point is not None and isinstance(item.point.answer, Numbers)
-    return item.point.answer
+    table = item.point.answer.as_table() if item.point is not None else None
+    assert table is not None, "the outline gives a rate role to a numbers point only"
+    return table
 
 
 def _field(laid: LaidOut, answers: dict[str, Any], fid: str, row: str, scales: dict[str, int]) -> int | None:

@@ -13,18 +13,20 @@ from typing import Any
 
 import aiosqlite
 
-from bot.answers import Invalid, parse_choice, parse_text, parse_whole_numbers, parse_yes_no
+from bot.answer_types.base import Value
+from bot.answer_types.scope import ItemScope
+from bot.answer_types.text import SHORT_LIMIT
+from bot.answers import Invalid, parse_text
 from bot.buttons import WalkAction
 from bot.outlines.loader import Item, LaidOut, Outlines
-from bot.outlines.models import Choice, Number, Numbers, YesNo
-from bot.rules import Finding, RateLine, Row, check_row, rates, rows_for
+from bot.rules import Finding, RateLine, Row, check_row, rates
 from bot.stages import AsideStage, FindingRow, ResumePending, WalkStage, WarnPending, pending, stage_of
 from bot.tables import looks_like_table, parse_table
-from bot.walk import State, needs_followup
+from bot.walk import State
 from storage import Database, cursors, fragments, replies, reports, roster, versions
 from storage.models import Cursor, Person, Report
 
-SHORT_TEXT_LIMIT = 200
+SHORT_TEXT_LIMIT = SHORT_LIMIT
 REPLY_LIMIT = 500  # as long as the office's own comment may be
 # Telegram splits a text over 4096 characters into parts sent one after another; a part at least this
 # long, followed by another text within the window, is taken as the start of one longer answer.
@@ -75,11 +77,14 @@ class Ctx:
         return "*" if "*" in self.comments else None
 
     def rows(self, item: Item) -> list[Row]:
-        assert item.point is not None and isinstance(item.point.answer, Numbers)
-        return rows_for(item.point.answer, self.state.certificates)
+        return self.scope(item).rows()
 
     def value(self, item: Item) -> Any:
         return self.state.answers.get(item.key)
+
+    def scope(self, item: Item) -> ItemScope:
+        """What the item's answer type sees of this report."""
+        return ItemScope(self.laid, item, self.state.answers, self.state.certificates)
 
 
 @dataclass
@@ -173,10 +178,7 @@ def _takes_text(item: Item, stage: WalkStage) -> bool:
         return True
     if item.point is None:
         return False
-    answer = item.point.answer
-    if isinstance(answer, YesNo):
-        return stage == WalkStage.FOLLOWUP
-    return not isinstance(answer, (Choice, Number, Numbers))
+    return item.point.answer.takes_text(followup=stage == WalkStage.FOLLOWUP)
 
 
 def _findings(warned: WarnPending) -> list[Finding]:
@@ -187,8 +189,7 @@ def _view_at(ctx: Ctx, item: Item | None, **kw: Any) -> View:
     """The screen for arriving at an item: complete tables go straight to their confirmation."""
     if item is None:
         return View(ctx, WalkStage.DONE, **kw)
-    answer = item.point.answer if item.point else None
-    if isinstance(answer, Numbers):
+    if item.point is not None and item.point.answer.as_table() is not None:
         rows = ctx.rows(item)
         filled = (ctx.value(item) or {}).get("rows", {})
         if rows and all(r.key in filled for r in rows):
@@ -438,33 +439,22 @@ class Walk:
             return await self._advance(conn, ctx, item)
         assert item.point is not None
         answer = item.point.answer
-        if isinstance(answer, YesNo):
-            if stage == WalkStage.FOLLOWUP:
-                value = dict(ctx.value(item) or {})
-                value["note"] = parse_text(text, limit=self.long_limit)
-                await self._put(conn, ctx, item, value)
+        if stage == WalkStage.FOLLOWUP:
+            noted = answer.add_note(ctx.value(item) or {}, text, long_limit=self.long_limit)
+            if noted is not None:
+                await self._put(conn, ctx, item, noted)
                 return await self._advance(conn, ctx, item)
-            return await self._yes_no(conn, ctx, item, parse_yes_no(text))
-        if isinstance(answer, Choice):
-            await self._put(conn, ctx, item, {"choice": parse_choice(text, answer.options)})
-            return await self._advance(conn, ctx, item)
-        if isinstance(answer, Number):
-            (n,) = parse_whole_numbers(text, count=1, minimum=answer.min, maximum=answer.max)
-            await self._put(conn, ctx, item, {"n": n})
-            return await self._advance(conn, ctx, item)
-        if isinstance(answer, Numbers):
+        if answer.as_table() is not None:
             return await self._table_input(conn, ctx, item, stage, row, text)
-        limit = SHORT_TEXT_LIMIT if answer.type == "text" else self.long_limit
-        await self._put(conn, ctx, item, {"text": parse_text(text, limit=limit)})
-        return await self._advance(conn, ctx, item)
+        return await self._answered(conn, ctx, item, answer.parse(text, long_limit=self.long_limit))
 
-    async def _yes_no(self, conn: aiosqlite.Connection, ctx: Ctx, item: Item, yes: bool) -> View:
-        assert item.point is not None and isinstance(item.point.answer, YesNo)
-        old = ctx.value(item) or {}
-        # Keep an earlier explanation if the answer did not change, so a re-tap loses nothing.
-        note = old.get("note") if old.get("yes") == yes else None
-        await self._put(conn, ctx, item, {"yes": yes, "note": note})
-        if needs_followup(item.point.answer, yes) and not note:
+    async def _answered(self, conn: aiosqlite.Connection, ctx: Ctx, item: Item, value: Value) -> View:
+        """Store a typed or pressed answer; ask for its explanation if it needs one, else move on."""
+        assert item.point is not None
+        answer = item.point.answer
+        value = answer.carry_over(ctx.value(item) or {}, value)
+        await self._put(conn, ctx, item, value)
+        if answer.asks_note(value):
             view = View(ctx, WalkStage.FOLLOWUP, item)
             await self._save_cursor(conn, view)
             return view
@@ -474,21 +464,23 @@ class Walk:
         self, conn: aiosqlite.Connection, ctx: Ctx, item: Item, stage: WalkStage, row: int, text: str
     ) -> View:
         """One row ("120"), or the whole table in one message (a line per row, or `证书名 数字` lines)."""
-        assert item.point is not None and isinstance(item.point.answer, Numbers)
-        answer = item.point.answer
+        assert item.point is not None
+        answer = item.point.answer.as_table()
+        assert answer is not None
         rows = ctx.rows(item)
         if not rows:
             raise Invalid("no_rows")
         row = min(row, len(rows) - 1)
-        top = min(f.max for f in answer.fields)
+        values: dict[int, dict[str, int]]
         if len(rows) > 1 and looks_like_table(text, rows):
+            top = min(f.max for f in answer.fields)
             typed = parse_table(text, rows, count=len(answer.fields), maximum=top, start=row)
+            values = {n: {f.id: v for f, v in zip(answer.fields, nums, strict=True)} for n, nums in typed.items()}
         elif stage == WalkStage.CONFIRM and len(rows) > 1:
             # Which certificate a lone number is for is not known here: never overwrite row 0 silently.
             raise Invalid("pick_row_first")
         else:
-            typed = {row: parse_whole_numbers(text, count=len(answer.fields), maximum=top)}
-        values = {n: {f.id: v for f, v in zip(answer.fields, numbers, strict=True)} for n, numbers in typed.items()}
+            values = {row: answer.parse(text, long_limit=self.long_limit)}
         findings = [
             f for n, vals in values.items() for f in check_row(ctx.laid, item, ctx.state.answers, rows[n], vals)
         ]
@@ -584,14 +576,11 @@ class Walk:
                 view = View(ctx, WalkStage.REPLY, item)
                 await self._save_cursor(conn, view)
                 return view
-            if action == "yn" and arg in (1, 0) and item.point and isinstance(item.point.answer, YesNo):
-                return await self._yes_no(conn, ctx, item, arg == 1)
-            if action == "ch" and item.point and isinstance(item.point.answer, Choice) and arg is not None:
-                options = item.point.answer.options
-                if arg >= len(options):
+            if action in ("yn", "ch"):
+                pressed = item.point.answer.from_button(action, arg) if item.point is not None else None
+                if pressed is None:
                     raise Refused("stale")
-                await self._put(conn, ctx, item, {"choice": options[arg]})
-                return await self._advance(conn, ctx, item)
+                return await self._answered(conn, ctx, item, pressed)
             if action == "skip":
                 if not item.skippable:
                     raise Refused("core_cannot_skip")
@@ -646,7 +635,7 @@ class Walk:
                 view = _view_at(ctx, item)
             else:
                 view = _view_at(ctx, prev)
-                if view.stage == WalkStage.ASK and prev.point and isinstance(prev.point.answer, Numbers):
+                if view.stage == WalkStage.ASK and prev.point and prev.point.answer.as_table() is not None:
                     view = View(ctx, WalkStage.ASK, prev, row=max(0, len(ctx.rows(prev)) - 1))
         await self._save_cursor(conn, view)
         return view

@@ -56,9 +56,9 @@ class Finding:
 def field_label(laid: LaidOut, field: str) -> str | None:
     """The outline's label of a number field; None for 'scale' (试点规模, from the roster)."""
     owner = laid.by_key.get(laid.field_owner.get(field, ""))
-    if owner is None or owner.point is None or not isinstance(owner.point.answer, Numbers):
+    if owner is None or owner.point is None:
         return None
-    return next((f.label for f in owner.point.answer.fields if f.id == field), None)
+    return next((f.label for f in owner.point.answer.number_fields() if f.id == field), None)
 
 
 def _holds(check: Check, mine: int, other: int) -> bool:

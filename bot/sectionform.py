@@ -18,12 +18,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.answers import Invalid, parse_choice, parse_text, parse_whole_numbers, parse_yes_no
+from bot.answers import Invalid, parse_text
 from bot.outlines.loader import Item, Outlines
-from bot.outlines.models import Choice, Number, Numbers, YesNo
-from bot.reporting import EDITABLE, SHORT_TEXT_LIMIT, Ctx, Refused, load_ctx, may_write
-from bot.rules import Finding, check_row
-from bot.walk import needs_followup
+from bot.reporting import EDITABLE, Ctx, Refused, load_ctx, may_write
+from bot.rules import Finding
 from storage import Database, reports
 from storage.models import Person
 
@@ -53,44 +51,6 @@ def _blank(form: Mapping[str, str], key: str) -> bool:
     return not form.get(key, "").strip()
 
 
-def _labelled(label: str, finding: Finding) -> Finding:
-    return Finding(finding.severity, f"{label}：{finding.message}" if label else finding.message)
-
-
-def _numbers(ctx: Ctx, item: Item, form: Mapping[str, str], out: ItemOutcome) -> dict[str, Any] | None:
-    assert item.point is not None and isinstance(item.point.answer, Numbers)
-    answer = item.point.answer
-    rows = ctx.rows(item)
-    cells = [f"{item.key}.{r.key}.{f.id}" for r in rows for f in answer.fields]
-    if not rows or all(_blank(form, c) for c in cells):
-        if rows:
-            return None
-        out.error = Invalid("no_rows")
-        return None
-    filled: dict[str, dict[str, int]] = {}
-    warnings: list[Finding] = []
-    for row in rows:
-        names = [f"{item.key}.{row.key}.{f.id}" for f in answer.fields]
-        if all(_blank(form, n) for n in names):
-            continue
-        values: dict[str, int] = {}
-        for f, n in zip(answer.fields, names, strict=True):
-            (values[f.id],) = parse_whole_numbers(form.get(n, ""), count=1, maximum=f.max)
-        found = check_row(ctx.laid, item, ctx.state.answers, row, values)
-        errors = [f for f in found if f.severity == "error"]
-        if errors:
-            out.findings = [
-                Finding(e.severity, f"{row.label}：{e.message}" if row.label else e.message) for e in errors
-            ]
-            return None
-        warnings += [_labelled(row.label, w) for w in found]
-        filled[row.key] = values
-    if warnings and form.get(f"{item.key}.ok") != "1":
-        out.findings = warnings
-        return None
-    return {"rows": filled, "confirmed": all(r.key in filled for r in rows)}
-
-
 def _value(ctx: Ctx, item: Item, form: Mapping[str, str], out: ItemOutcome, long_limit: int) -> dict[str, Any] | None:
     """The new value of one item from the form, None to leave it; Invalid when it cannot be an answer."""
     key = item.key
@@ -102,28 +62,10 @@ def _value(ctx: Ctx, item: Item, form: Mapping[str, str], out: ItemOutcome, long
     if item.narrative is not None:
         return None if _blank(form, key) else {"text": parse_text(form[key], limit=long_limit)}
     assert item.point is not None
-    answer = item.point.answer
-    if isinstance(answer, Numbers):
-        return _numbers(ctx, item, form, out)
-    if _blank(form, key):
-        return None
-    raw = form[key]
-    if isinstance(answer, YesNo):
-        yes = parse_yes_no(raw)
-        note_raw = form.get(f"{key}.note", "")
-        note = parse_text(note_raw, limit=long_limit) if note_raw.strip() else None
-        if needs_followup(answer, yes) and note is None:
-            out.needs_note = True
-        return {"yes": yes, "note": note if needs_followup(answer, yes) else None}
-    if isinstance(answer, Choice):
-        word = raw.strip()
-        if word.isdigit() and int(word) < len(answer.options):
-            return {"choice": answer.options[int(word)]}
-        return {"choice": parse_choice(raw, answer.options)}
-    if isinstance(answer, Number):
-        (n,) = parse_whole_numbers(raw, count=1, minimum=answer.min, maximum=answer.max)
-        return {"n": n}
-    return {"text": parse_text(raw, limit=SHORT_TEXT_LIMIT if answer.type == "text" else long_limit)}
+    read = item.point.answer.read_form(form, key, ctx.scope(item), long_limit=long_limit)
+    out.findings = read.findings
+    out.needs_note = read.needs_note
+    return read.value
 
 
 async def apply_section(

@@ -5,16 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from bot.answer_types.scope import ItemScope
 from bot.outlines.loader import Item, LaidOut
-from bot.outlines.models import Numbers, YesNo
-from bot.rules import Answers, Row, rows_for
+from bot.rules import Answers, Row
 
 
-def needs_followup(answer: YesNo, yes: bool) -> bool:
-    return (answer.flavour == "practice" and not yes) or (answer.flavour == "violation" and yes)
-
-
-def is_complete(item: Item, value: Any, certificates: list[Row]) -> bool:
+def is_complete(item: Item, value: Any, certificates: list[Row], laid: LaidOut, answers: Answers) -> bool:
     if not isinstance(value, dict):
         return False
     if value.get("skipped"):
@@ -22,20 +18,7 @@ def is_complete(item: Item, value: Any, certificates: list[Row]) -> bool:
     if item.narrative is not None:
         return bool(value.get("text"))
     assert item.point is not None
-    answer = item.point.answer
-    if isinstance(answer, YesNo):
-        if "yes" not in value:
-            return False
-        return not needs_followup(answer, bool(value["yes"])) or bool(value.get("note"))
-    if isinstance(answer, Numbers):
-        rows = rows_for(answer, certificates)
-        filled = value.get("rows", {})
-        return bool(rows) and all(r.key in filled for r in rows) and bool(value.get("confirmed"))
-    if answer.type == "choice":
-        return "choice" in value
-    if answer.type == "number":
-        return "n" in value
-    return bool(value.get("text"))
+    return item.point.answer.complete(value, ItemScope(laid, item, answers, certificates))
 
 
 def evidence_required(item: Item, value: Any) -> bool:
@@ -44,9 +27,7 @@ def evidence_required(item: Item, value: Any) -> bool:
     if item.point is None or not (item.point.core and item.point.evidence):
         return False
     waiver = item.point.evidence_waived_by
-    if waiver is not None and isinstance(value, dict) and "yes" in value:
-        return bool(value["yes"]) != (waiver == "yes")
-    return True
+    return not (waiver is not None and isinstance(value, dict) and item.point.answer.waived(value, waiver))
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,7 +45,7 @@ class State:
     certificates: list[Row]
 
     def complete(self, item: Item) -> bool:
-        return is_complete(item, self.answers.get(item.key), self.certificates)
+        return is_complete(item, self.answers.get(item.key), self.certificates, self.laid, self.answers)
 
     def missing(self) -> list[Item]:
         return [i for i in self.laid.items if not self.complete(i)]

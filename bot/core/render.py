@@ -7,11 +7,10 @@ from typing import Any
 
 from bot import buttons as bt
 from bot.core.views import Button, Keyboard
-from bot.figures import numbers_table
 from bot.outlines.loader import Item
-from bot.outlines.models import Choice, Number, Numbers, YesNo
+from bot.outlines.models import Numbers
 from bot.reporting import Ctx, View
-from bot.rules import Finding, earlier_figures, rates
+from bot.rules import Finding
 from bot.stages import WalkStage
 from bot.walk import State
 from messages import documents as words
@@ -28,66 +27,28 @@ def answer_text(ctx: Ctx, item: Item, value: Any) -> str | None:
     if item.narrative is not None or "text" in value:
         return escape(zh.clip(str(value.get("text", ""))))
     assert item.point is not None
-    answer = item.point.answer
-    if isinstance(answer, YesNo) and "yes" in value:
-        note = value.get("note")
-        return zh.yes_no_text(bool(value["yes"])) + (f"；{escape(zh.clip(str(note), 120))}" if note else "")
-    if isinstance(answer, Choice):
-        return escape(str(value.get("choice", "")))
-    if isinstance(answer, Number):
-        return f"{value.get('n')}{answer.unit}"
-    if isinstance(answer, Numbers):
+    if item.point.answer.as_table() is not None:
+        # A table is shown as it is stored now (also where an older version's value is given).
         return table_text(ctx, item)
-    return None
+    return item.point.answer.chat_text(value, ctx.scope(item))
 
 
 def table_text(ctx: Ctx, item: Item) -> str:
-    assert item.point is not None and isinstance(item.point.answer, Numbers)
-    answer = item.point.answer
-    rows = ctx.rows(item)
-    filled = (ctx.value(item) or {}).get("rows", {})
-    lines = rates(ctx.laid, item, ctx.state.answers, rows)
-    out = []
-    for n, row in enumerate(rows):
-        got = filled.get(row.key)
-        nums = "、".join(f"{f.label} {got[f.id] if got else '—'}" for f in answer.fields)
-        scale = zh.scale_note(row.scale) if answer.shows_scale and row.scale is not None else ""
-        rate = "；".join(f"{line.label} {zh.percent(line.per_row[n][1])}" for line in lines)
-        label = f"{escape(row.label)}{scale}：" if row.label else ""
-        out.append(f"• {label}{nums}" + (f" → {rate}" if rate and len(rows) > 0 else ""))
-    if len(rows) > 1:
-        label = zh.CERT_COLUMN if answer.rows == "certificates" else zh.LEVEL_COLUMN
-        table = numbers_table(
-            ctx.laid, item, ctx.state.answers, ctx.state.certificates, label=label, scale=zh.SCALE_LABEL
-        )
-        assert table.total is not None
-        cells = list(zip(table.columns, table.total, strict=True))
-        counts = [(c.label, v) for c, v in cells if c.kind == "count"]
-        out.append(words.total_counts(counts, [(c.label, zh.percent(v)) for c, v in cells if c.kind == "rate"]))
-    return "\n".join(out) if out else zh.NO_ROWS_HINT
+    assert item.point is not None
+    return item.point.answer.chat_text(ctx.value(item) or {}, ctx.scope(item)) or ""
 
 
 def _findings(findings: list[Finding]) -> list[str]:
     return [en.finding(f.row, f.message, f.read) for f in findings]
 
 
-def _pending_lines(ctx: Ctx, item: Item, pending: dict[str, Any]) -> list[tuple[str, str]]:
-    assert item.point is not None and isinstance(item.point.answer, Numbers)
+def _pending_lines(ctx: Ctx, item: Item, table: Numbers, pending: dict[str, Any]) -> list[tuple[str, str]]:
     out = []
     for row in ctx.rows(item):
         got = pending.get(row.key)
         if got:
-            out.append(
-                (row.label, "、".join(f"{escape(f.label)} {got.get(f.id, '—')}" for f in item.point.answer.fields))
-            )
+            out.append((row.label, "、".join(f"{escape(f.label)} {got.get(f.id, '—')}" for f in table.fields)))
     return out
-
-
-def _name_example(ctx: Ctx, item: Item) -> str:
-    """`证书名 数字` lines for the first rows, with this point's own example numbers."""
-    assert item.point is not None and isinstance(item.point.answer, Numbers)
-    numbers = " ".join(str(n) for n in (120, 100, 95, 80)[: len(item.point.answer.fields)])
-    return "\n".join(f"{row.label} {numbers}" for row in ctx.rows(item)[:2])
 
 
 def _nav(ctx: Ctx, item: Item, complete: bool) -> list[Button]:
@@ -118,13 +79,10 @@ def saved_line(view: View) -> str | None:
         length = len(str((value or {}).get("text", "")))
         return en.saved_text(item.section.no, item.narrative.label, length, view.parts)
     assert item.point is not None
-    if "note" in (value or {}) and value.get("note") and isinstance(item.point.answer, YesNo):
-        return en.saved_note(
-            item_name(item), zh.yes_no_text(bool(value.get("yes"))), len(str(value["note"])), view.parts
-        )
-    what = answer_text(view.ctx, item, value) or ""
-    if isinstance(item.point.answer, Number):
-        what = f"{escape(item.point.answer.label)} {what}"
+    note = item.point.answer.note_of(value) if isinstance(value, dict) else None
+    if note is not None:
+        return en.saved_note(item_name(item), note[0], note[1], view.parts)
+    what = item.point.answer.saved_label(answer_text(view.ctx, item, value) or "")
     return en.saved(item_name(item), zh.clip(what, 60))
 
 
@@ -189,10 +147,11 @@ def _render(view: View, *, long_limit: int) -> tuple[str, Keyboard]:
     complete = state.complete(item)
     keyboard: list[list[Button]] = []
     answer = item.point.answer if item.point else None
+    table = answer.as_table() if answer is not None else None
 
     if not ctx.may_edit(item):
         # Submitted, accepted, or not reopened in a revision: the answer is shown, nothing offers a change.
-        if isinstance(answer, Numbers):
+        if table is not None:
             lines.append(table_text(ctx, item))
         else:
             lines.append(zh.current_answer(answer_text(ctx, item, ctx.value(item)) or zh.NOT_ANSWERED))
@@ -203,10 +162,11 @@ def _render(view: View, *, long_limit: int) -> tuple[str, Keyboard]:
         nav.append(Button(zh.BTN_MENU, bt.Menu("home", rid)))
         return "\n".join(lines), Keyboard.of([nav])
 
-    if view.stage == WalkStage.CONFIRM and isinstance(answer, Numbers):
+    if view.stage == WalkStage.CONFIRM and table is not None:
         lines.append(table_text(ctx, item))
         if view.error is not None:
-            lines.append(en.invalid(view.error.code, {**view.error.params, "example": _name_example(ctx, item)}))
+            example = table.example(ctx.scope(item))
+            lines.append(en.invalid(view.error.code, {**view.error.params, "example": example}))
         lines.append(zh.CONFIRM_PROMPT)
         keyboard.append(
             [
@@ -219,8 +179,8 @@ def _render(view: View, *, long_limit: int) -> tuple[str, Keyboard]:
         return "\n".join(lines), Keyboard.of(keyboard)
 
     if view.stage == WalkStage.WARN:
-        if view.pending and isinstance(answer, Numbers) and len(view.pending) > 1:
-            lines.append(en.pending_rows(_pending_lines(ctx, item, view.pending)))
+        if view.pending and table is not None and len(view.pending) > 1:
+            lines.append(en.pending_rows(_pending_lines(ctx, item, table, view.pending)))
         lines.append(en.warn(_findings(view.findings)))
         keyboard.append(
             [
@@ -232,7 +192,7 @@ def _render(view: View, *, long_limit: int) -> tuple[str, Keyboard]:
         keyboard.append(_nav(ctx, item, complete))
         return "\n".join(lines), Keyboard.of(keyboard)
 
-    if view.stage == WalkStage.PICK and isinstance(answer, Numbers):
+    if view.stage == WalkStage.PICK and table is not None:
         lines.append(table_text(ctx, item))
         lines.append(en.PICK_ROW)
         for n, row in enumerate(ctx.rows(item)):
@@ -267,7 +227,7 @@ def _render(view: View, *, long_limit: int) -> tuple[str, Keyboard]:
         return "\n".join(lines), Keyboard.of(keyboard)
 
     current = answer_text(ctx, item, ctx.value(item))
-    if current and not isinstance(answer, Numbers):
+    if current and table is None:
         lines.append(zh.current_answer(current))
     if view.findings:
         lines.append(en.refused(_findings(view.findings)))
@@ -276,48 +236,22 @@ def _render(view: View, *, long_limit: int) -> tuple[str, Keyboard]:
         if view.parts > 1:
             lines.append(en.merged_parts(view.parts))
 
-    if view.stage == WalkStage.FOLLOWUP and isinstance(answer, YesNo):
-        yes = bool((ctx.value(item) or {}).get("yes"))
-        lines.append(zh.followup(yes, answer.followup))
-        lines.append(zh.ASK_TEXT.format(limit=long_limit))
+    followup = (
+        answer.followup_lines(ctx.value(item) or {}, long_limit=long_limit)
+        if view.stage == WalkStage.FOLLOWUP and answer is not None
+        else []
+    )
+    if followup:
+        lines.extend(followup)
         keyboard.append(_nav(ctx, item, complete))
         return "\n".join(lines), Keyboard.of(keyboard)
 
-    if isinstance(answer, YesNo):
-        keyboard.append(
-            [
-                Button(zh.BTN_YES, bt.Walk(rid, item.key, "yn", 1)),
-                Button(zh.BTN_NO, bt.Walk(rid, item.key, "yn", 0)),
-            ]
-        )
-        lines.append(zh.ASK_YESNO)
-    elif isinstance(answer, Choice):
-        for n, option in enumerate(answer.options):
-            keyboard.append([Button(f"{n + 1}. {option}", bt.Walk(rid, item.key, "ch", n))])
-        lines.append(zh.ASK_CHOICE)
-    elif isinstance(answer, Number):
-        lines.append(zh.ask_number(answer.label, answer.min, answer.max, answer.unit))
-    elif isinstance(answer, Numbers):
-        rows = ctx.rows(item)
-        if rows:
-            if (ctx.value(item) or {}).get("rows"):
-                lines.append(table_text(ctx, item))
-            row = rows[min(view.row, len(rows) - 1)]
-            kind = zh.CERT_COLUMN if answer.rows == "certificates" else zh.LEVEL_WORD
-            scale = row.scale if answer.shows_scale else None
-            if view.redo:
-                lines.append(en.redo_row(row.label))
-            lines.append(zh.ask_row(row.label, scale, view.row + 1, len(rows), [f.label for f in answer.fields], kind))
-            figures = earlier_figures(ctx.laid, item, ctx.state.answers, row)
-            if figures:
-                lines.append(en.earlier(figures))
-            if len(rows) > 1 and not view.redo:
-                lines.append(en.table_hint(_name_example(ctx, item)))
-        else:
-            lines.append(zh.invalid("no_rows", {}))
+    if answer is None:  # a narrative
+        lines.append(zh.ASK_TEXT.format(limit=long_limit))
     else:
-        limit = 200 if answer is not None and answer.type == "text" else long_limit
-        lines.append(zh.ASK_TEXT.format(limit=limit))
+        keyboard.extend([Button(label, payload) for label, payload in row] for row in answer.buttons(rid, item.key))
+        value = ctx.value(item) or {}
+        lines.extend(answer.ask_lines(value, ctx.scope(item), row=view.row, redo=view.redo, long_limit=long_limit))
     keyboard.append(_evidence_row(ctx, item))
     keyboard.append(_nav(ctx, item, complete))
     return "\n".join(lines), Keyboard.of(keyboard)

@@ -107,7 +107,7 @@ def _body(doc: DocType, unit: ReportData, *, draft: bool) -> None:
                 words.doc_point(point.core, point.no, point.text), style=_style(doc, template.STYLE_POINT)
             )
             doc.add_paragraph(words.DOC_ANSWER + (answer_plain(unit, item) or zh.NOT_ANSWERED))
-            if isinstance(point.answer, Numbers) and unit.answers.get(item.key):
+            if point.answer.as_table() is not None and unit.answers.get(item.key):
                 tables += 1
                 doc.add_paragraph(
                     words.doc_caption(tables, point.no, point.text), style=_style(doc, template.STYLE_CAPTION)

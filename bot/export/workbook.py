@@ -80,10 +80,10 @@ def _count_columns(laid: LaidOut, rate_heads: tuple[str, ...]) -> Columns:
     out: Columns = []
     for role, rate_head in zip(RATE_ROLES, rate_heads, strict=False):
         item = laid.by_rate.get(role)
-        if item is None or item.point is None or not isinstance(item.point.answer, Numbers):
+        answer = item.point.answer.as_table() if item is not None and item.point is not None else None
+        if item is None or answer is None:
             continue
         key = item.key
-        answer = item.point.answer
         if answer.shows_scale:
             out.append((zh.SCALE_LABEL + doc.COUNTS_SUFFIX, key, "scale"))
         out += [(f.label + doc.COUNTS_SUFFIX, key, f.id) for f in answer.fields]
@@ -213,7 +213,7 @@ def _unit_sheet(ws: Worksheet, unit: ReportData, meta: ExportMeta, *, draft: boo
             put(ws, row, 3, answer_plain(unit, item) or zh.NOT_ANSWERED, wrap=True)
             put(ws, row, 4, "\n".join(e.name for e in unit.files_for(item)), wrap=True)
             row += 1
-            if item.point is not None and isinstance(item.point.answer, Numbers) and unit.answers.get(item.key):
+            if item.point is not None and item.point.answer.as_table() is not None and unit.answers.get(item.key):
                 row = _table(ws, row, unit, item)
         put(ws, first, 1, section.indicator, bold=True, wrap=True)
         if row - 1 > first:

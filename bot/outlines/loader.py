@@ -8,7 +8,7 @@ from functools import cached_property
 from importlib import resources
 from typing import Literal
 
-from bot.outlines.models import RATE_ROLES, Narrative, Numbers, Outline, Point, RateRole, Section
+from bot.outlines.models import RATE_ROLES, Narrative, Outline, Point, RateRole, Section
 
 OutlineId = Literal["institution", "training_org"]
 
@@ -63,9 +63,8 @@ class LaidOut:
         """Which item asks each number field, for rules that compare across points."""
         out: dict[str, str] = {}
         for item in self.items:
-            if item.point is not None and isinstance(item.point.answer, Numbers):
-                for f in item.point.answer.fields:
-                    out[f.id] = item.key
+            for f in item.point.answer.number_fields() if item.point is not None else []:
+                out[f.id] = item.key
         return out
 
     @cached_property

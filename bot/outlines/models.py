@@ -2,80 +2,27 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import Field, model_validator
+
+# The answer types are classes of their own (bot/answer_types); they are named here too, where the outline is.
+from bot.answer_types import Answer as Answer
+from bot.answer_types import Check as Check
+from bot.answer_types import Choice as Choice
+from bot.answer_types import Number as Number
+from bot.answer_types import NumberField as NumberField
+from bot.answer_types import Numbers as Numbers
+from bot.answer_types import Rate as Rate
+from bot.answer_types import Text as Text
+from bot.answer_types import YesNo as YesNo
+from bot.answer_types.base import Strict as _Strict
 
 LEVELS = ("初级", "中级", "高级")
 
 # The completion rates the office reads for every report, in the order they are shown.
 RateRole = Literal["registration", "assessment", "pass"]
 RATE_ROLES: tuple[RateRole, ...] = ("registration", "assessment", "pass")
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class NumberField(_Strict):
-    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
-    label: str
-    max: int = Field(default=1_000_000, ge=1)
-
-
-class Check(_Strict):
-    """A rule between two numbers of the same row: `field op other` (other: a field id or a constant)."""
-
-    field: str
-    op: Literal["le", "eq", "gt"]
-    other: str | int
-    severity: Literal["error", "warn"]
-    message: str
-
-
-class Rate(_Strict):
-    """A derived value: numerator / denominator, per row and over all rows. Never typed by a person."""
-
-    label: str
-    numerator: str
-    denominator: str
-
-
-class YesNo(_Strict):
-    type: Literal["yesno"]
-    # practice: explain a 否; violation: describe a 是.
-    flavour: Literal["practice", "violation"]
-    followup: str
-
-
-class Choice(_Strict):
-    type: Literal["choice"]
-    options: list[str] = Field(min_length=2, max_length=8)
-
-
-class Number(_Strict):
-    type: Literal["number"]
-    label: str
-    unit: str = ""
-    min: int = 0
-    max: int = 1_000_000
-
-
-class Text(_Strict):
-    type: Literal["text", "longtext"]
-
-
-class Numbers(_Strict):
-    type: Literal["numbers"]
-    rows: Literal["certificates", "levels", "once"]
-    fields: list[NumberField] = Field(min_length=1, max_length=4)
-    rates: list[Rate] = Field(default_factory=list)
-    checks: list[Check] = Field(default_factory=list)
-    # Numbers shown beside each row but not asked (e.g. 试点规模 from the roster).
-    shows_scale: bool = False
-
-
-Answer = Annotated[YesNo | Choice | Number | Text | Numbers, Field(discriminator="type")]
 
 
 class Point(_Strict):
@@ -98,23 +45,24 @@ class Point(_Strict):
 
     @model_validator(mode="after")
     def _waiver(self) -> Point:
-        if self.evidence_waived_by is not None and not (self.evidence and isinstance(self.answer, YesNo)):
+        if self.evidence_waived_by is not None and not (self.evidence and self.answer.waives_evidence):
             raise ValueError(f"point {self.no}: evidence_waived_by needs evidence and a yes/no answer")
         return self
 
     @model_validator(mode="after")
     def _roles(self) -> Point:
         answer = self.answer
-        if self.rate is not None and not (isinstance(answer, Numbers) and len(answer.rates) == 1):
+        table = answer.as_table()
+        if self.rate is not None and not (table is not None and len(table.rates) == 1):
             raise ValueError(f"point {self.no}: rate {self.rate!r} needs a numbers answer with exactly one rate")
         if self.compare:
-            own = [f.id for f in answer.fields] if isinstance(answer, Numbers) else []
+            own = [f.id for f in answer.number_fields()]
             for fid in self.compare:
                 if fid not in own:
                     raise ValueError(f"point {self.no}: compare names {fid!r}, which this point does not ask")
             if len(set(self.compare)) != len(self.compare):
                 raise ValueError(f"point {self.no}: compare names a field twice: {self.compare}")
-        if self.alert is not None and not (isinstance(answer, YesNo) and answer.flavour == "violation"):
+        if self.alert is not None and not answer.signals_breach():
             raise ValueError(f"point {self.no}: alert is only for a yes/no question of flavour violation")
         return self
 
@@ -152,21 +100,21 @@ class Outline(_Strict):
             raise ValueError(f"monitoring points must be numbered 1..n in order, got {nos}")
         fields: dict[str, int] = {}
         for p in points:
-            if isinstance(p.answer, Numbers):
-                for f in p.answer.fields:
-                    if f.id in fields or f.id == "scale":
-                        raise ValueError(f"point {p.no}: field id {f.id!r} used twice")
-                    fields[f.id] = p.no
+            for f in p.answer.number_fields():
+                if f.id in fields or f.id == "scale":
+                    raise ValueError(f"point {p.no}: field id {f.id!r} used twice")
+                fields[f.id] = p.no
         for p in points:
-            if not isinstance(p.answer, Numbers):
+            table = p.answer.as_table()
+            if table is None:
                 continue
-            known = set(fields) | ({"scale"} if p.answer.shows_scale else set())
-            for rate in p.answer.rates:
+            known = set(fields) | ({"scale"} if table.shows_scale else set())
+            for rate in table.rates:
                 for ref in (rate.numerator, rate.denominator):
                     if ref not in known or fields.get(ref, 0) > p.no:
                         raise ValueError(f"point {p.no}: rate {rate.label} uses {ref!r}, not asked by then")
-            for chk in p.answer.checks:
-                own = {f.id for f in p.answer.fields}
+            for chk in table.checks:
+                own = {f.id for f in table.fields}
                 if chk.field not in own:
                     raise ValueError(f"point {p.no}: check on {chk.field!r}, which this point does not ask")
                 if isinstance(chk.other, str) and (chk.other not in known or fields.get(chk.other, 0) > p.no):

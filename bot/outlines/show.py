@@ -7,26 +7,12 @@ from typing import Any
 
 from bot.config import Settings
 from bot.outlines.loader import OutlineId, load_outline
-from bot.outlines.models import Answer, Numbers
+from bot.outlines.models import Answer
 from messages import roles, zh
 
 
 def describe(answer: Answer, labels: dict[str, str]) -> str:
-    if answer.type == "yesno":
-        return zh.OUTLINE_YESNO[answer.flavour]
-    if answer.type == "choice":
-        return zh.OUTLINE_CHOICE + " / ".join(answer.options)
-    if answer.type == "number":
-        return zh.outline_number(answer.min, answer.max, answer.unit)
-    if answer.type in ("text", "longtext"):
-        return zh.OUTLINE_TEXT
-    assert isinstance(answer, Numbers)
-    text = zh.OUTLINE_ROWS[answer.rows] + zh.OUTLINE_FILL + "、".join(f.label for f in answer.fields)
-    if answer.rates:
-        text += zh.OUTLINE_CALC + "、".join(
-            f"{r.label}={labels[r.numerator]}/{labels[r.denominator]}" for r in answer.rates
-        )
-    return text
+    return answer.describe(labels)
 
 
 def show_outline(which: OutlineId, settings: Settings, *, as_json: bool = False) -> str:
@@ -63,8 +49,7 @@ def show_outline(which: OutlineId, settings: Settings, *, as_json: bool = False)
         return json.dumps(data, ensure_ascii=False, indent=2)
     labels = {"scale": zh.SCALE_LABEL}
     for p in (p for s in outline.sections for p in s.points):
-        if isinstance(p.answer, Numbers):
-            labels.update({f.id: f.label for f in p.answer.fields})
+        labels.update({f.id: f.label for f in p.answer.number_fields()})
     lines = [zh.outline_heading(outline.source, outline.title, settings.campaign_year), ""]
     for s in outline.sections:
         lines.append(f"{s.no}. {s.title}")

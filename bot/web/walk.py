@@ -14,13 +14,14 @@ from urllib.parse import quote, unquote
 from aiohttp import BodyPartReader, web
 
 from bot import access, notices
+from bot.answer_types.base import NumberBox, Options, TextBox, WebField
 from bot.evidence import EvidenceRefused, blob_path, store_upload
 from bot.evidence import remove as remove_evidence
 from bot.export.meta import for_campaign
 from bot.export.run import export, stamp
 from bot.lifecycle import Incomplete, Receipt, review, submit
 from bot.outlines.loader import Item
-from bot.outlines.models import Choice, Number, Numbers, YesNo
+from bot.outlines.models import Numbers
 from bot.reporting import EDITABLE, Ctx, Refused, load_ctx, reports_for
 from bot.rules import Row, field_value, rates
 from bot.sectionform import ItemOutcome, SectionOutcome, apply_section
@@ -82,27 +83,7 @@ def answer_text(ctx: Ctx, item: Item, value: Any) -> str:
     if item.narrative is not None or "text" in value:
         return str(value.get("text", ""))
     assert item.point is not None
-    answer = item.point.answer
-    if isinstance(answer, YesNo) and "yes" in value:
-        note = value.get("note")
-        return zh.yes_no_text(bool(value["yes"])) + (f"；{note}" if note else "")
-    if isinstance(answer, Choice):
-        return str(value.get("choice", ""))
-    if isinstance(answer, Number):
-        return f"{value.get('n')}{answer.unit}"
-    if isinstance(answer, Numbers):
-        rows = ctx.rows(item)
-        filled = value.get("rows", {})
-        parts = []
-        for r in rows:
-            cells = filled.get(r.key)
-            if cells:
-                numbers = "、".join(f"{f.label} {cells.get(f.id, '')}" for f in answer.fields)
-                parts.append(f"{r.label}：{numbers}" if r.label else numbers)
-        for line in rates(ctx.laid, item, ctx.state.answers, rows):
-            parts.append(f"{line.label} {zh.percent(line.total)}")
-        return "；".join(parts) or text.NOT_ANSWERED
-    return text.NOT_ANSWERED
+    return item.point.answer.web_text(value, ctx.scope(item)) or text.NOT_ANSWERED
 
 
 def local_now(request: web.Request) -> str:
@@ -341,8 +322,9 @@ class SectionPage:
                 l=text.CONFIRM_WARNINGS,
             )
             lines.append(t('<div class="warn">{m}<br>{box}</div>', m="；".join(warns), box=box))
-        if out.needs_note and item.point is not None and isinstance(item.point.answer, YesNo):
-            lines.append(t('<p class="err">{m}</p>', m=item.point.answer.followup))
+        question = item.point.answer.note_question() if out.needs_note and item.point is not None else None
+        if question is not None:
+            lines.append(t('<p class="err">{m}</p>', m=question))
         return join(lines)
 
     def inputs(self, item: Item, can: bool) -> Safe:
@@ -359,63 +341,53 @@ class SectionPage:
                 v=self.typed(key, value.get("text")),
             )
         assert item.point is not None
-        answer = item.point.answer
-        if isinstance(answer, YesNo):
-            current = self.typed(key, "1" if value.get("yes") is True else ("0" if value.get("yes") is False else ""))
+        return join(self.field(item, f, dis, can) for f in item.point.answer.web_fields(key, value))
+
+    def field(self, item: Item, field: WebField, dis: Safe, can: bool) -> Safe:
+        """One input of a point, as its answer type describes it."""
+        if isinstance(field, Options):
+            current = self.typed(field.name, field.stored)
             radios = join(
                 t(
                     '<label class="opt"><input type="radio" form="sec" name="{n}" value="{v}"{c}{d}>{l}</label>',
-                    n=key,
+                    n=field.name,
                     v=code,
                     c=Safe(" checked" if current == code else ""),
                     d=dis,
                     l=label,
                 )
-                for code, label in (("1", text.YES), ("0", text.NO))
+                for code, label in field.options
             )
-            note = t(
-                '<label class="small muted">{p}<textarea form="sec" name="{n}"{d}>{v}</textarea></label>',
-                p=f"{text.NOTE_PROMPT}（{answer.followup}）",
-                n=f"{key}.note",
-                d=dis,
-                v=self.typed(f"{key}.note", value.get("note")),
-            )
-            return t("<div>{r}</div>{note}", r=radios, note=note)
-        if isinstance(answer, Choice):
-            stored = str(answer.options.index(value["choice"])) if value.get("choice") in answer.options else ""
-            current = self.typed(key, stored)
-            return join(
-                t(
-                    '<label class="opt"><input type="radio" form="sec" name="{n}" value="{v}"{c}{d}>{l}</label>',
-                    n=key,
-                    v=i,
-                    c=Safe(" checked" if current == str(i) else ""),
-                    d=dis,
-                    l=option,
-                )
-                for i, option in enumerate(answer.options)
-            )
-        if isinstance(answer, Number):
+            return t("<div>{r}</div>", r=radios) if field.boxed else radios
+        if isinstance(field, NumberBox):
             return t(
                 '<label>{label}（{lo}–{hi}{unit}）<input type="text" inputmode="numeric" form="sec" name="{n}" '
                 'value="{v}"{d}></label>',
-                label=answer.label,
-                lo=answer.min,
-                hi=answer.max,
-                unit=f" {answer.unit}" if answer.unit else "",
-                n=key,
-                v=self.typed(key, value.get("n")),
+                label=field.label,
+                lo=field.lo,
+                hi=field.hi,
+                unit=f" {field.unit}" if field.unit else "",
+                n=field.name,
+                v=self.typed(field.name, field.stored),
                 d=dis,
             )
-        if isinstance(answer, Numbers):
-            return self.table(item, answer, can)
-        return t(
-            '<textarea form="sec" name="{n}"{d}>{v}</textarea><p class="muted small">{limit}</p>',
-            n=key,
-            d=dis,
-            v=self.typed(key, value.get("text")),
-            limit=text.ANSWER_LIMIT.format(limit=200 if answer.type == "text" else 2000),
-        )
+        if isinstance(field, TextBox) and field.prompt:
+            return t(
+                '<label class="small muted">{p}<textarea form="sec" name="{n}"{d}>{v}</textarea></label>',
+                p=field.prompt,
+                n=field.name,
+                d=dis,
+                v=self.typed(field.name, field.stored),
+            )
+        if isinstance(field, TextBox):
+            return t(
+                '<textarea form="sec" name="{n}"{d}>{v}</textarea><p class="muted small">{limit}</p>',
+                n=field.name,
+                d=dis,
+                v=self.typed(field.name, field.stored),
+                limit=field.limit,
+            )
+        return self.table(item, field.answer, can)
 
     def ref(self, field: str, row: Row) -> str:
         """Where the live rate computation finds a number: an input on this page, or a known value."""
