@@ -24,15 +24,6 @@ EXPECTED = sorted(
 )
 
 
-@pytest.fixture(autouse=True)
-def no_reminder_ticks(harness: Harness) -> None:
-    """province() moves the clock past the day's digest time, so the reminder job's next tick sends the office
-    its digest and picture, at a moment that races with the files these tests count: the job is paused."""
-    assert harness.app is not None and harness.app.job_queue is not None
-    for job in harness.app.job_queue.get_jobs_by_name("xcheck.reminders"):
-        job.enabled = False
-
-
 def _titles(data: bytes) -> dict[str, str]:
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
         return {name: Document(io.BytesIO(zf.read(name))).paragraphs[0].text for name in zf.namelist()}
