@@ -14,6 +14,7 @@ from bot.charts import progress_png
 from bot.deps import Deps, deps
 from bot.oversight import GRADES, GradeUnit, NotGradable, draw_sample, findings, grade, grade_unit, grade_units
 from bot.progress import STATUSES, Unit, tally, units
+from bot.reading import CommentRefused, grade_comment
 from bot.stages import GradePending, GradeStage, pending
 from handlers.guards import button, office_only, parse_id, with_role
 from handlers.longtext import show_long
@@ -399,14 +400,13 @@ async def take_expert_text(update: Update, context: ContextTypes.DEFAULT_TYPE, w
     if not await oversight.is_assigned(d.db.read, who.user_id, inst_id):
         await refuse(update, zh.NOT_ALLOWED)
         return
-    comment = message.text.strip()
-    if comment in ("无", "没有", "-"):
-        comment = ""
-    if not comment and value in ("整改", "取消试点资格"):
-        await refuse(update, zh.GRADE_COMMENT_REQUIRED)
-        return
-    if len(comment) > d.settings.max_text_length:
-        await refuse(update, zh.invalid("too_long", {"limit": d.settings.max_text_length, "got": len(comment)}))
+    try:
+        comment = grade_comment(value, message.text, limit=d.settings.max_text_length)
+    except CommentRefused as refused:
+        await refuse(
+            update,
+            zh.GRADE_COMMENT_REQUIRED if refused.code == "required" else zh.invalid(refused.code, refused.params),
+        )
         return
     try:
         await grade(

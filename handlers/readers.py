@@ -7,6 +7,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes
 
 from bot import buttons as bt
+from bot import reading
 from bot.deps import Deps, deps
 from bot.reporting import Refused
 from handlers import notify
@@ -14,7 +15,7 @@ from handlers.exports import schedule_city_export
 from handlers.guards import button, with_role
 from handlers.screen import acknowledge, refuse, show
 from messages import when, zh
-from storage import AlreadyApplied, audit, reports, roster, versions
+from storage import AlreadyApplied, reports, roster, versions
 from storage.models import Person
 
 Button = InlineKeyboardButton
@@ -22,16 +23,8 @@ Button = InlineKeyboardButton
 
 async def city_rows(d: Deps, city: str) -> list[tuple[str, str, int | None]]:
     """(name, status, report id) of every 中职 of the city, in 附件3 order."""
-    out = []
-    for inst in await roster.institutions(d.db.read, kind="中职"):
-        if inst.city != city:
-            continue
-        report = await reports.find(d.db.read, inst.id, None)
-        status = zh.STATUS_NAMES[report.status] if report and report.status != "draft" else zh.NOT_STARTED
-        if report is not None and report.status == "draft" and report.version == 0:
-            status = zh.STATUS_NAMES["draft"]
-        out.append((inst.name, status, report.id if report else None))
-    return out
+    rows = await reading.city_rows(d.db.read, city, zh.STATUS_NAMES, zh.NOT_STARTED)
+    return [(r.institution.name, r.status, r.report.id if r.report else None) for r in rows]
 
 
 async def show_city(update: Update, d: Deps, who: Person) -> None:
@@ -55,17 +48,14 @@ async def complete_city_package(update: Update, context: ContextTypes.DEFAULT_TY
     who = await with_role(update, d, "city")
     if who is None or who.city is None:
         return
-    rows = await city_rows(d, who.city)
-    waiting = [n for n, s, _ in rows if s not in (zh.STATUS_NAMES["submitted"], zh.STATUS_NAMES["accepted"])]
-    if waiting:
-        await refuse(update, zh.city_not_ready(waiting)[:190])
-        return
+    rows = await reading.city_rows(d.db.read, who.city, zh.STATUS_NAMES, zh.NOT_STARTED)
     try:
-        async with d.db.transaction(update_id=update.update_id, at=d.now_iso()) as conn:
-            await versions.complete_city(conn, who.city, user_id=who.user_id, at=d.now_iso())
-            await audit.record(
-                conn, at=d.now_iso(), actor=f"tg:{who.user_id}", action="city.complete", subject=who.city
-            )
+        await reading.complete_city(
+            d.db, who, rows, at=d.now_iso(), update_id=update.update_id, actor=f"tg:{who.user_id}"
+        )
+    except reading.NotReady as not_ready:
+        await refuse(update, zh.city_not_ready(not_ready.waiting)[:190])
+        return
     except AlreadyApplied:
         return
     await show(update, zh.city_completed(who.city))
@@ -102,7 +92,7 @@ async def export_city(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
 
 
 async def leads_any(d: Deps, institution_id: int) -> bool:
-    return any(c.lead_id == institution_id for c in await roster.certificates(d.db.read))
+    return await reading.leads_any(d.db.read, institution_id)
 
 
 async def press_reader_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

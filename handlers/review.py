@@ -13,6 +13,7 @@ from bot import buttons as bt
 from bot.deps import Deps, deps
 from bot.evidence import blob_path
 from bot.lifecycle import Incomplete, Review, may_read, review, submit
+from bot.reading import reader_ctx, reader_file, reader_files
 from bot.reporting import Ctx, Refused, load_ctx, may_write
 from handlers import notify
 from handlers.exports import schedule_own_report
@@ -24,7 +25,6 @@ from handlers.screen import acknowledge, refuse, show, with_retry
 from messages import entry as en
 from messages import when, zh
 from storage import AlreadyApplied, cursors, reports
-from storage import evidence as evidence_store
 from storage.models import Evidence, Person
 
 Button = InlineKeyboardButton
@@ -117,7 +117,7 @@ async def _readable(update: Update, d: Deps, report_id: int) -> tuple[Person, Ct
     if report is None or not await may_read(d.db.read, who, report):
         await refuse(update, zh.NOT_ALLOWED)
         return None
-    return who, await load_ctx(d.db.read, report, d.outlines)
+    return who, await reader_ctx(d.db.read, who, report, d.outlines)  # a reader: the submitted version
 
 
 async def show_review(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -141,7 +141,7 @@ async def show_review(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         # A page of long narratives may pass Telegram's 4096 characters: sent in parts, cut at line ends.
         await show_long(update, *render_page(ctx, arg, home))
     elif action == "files":
-        files = await evidence_store.of_report(d.db.read, ctx.report.id)
+        files = await reader_files(d.db.read, who, ctx.report)
         rows = [
             [Button(f"📄 {n}. {f.name}"[:24], callback_data=bt.Review(ctx.report.id, "file", f.id).pack())]
             for n, f in enumerate(files[:30], 1)
@@ -154,8 +154,8 @@ async def show_review(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         )
         await show(update, text, InlineKeyboardMarkup(rows))
     elif action == "file" and arg is not None:
-        wanted = await evidence_store.get(d.db.read, arg)
-        if wanted is None or wanted.report_id != ctx.report.id:
+        wanted = await reader_file(d.db.read, who, ctx.report, arg)
+        if wanted is None:
             await refuse(update, zh.STALE_BUTTON)
             return
         await acknowledge(update)
