@@ -13,7 +13,7 @@ from urllib.parse import quote, unquote
 
 from aiohttp import BodyPartReader, web
 
-from bot import access, notices
+from bot import access, notices, reading
 from bot.evidence import EvidenceRefused, blob_path, store_upload
 from bot.evidence import remove as remove_evidence
 from bot.export.meta import for_campaign
@@ -28,6 +28,7 @@ from bot.web.app import NONCE, UPLOAD_ROUTE, Visitor, deps, html_response, messa
 from bot.web.html import EMPTY, Safe, hidden_csrf, join, t
 from messages import integration as told
 from messages import web as text
+from messages import web_roles as roles_text
 from messages import zh
 from messages.when import local_date, local_time
 from storage import closing, reports
@@ -147,14 +148,16 @@ async def home(request: web.Request) -> web.StreamResponse:
     w, v = deps(request), visitor(request)
     if access.is_office(v.who):
         raise web.HTTPSeeOther("/office")
-    if v.who.role not in ("coordinator", "org"):
-        return message_page(request, text.ROLE_NO_WEB, status=200)
+    if v.who.role in ("city", "expert"):
+        raise web.HTTPSeeOther(f"/{v.who.role}")  # readers' pages: bot/web/roles.py
     mine = await reports_for(w.db, v.who, w.outlines, at=w.now_iso())
-    if not mine:
+    # A lead institution also reads its certificates' organization reports (/lead), as in Telegram.
+    leads = v.who.role == "coordinator" and await reading.leads_any(w.db.read, v.who.institution_id or 0)
+    if not mine and not leads:
         return message_page(
             request, zh.REFUSALS["no_certificates"] if v.who.role == "org" else zh.NOT_A_COORDINATOR_MENU, status=200
         )
-    if len(mine) == 1:
+    if len(mine) == 1 and not leads:
         raise web.HTTPSeeOther(f"/r/{mine[0].id}")
     items = []
     for report in mine:
@@ -162,10 +165,12 @@ async def home(request: web.Request) -> web.StreamResponse:
         items.append(t('<li><a href="/r/{id}">{label}</a></li>', id=report.id, label=ctx.certificate or ctx.unit))
     # The banner while any of them is unsubmitted; each report's own status is on its page.
     pending = next((r.status for r in mine if r.status not in ("submitted", "accepted")), "submitted")
+    if leads:
+        items.append(t('<li><a href="/lead" id="lead">{label}</a></li>', label=roles_text.LEAD_LINK))
     body = t(
         '<div class="card"><h1>{title}</h1><p>{pick}</p><ul>{items}</ul></div>{notices}',
         title=text.REPORTS,
-        pick=zh.PICK_CERTIFICATE,
+        pick=zh.PICK_CERTIFICATE if len(mine) > 1 else "",
         items=join(items),
         notices=await _notices_block(request, v.who.user_id, pending),
     )
