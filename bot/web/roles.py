@@ -260,7 +260,7 @@ async def lead_page(request: web.Request) -> web.StreamResponse:
 # --- the expert -------------------------------------------------------------------------------------------
 async def _my_grades(request: web.Request, v: Visitor) -> dict[tuple[int, int | None], Grade]:
     return {
-        (g.institution_id, g.certificate_id): g
+        (g.institution_id, g.certificate_id or None): g  # certificate 0: an institution as a whole
         for g in await oversight.all_grades(deps(request).db.read)
         if g.user_id == v.who.user_id
     }
