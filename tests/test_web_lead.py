@@ -37,7 +37,7 @@ async def test_a_lead_institution_sees_and_reads_its_organizations_reports(harne
     client = await _coordinator(harness, SCHOOL)
     page = await client.get("/")
     assert client.status == 200
-    assert f'href="/r/{found[SCHOOL]}"' in page and 'href="/lead"' in page
+    assert f'href="/r/{found[SCHOOL]}/s/1"' in page and 'href="/lead"' in page  # its report's page links /lead
     page = await client.get("/lead")
     assert client.status == 200 and say.LEAD_HEADING in shown(page)
     assert table_rows(page, "certificates") == [

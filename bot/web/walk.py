@@ -157,7 +157,7 @@ async def home(request: web.Request) -> web.StreamResponse:
         return message_page(
             request, zh.REFUSALS["no_certificates"] if v.who.role == "org" else zh.NOT_A_COORDINATOR_MENU, status=200
         )
-    if len(mine) == 1 and not leads:
+    if len(mine) == 1:  # its report's page links /lead too
         raise web.HTTPSeeOther(f"/r/{mine[0].id}")
     items = []
     for report in mine:
@@ -170,7 +170,7 @@ async def home(request: web.Request) -> web.StreamResponse:
     body = t(
         '<div class="card"><h1>{title}</h1><p>{pick}</p><ul>{items}</ul></div>{notices}',
         title=text.REPORTS,
-        pick=zh.PICK_CERTIFICATE if len(mine) > 1 else "",
+        pick=zh.PICK_CERTIFICATE if mine else "",
         items=join(items),
         notices=await _notices_block(request, v.who.user_id, pending),
     )
@@ -197,7 +197,7 @@ async def report_page(request: web.Request) -> web.StreamResponse:
     body = t(
         '<div class="card">{head}{comments}</div>{notices}<div class="card"><h2>{sections}</h2><table>{rows}</table>'
         '</div><div class="card"><a class="btn" href="/r/{rid}/review">{review}</a> '
-        '<a class="btn light" href="/r/{rid}/word">{word}</a>{tg}</div>',
+        '<a class="btn light" href="/r/{rid}/word">{word}</a>{tg}{lead}</div>',
         head=unit_heading(ctx),
         comments=comments,
         notices=await _notices_block(request, v.who.user_id, ctx.report.status),
@@ -209,6 +209,9 @@ async def report_page(request: web.Request) -> web.StreamResponse:
         # Binding Telegram only where a bot runs to read the link (not in web-only mode).
         tg=t(' <a class="btn light" href="/telegram">{l}</a>', l=text.TELEGRAM_TITLE)
         if deps(request).settings.bot_token.get_secret_value()
+        else EMPTY,
+        lead=t(' <a class="btn light" href="/lead" id="lead">{l}</a>', l=roles_text.LEAD_LINK)
+        if v.who.role == "coordinator" and await reading.leads_any(deps(request).db.read, v.who.institution_id or 0)
         else EMPTY,
     )
     return html_response(request, text.REPORTS, body)
