@@ -675,9 +675,10 @@ async def temporary_attachment(path: Path, folder: Path, mime: str) -> web.Respo
 
 async def download(request: web.Request) -> web.StreamResponse:
     w = deps(request)
-    _, ctx = await readable(request)
-    found = await evidence_store.get(w.db.read, int(request.match_info["eid"]))
-    if found is None or found.report_id != ctx.report.id:
+    v, ctx = await readable(request)
+    # A reader of a returned report gets only the files of its submitted version, never the draft's.
+    found = await reading.reader_file(w.db.read, v.who, ctx.report, int(request.match_info["eid"]))
+    if found is None:
         raise web.HTTPForbidden()
     return attachment(blob_path(w.settings.evidence_dir, found.sha256), found.name, found.mime)
 
