@@ -21,6 +21,7 @@ from storage import evidence as evidence_store
 from storage import oversight as oversight_store
 from storage import roster as roster_store
 from storage.models import Person
+from storage.roster import RosterRow
 from tests.helpers import Harness
 from tests.reportsetup import ORG, SCHOOL, SECOND, province
 from tests.webclient import WebClient, close_all
@@ -71,6 +72,16 @@ async def test_the_expert_home_lists_the_assigned_units(harness: Harness, sample
         (ORG, f"Web前端开发 {submitted} 尚未评定"),
     ]
     assert zo.BY_CERTIFICATE in text  # the organization is graded per certificate
+    # An organization assigned before the roster gives it a certificate: listed, with nothing to grade yet.
+    d = harness.deps
+    (expert,) = await people.with_role(d.db.read, "expert")
+    async with d.db.transaction() as conn:
+        await roster_store.upsert_institutions(conn, [RosterRow(None, "培训评价组织", "新评价组织", None)])
+    new_org = await roster_store.find_institution(d.db.read, "新评价组织")
+    assert new_org is not None
+    async with d.db.transaction() as conn:
+        await oversight_store.assign(conn, expert.user_id, new_org.id, at="t")
+    assert f"新评价组织 {zo.NO_CERTIFICATES}" in shown(await client.get("/expert"))
 
 
 async def test_grading_stores_what_telegram_stores_with_the_web_channel(

@@ -25,7 +25,7 @@ from messages import web as text
 from messages import web_roles as say
 from messages import zh
 from messages.when import local_time
-from storage import oversight, reports, versions
+from storage import oversight, reports, roster, versions
 from storage.models import ORG_KIND, Grade, Report
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -278,8 +278,13 @@ async def expert_page(request: web.Request) -> web.StreamResponse:
     cards = []
     for inst_id in await oversight.assigned_to(w.db.read, v.who.user_id):
         found = await grade_units(w.db.read, inst_id)
-        if not found:
-            continue  # an organization with no certificate in the roster yet (or an unknown id)
+        if not found:  # an organization with no certificate in the roster yet
+            org = await roster.institution(w.db.read, inst_id)
+            if org is not None:
+                cards.append(
+                    t('<div class="card"><h2>{n}</h2><p class="muted">{m}</p></div>', n=org.name, m=say.NO_CERTIFICATES)
+                )
+            continue
         inst = found[0].institution
         rows = []
         for unit in found:
