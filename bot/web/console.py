@@ -445,8 +445,8 @@ async def diff_page(request: web.Request) -> web.StreamResponse:
             t(
                 "<tr><td>{n}</td><td>{b}</td><td>{a}</td></tr>",
                 n=item_title(item),
-                b=answer_text(ctx, item, before),
-                a=answer_text(ctx, item, after),
+                b=answer_text(ctx, item, before, found.before),
+                a=answer_text(ctx, item, after, found.after),
             )
         )
     files = []

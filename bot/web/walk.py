@@ -75,8 +75,9 @@ def item_title(item: Item) -> str:
     )
 
 
-def answer_text(ctx: Ctx, item: Item, value: Any) -> str:
-    """The stored answer in plain words (the page escapes it)."""
+def answer_text(ctx: Ctx, item: Item, value: Any, answers: dict[str, Any] | None = None) -> str:
+    """The stored answer in plain words (the page escapes it). `answers`: the whole version `value` belongs
+    to, when it is not the report as stored now."""
     if not isinstance(value, dict) or not value:
         return text.NOT_ANSWERED
     if value.get("skipped"):
@@ -84,7 +85,7 @@ def answer_text(ctx: Ctx, item: Item, value: Any) -> str:
     if item.narrative is not None or "text" in value:
         return str(value.get("text", ""))
     assert item.point is not None
-    return item.point.answer.web_text(value, ctx.scope(item)) or text.NOT_ANSWERED
+    return item.point.answer.web_text(value, ctx.scope(item, answers)) or text.NOT_ANSWERED
 
 
 def local_now(request: web.Request) -> str:
