@@ -87,7 +87,7 @@ def sheet_name(title: str, used: set[str]) -> str:
 
 def display_width(text: str) -> int:
     """Columns Excel needs: CJK characters (from U+2E81 on) take two."""
-    return len(text) + len(_WIDE.findall(text))
+    return len(text) if text.isascii() else len(text) + len(_WIDE.findall(text))
 
 
 def fit_columns(ws: Worksheet, *, minimum: int = 6, maximum: int = 60, skip_rows: int = 0) -> None:
