@@ -23,6 +23,9 @@ from bot.export.cells import FORMULA_START, PERCENT, display_width
 
 # Style flags of a cell; each combination becomes one openpyxl style, built once per workbook.
 QUOTE, PERCENT_FMT, BOLD, WRAP, TITLE = 1, 2, 4, 8, 16
+STYLES = QUOTE | PERCENT_FMT | BOLD | WRAP | TITLE
+# Not a style: text openpyxl would store as a formula (=…) or an error code (#N/A) is forced to stay text.
+TEXT = 32
 
 TITLE_FONT = Font(bold=True, size=14)
 _BOLD = Font(bold=True)
@@ -84,18 +87,16 @@ class Sheet:
                 continue
             values: list[Any] = [None] * max(row)
             for col, (value, flags) in row.items():
-                # Text openpyxl would take for a formula or an error code is forced to stay text; anything
-                # else without a style goes in as a plain value.
-                forced = type(value) is str and (value.startswith("=") or value in ERROR_CODES)
-                if not flags and not forced:
+                if not flags:  # a plain value: openpyxl makes the cell
                     values[col - 1] = value
                     continue
                 cell = WriteOnlyCell(ws, value)
-                if forced:
+                if flags & TEXT:
                     cell.data_type = "s"
-                if flags:
-                    known = styles.get(flags)
-                    cell._style = copy(known if known is not None else self.book.style(flags, ws))
+                style = flags & STYLES
+                if style:
+                    known = styles.get(style)
+                    cell._style = copy(known if known is not None else self.book.style(style, ws))
                 values[col - 1] = cell
             ws.append(values)
         self.cells = {}
@@ -162,7 +163,13 @@ def put(
             if not bold:
                 return
             value = None
-        flags = QUOTE if value is not None and value.startswith(FORMULA_START) else 0
+        flags = 0
+        if value is None:
+            pass
+        elif value.startswith(FORMULA_START):
+            flags = QUOTE | TEXT if value[0] == "=" else QUOTE
+        elif value[0] == "#" and value in ERROR_CODES:
+            flags = TEXT
         if percent:
             flags |= PERCENT_FMT
     elif value is None:
