@@ -7,7 +7,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from openpyxl import load_workbook
+from openpyxl.utils.exceptions import IllegalCharacterError
 from openpyxl.worksheet.worksheet import Worksheet
 
 from bot.export.sheet import Book, coordinate, fit_columns, merge, put
@@ -154,3 +156,18 @@ def test_a_sheet_holds_its_cells_until_the_next_one_opens(tmp_path: Path) -> Non
     assert widths == {"A": 9.0, "B": 10.0, "C": 6.0, "D": 15.0}
     assert (ws.freeze_panes, ws.row_dimensions[1].height, ws.print_title_rows) == ("A3", 24, "$1:$2")
     assert [[c.value for c in row] for row in wb["乙"].iter_rows()] == [["x"]]
+
+
+def test_a_workbook_that_fails_half_way_leaves_no_temporary_files() -> None:
+    book = Book()
+    first = book.sheet("甲")
+    put(first, 1, 1, "x")
+    second = book.sheet("乙")  # the first is streamed into a temporary file
+    streamed = Path(first.xl._writer.out)
+    assert streamed.exists()
+    put(second, 1, 1, "控制字符\x0b")  # openpyxl refuses it when the sheet is streamed
+    with pytest.raises(IllegalCharacterError):
+        book.sheet("丙")
+    book.discard()
+    assert not streamed.exists()
+    assert second.xl._writer is None or not Path(second.xl._writer.out).exists()

@@ -9,6 +9,7 @@ measured from the plain values held here."""
 
 from __future__ import annotations
 
+from contextlib import suppress
 from copy import copy
 from pathlib import Path
 from typing import Any
@@ -136,6 +137,18 @@ class Book:
     @property
     def sheets(self) -> int:
         return len(self.wb.sheetnames)
+
+    def discard(self) -> None:
+        """After a failure: removes the temporary files openpyxl streamed the closed sheets into, which it
+        would otherwise keep until the process ends."""
+        for ws in self.wb.worksheets:
+            writer = ws._writer
+            if writer is None:
+                continue
+            with suppress(Exception):  # a sheet that failed half-way may not close cleanly
+                writer.close()
+            with suppress(OSError, ValueError):
+                writer.cleanup()
 
     def save(self, path: Path) -> None:
         if self._open is not None:

@@ -273,6 +273,14 @@ def _finish(ws: Sheet, header_row: int) -> None:
 def build(p: Province, path: Path, *, meta: ExportMeta) -> tuple[int, list[EvidenceRow]]:
     """Writes the workbook; returns the number of sheets and where each evidence file was listed."""
     wb = Book()  # write-only: each sheet is streamed to the file as soon as it is laid out
+    try:
+        return _fill(wb, p, path, meta)
+    except BaseException:
+        wb.discard()
+        raise
+
+
+def _fill(wb: Book, p: Province, path: Path, meta: ExportMeta) -> tuple[int, list[EvidenceRow]]:
     used: set[str] = set()
     ws = wb.sheet(sheet_name(zh.SHEET_SUMMARY, used))
     schools = [u for u in p.units if u.institution.kind != "培训评价组织"]
