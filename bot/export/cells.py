@@ -1,4 +1,6 @@
-"""Writing cells safely: text Excel will never evaluate, numbers as numbers, rates as percentages."""
+"""Writing cells safely: text Excel will never evaluate, numbers as numbers, rates as percentages. `put` writes
+into an openpyxl worksheet (the roster workbook); the office workbook lays its sheets out with
+bot/export/sheet.py, which follows the same rules."""
 
 from __future__ import annotations
 
@@ -11,8 +13,6 @@ from openpyxl import Workbook
 from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Font
 from openpyxl.styles.cell_style import StyleArray
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.merge import MergedCellRange
 from openpyxl.worksheet.worksheet import Worksheet
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -87,30 +87,4 @@ def sheet_name(title: str, used: set[str]) -> str:
 
 def display_width(text: str) -> int:
     """Columns Excel needs: CJK characters (from U+2E81 on) take two."""
-    return len(text) + len(_WIDE.findall(text))
-
-
-def fit_columns(ws: Worksheet, *, minimum: int = 6, maximum: int = 60, skip_rows: int = 0) -> None:
-    """Widths from the cells' text; `skip_rows` title rows (merged across the sheet) do not count."""
-    widths: dict[int, int] = {}
-    # The cells written, not the whole rectangle: iter_rows() would create (and save) every blank cell.
-    for cell in ws._cells.values():
-        value = cell.value
-        if value is None or cell.row <= skip_rows:
-            continue
-        text = f"{value:.2%}" if isinstance(value, float) and cell.number_format == PERCENT else str(value)
-        longest = max(map(display_width, text.splitlines()), default=0)
-        col = cell.column
-        if longest > widths.get(col, 0):
-            widths[col] = longest
-    for col, width in widths.items():
-        ws.column_dimensions[get_column_letter(col)].width = max(minimum, min(maximum, width + 2))
-
-
-def merge(ws: Worksheet, start_row: int, start_column: int, end_row: int, end_column: int) -> None:
-    """ws.merge_cells without openpyxl's formatting pass, which creates a placeholder for every covered cell
-    and copies the first cell's protection into each (a sixth of the export's time). Our merged cells have
-    no borders to carry over, and covered cells need no placeholder in the file."""
-    ws.merged_cells.add(
-        MergedCellRange(ws, f"{get_column_letter(start_column)}{start_row}:{get_column_letter(end_column)}{end_row}")
-    )
+    return len(text) if text.isascii() else len(text) + len(_WIDE.findall(text))

@@ -8,10 +8,9 @@ from dataclasses import dataclass
 from datetime import date
 
 from openpyxl.chart import BarChart, LineChart, Reference
-from openpyxl.worksheet.worksheet import Worksheet
 
-from bot.export.cells import put
 from bot.export.meta import ExportMeta
+from bot.export.sheet import Sheet, put
 from messages import documents as doc
 from messages import zh
 
@@ -25,7 +24,7 @@ class ChartData:
 
 
 def add_sheet(
-    ws: Worksheet, data: ChartData, meta: ExportMeta, titled: Callable[[Worksheet, str, ExportMeta, int], int]
+    ws: Sheet, data: ChartData, meta: ExportMeta, titled: Callable[[Sheet, str, ExportMeta, int], int]
 ) -> None:
     top = titled(ws, doc.sheet_title(meta.campaign, doc.SHEET_CHARTS), meta, 12)
     # Three small tables side by side (A, G, M), each with its chart below the tables.
@@ -57,23 +56,24 @@ def add_sheet(
     last_kind = first + len(data.by_kind)
 
     anchor_row = max(last_daily, last_city, last_kind) + 2
+    xl = ws.xl  # the charts go to openpyxl's worksheet; their series refer to the tables above
 
     daily = BarChart()
     daily.type = "col"
     daily.title = doc.CHART_DAILY
     daily.y_axis.title = doc.CHART_Y_UNITS
-    daily.add_data(Reference(ws, min_col=2, min_row=first, max_row=max(last_daily, first + 1)), titles_from_data=True)
-    daily.add_data(Reference(ws, min_col=4, min_row=first, max_row=max(last_daily, first + 1)), titles_from_data=True)
-    days = Reference(ws, min_col=1, min_row=first + 1, max_row=max(last_daily, first + 1))
+    daily.add_data(Reference(xl, min_col=2, min_row=first, max_row=max(last_daily, first + 1)), titles_from_data=True)
+    daily.add_data(Reference(xl, min_col=4, min_row=first, max_row=max(last_daily, first + 1)), titles_from_data=True)
+    days = Reference(xl, min_col=1, min_row=first + 1, max_row=max(last_daily, first + 1))
     daily.set_categories(days)
     cumulative = LineChart()
     cumulative.add_data(
-        Reference(ws, min_col=3, min_row=first, max_row=max(last_daily, first + 1)), titles_from_data=True
+        Reference(xl, min_col=3, min_row=first, max_row=max(last_daily, first + 1)), titles_from_data=True
     )
     cumulative.set_categories(days)
     daily += cumulative
     daily.width, daily.height = 24, 9
-    ws.add_chart(daily, f"A{anchor_row}")
+    xl.add_chart(daily, f"A{anchor_row}")
 
     city = BarChart()
     city.type = "col"
@@ -82,12 +82,12 @@ def add_sheet(
     city.title = doc.CHART_CITY
     city.y_axis.title = doc.CHART_Y_UNITS
     city.add_data(
-        Reference(ws, min_col=8, max_col=7 + len(data.statuses), min_row=first, max_row=max(last_city, first + 1)),
+        Reference(xl, min_col=8, max_col=7 + len(data.statuses), min_row=first, max_row=max(last_city, first + 1)),
         titles_from_data=True,
     )
-    city.set_categories(Reference(ws, min_col=7, min_row=first + 1, max_row=max(last_city, first + 1)))
+    city.set_categories(Reference(xl, min_col=7, min_row=first + 1, max_row=max(last_city, first + 1)))
     city.width, city.height = 24, 9
-    ws.add_chart(city, f"A{anchor_row + 20}")
+    xl.add_chart(city, f"A{anchor_row + 20}")
 
     rates = BarChart()
     rates.type = "col"
@@ -95,8 +95,8 @@ def add_sheet(
     rates.y_axis.number_format = "0%"
     rates.y_axis.scaling.min = 0
     rates.add_data(
-        Reference(ws, min_col=15, max_col=17, min_row=first, max_row=max(last_kind, first + 1)), titles_from_data=True
+        Reference(xl, min_col=15, max_col=17, min_row=first, max_row=max(last_kind, first + 1)), titles_from_data=True
     )
-    rates.set_categories(Reference(ws, min_col=14, min_row=first + 1, max_row=max(last_kind, first + 1)))
+    rates.set_categories(Reference(xl, min_col=14, min_row=first + 1, max_row=max(last_kind, first + 1)))
     rates.width, rates.height = 24, 9
-    ws.add_chart(rates, f"A{anchor_row + 40}")
+    xl.add_chart(rates, f"A{anchor_row + 40}")

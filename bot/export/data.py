@@ -6,12 +6,14 @@ import json
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from bot.figures import Table, numbers_table
 from bot.outlines.loader import Item, LaidOut, Outlines
 from bot.outlines.models import Numbers
 from bot.oversight import Findings, findings
 from bot.progress import status_of
 from bot.rules import RateLine, Row, rates, rows_for
 from bot.walk import State
+from messages import zh
 from storage import Database, oversight, people, reports, roster, snapshots
 from storage import evidence as evidence_store
 from storage.models import Evidence, Institution, Report, Version
@@ -37,6 +39,10 @@ class ReportData:
     # The workbook's summed counts of this report by column set, computed once per export although the
     # summary, 分市汇总 and 图表 sheets all need them (see workbook._counts_of).
     counts_cache: dict[Any, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
+    # The evidence by item, grouped once: the report sheet asks for every item's files.
+    _by_item: dict[str, list[Evidence]] | None = field(default=None, init=False, repr=False, compare=False)
+    # A numbers point's table by (item, row-label heading): the summaries and the report sheet share it.
+    _tables: dict[tuple[str, str], Table] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @property
     def is_draft(self) -> bool:
@@ -56,8 +62,21 @@ class ReportData:
     def rate_lines(self, item: Item) -> list[RateLine]:
         return rates(self.laid, item, self.answers, self.item_rows(item))
 
+    def table(self, item: Item, label: str) -> Table:
+        """`numbers_table` of a point of this report, computed once per row-label heading."""
+        key = (item.key, label)
+        table = self._tables.get(key)
+        if table is None:
+            table = numbers_table(self.laid, item, self.answers, self.rows, label=label, scale=zh.SCALE_LABEL)
+            self._tables[key] = table
+        return table
+
     def files_for(self, item: Item) -> list[Evidence]:
-        return [e for e in self.evidence if e.item == item.key]
+        if self._by_item is None:
+            self._by_item = {}
+            for e in self.evidence:
+                self._by_item.setdefault(e.item, []).append(e)
+        return list(self._by_item.get(item.key, ()))
 
 
 @dataclass(frozen=True)
@@ -131,21 +150,28 @@ async def load(
         else:
             audience = Audience.office()
     conn = await db.bulk()  # the whole campaign: a large read, off the event loop
-    all_answers = await reports.all_answers(conn)
+    versions = await snapshots.latest_versions(conn)
     counts = await reports.answer_counts(conn)
     by_key = {(r.institution_id, r.certificate_id): r for r in await reports.all_reports(conn)}
     files: dict[int, list[Evidence]] = {}
-    for e in await evidence_store.all_current(conn):
+    current = await evidence_store.all_current(conn)
+    for e in current:
         files.setdefault(e.report_id, []).append(e)
     pilots: dict[int, list[Row]] = {}
     for p in await roster.all_pilots(conn):
         pilots.setdefault(p.institution_id, []).append(Row(f"c{p.certificate_id}", p.certificate_name, p.scale))
     found = await findings(db, outlines)
+    institutions = await roster.institutions(conn)
+    all_certs = await roster.certificates(conn)  # by id, as each organization's are listed
+    of_org: dict[int, list[tuple[int | None, str | None]]] = {}
+    for c in all_certs:
+        if c.org_id is not None:
+            of_org.setdefault(c.org_id, []).append((c.id, c.name))
     units: list[ReportData] = []
-    for inst in await roster.institutions(conn):
+    for inst in institutions:
         subjects: list[tuple[int | None, str | None]] = [(None, None)]
         if inst.kind == "培训评价组织":
-            subjects = [(c.id, c.name) for c in await roster.certificates_of_org(conn, inst.id)]
+            subjects = of_org.get(inst.id, [])
         for cert_id, cert_name in subjects:
             report = by_key.get((inst.id, cert_id))
             if not audience.sees(inst, report):
@@ -158,15 +184,16 @@ async def load(
                     certificate=cert_name,
                     report=report,
                     laid=laid,
-                    answers=all_answers.get(rid, {}),
+                    answers={},  # filled below where the export shows the live answers
                     rows=pilots.get(inst.id, []),
                     evidence=files.get(rid, []),
                     status=status_of(report, counts.get(rid, 0)),
                     flags=found.by_report.get(rid, []),
                 )
             )
-    certs = {c.id: c.name for c in await roster.certificates(conn)}
-    names = {i.id: i.name for i in await roster.institutions(conn)}
+    await _live_answers(conn, units, versions)
+    certs = {c.id: c.name for c in all_certs}
+    names = {i.id: i.name for i in institutions}
     visible = {u.institution.id for u in units}
     grade_rows = []
     for g in await oversight.all_grades(conn):
@@ -179,7 +206,7 @@ async def load(
         if g.certificate_id:  # a training organization is graded per certificate
             unit += f" · {certs.get(g.certificate_id, str(g.certificate_id))}"
         grade_rows.append((unit, expert.name if expert else str(g.user_id), g.grade, g.comment, g.graded_at))
-    await _as_submitted(conn, units)
+    await _as_submitted(conn, units, versions, {e.id: e for e in current})
     # The draw (its seed, strata and every member) is the office's alone.
     latest = await oversight.latest_sample(conn) if audience.kind == "office" else None
     sample = None
@@ -189,7 +216,7 @@ async def load(
         sample = (sample_id, seed, by, at, json.loads(strata), members)
     if audience.kind == "expert":
         orgs = {u.institution.id for u in units if u.institution.kind == "培训评价组织"}
-        mine = {c.id for c in await roster.certificates(conn) if c.org_id in orgs}
+        mine = {c.id for c in all_certs if c.org_id in orgs}
         found = Findings(
             found.by_report,
             [c for c in found.cross if c.certificate_id in mine],
@@ -205,14 +232,35 @@ async def load(
     return Province(units, found, certs, grade_rows, sample, drafts, overview)
 
 
-async def _as_submitted(conn: Any, units: list[ReportData]) -> None:
+# Up to this many reports' live answers are read one report at a time; more, all at once.
+FEW_LIVE = 20
+
+
+async def _live_answers(conn: Any, units: list[ReportData], versions: dict[int, Version]) -> None:
+    """The answers as they stand, only where the export shows them: reports never submitted, and the draft in
+    progress of a returned one. A submitted report is shown from its snapshot (`_as_submitted`), so at the end
+    of a campaign almost nothing is read twice."""
+    live = [(u, u.report.id) for u in units if u.report and (u.report.id not in versions or u.status == "returned")]
+    if len(live) > FEW_LIVE:
+        every = await reports.all_answers(conn)
+        for unit, rid in live:
+            unit.answers = every.get(rid, {})
+    else:
+        for unit, rid in live:
+            unit.answers = await reports.answers(conn, rid)
+
+
+async def _as_submitted(
+    conn: Any, units: list[ReportData], latest: dict[int, Version], current: dict[int, Evidence]
+) -> None:
     """Exports show what was submitted: a report with a submitted version is read from that version's
-    snapshot (answers and the evidence it listed); a returned one keeps its draft in progress beside it."""
-    latest = await snapshots.latest_versions(conn)
+    snapshot (answers and the evidence it listed); a returned one keeps its draft in progress beside it.
+    `current`: the evidence not removed, already read; only files removed since are read again."""
     taken = {unit.report.id: latest[unit.report.id] for unit in units if unit.report and unit.report.id in latest}
     contents: dict[int, dict[str, Any]] = {rid: json.loads(v.content) for rid, v in taken.items()}
     wanted = [int(f["id"]) for c in contents.values() for f in c.get("evidence", [])]
-    files = await snapshots.evidence_by_ids(conn, wanted)
+    files = {i: current[i] for i in wanted if i in current}
+    files.update(await snapshots.evidence_by_ids(conn, [i for i in wanted if i not in current]))
     who = await snapshots.names(conn, [v.submitted_by for v in taken.values()])
     for n, unit in enumerate(units):
         version: Version | None = taken.get(unit.report.id) if unit.report else None

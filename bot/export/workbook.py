@@ -7,17 +7,16 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
-from openpyxl import Workbook
-from openpyxl.styles import Font
 from openpyxl.worksheet.worksheet import Worksheet
 
 from bot.export import charts
 from bot.export.bundle import arc_path
-from bot.export.cells import fit_columns, merge, put, sheet_name
+from bot.export.cells import sheet_name
 from bot.export.data import Province, ReportData
 from bot.export.meta import ExportMeta
+from bot.export.sheet import Book, Sheet, coordinate, fit_columns, merge, put
 from bot.export.text import answer_plain, core_value
-from bot.figures import Table, numbers_table, rate_parts
+from bot.figures import Table, rate_parts
 from bot.outlines.loader import Item, LaidOut
 from bot.outlines.models import RATE_ROLES, Numbers
 from bot.progress import STATUSES
@@ -26,8 +25,6 @@ from messages import documents as doc
 from messages import org_oversight as zo
 from messages import when, zh
 from storage.models import SCHOOL_KINDS
-
-TITLE_FONT = Font(bold=True, size=14)
 
 SUBMITTED = ("submitted", "returned", "accepted")
 
@@ -50,26 +47,27 @@ def _status(unit: ReportData) -> str:
     return zh.PROGRESS_STATUS.get(unit.status, unit.status)
 
 
-def _titled(ws: Worksheet, title: str, meta: ExportMeta, width: int) -> int:
+def _titled(ws: Sheet, title: str, meta: ExportMeta, width: int) -> int:
     """Row 1: the title; row 2: 制表单位 and date. Returns the next free row."""
-    put(ws, 1, 1, title, bold=True).font = TITLE_FONT
+    put(ws, 1, 1, title, bold=True, title=True)
     put(ws, 2, 1, doc.sheet_subtitle(meta.maker, meta.made))
     for row in (1, 2):
         merge(ws, row, 1, row, max(width, 1))
-    ws.row_dimensions[1].height = 24
+    ws.xl.row_dimensions[1].height = 24
     return 3
 
 
-def _print(ws: Worksheet, header_row: int) -> None:
+def _print(ws: Sheet, header_row: int) -> None:
     """Landscape A4, fit to one page wide, title and header rows on every page, page numbers below."""
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.print_title_rows = f"1:{header_row}"
-    ws.oddFooter.center.text = doc.FOOTER_PAGES
-    ws.print_options.horizontalCentered = True
+    xl = ws.xl
+    xl.page_setup.orientation = "landscape"
+    xl.page_setup.paperSize = Worksheet.PAPERSIZE_A4
+    xl.page_setup.fitToWidth = 1
+    xl.page_setup.fitToHeight = 0
+    xl.sheet_properties.pageSetUpPr.fitToPage = True
+    xl.print_title_rows = f"1:{header_row}"
+    xl.oddFooter.center.text = doc.FOOTER_PAGES
+    xl.print_options.horizontalCentered = True
 
 
 Columns = list[tuple[str, str, str | None]]
@@ -111,7 +109,7 @@ def _counts_of(unit: ReportData, columns: Columns) -> tuple[list[object], list[t
             continue
         table = tables.get(key)
         if table is None:
-            table = numbers_table(unit.laid, item, unit.answers, unit.rows, label=zh.CERT_COLUMN, scale=zh.SCALE_LABEL)
+            table = unit.table(item, zh.CERT_COLUMN)
             tables[key] = table
         total = table.total if table.total is not None else (table.body[0] if table.body else None)
         if fid is None:
@@ -143,7 +141,7 @@ def _column_totals(columns: Columns, rows: list[tuple[list[object], list[tuple[i
     return out
 
 
-def _summary(ws: Worksheet, units: list[ReportData], *, orgs: bool, meta: ExportMeta, title: str) -> None:
+def _summary(ws: Sheet, units: list[ReportData], *, orgs: bool, meta: ExportMeta, title: str) -> None:
     laid = units[0].laid if units else None
     cores = [i for i in laid.items if i.core] if laid else []
     rate_heads = zh.HEAD_ORG_SUMMARY[5:8] if orgs else zh.HEAD_SUMMARY[7:10]
@@ -186,15 +184,13 @@ def _summary(ws: Worksheet, units: list[ReportData], *, orgs: bool, meta: Export
         for value in _column_totals(counts, sums):
             put(ws, r, col, value, percent=isinstance(value, float), bold=True)
             col += 1
-    ws.freeze_panes = ws.cell(row=header_row + 1, column=3 if orgs else 4).coordinate
-    ws.auto_filter.ref = (
-        f"A{header_row}:{ws.cell(row=max(header_row, r - 1 if units else r), column=len(head)).coordinate}"
-    )
+    ws.xl.freeze_panes = coordinate(header_row + 1, 3 if orgs else 4)
+    ws.xl.auto_filter.ref = f"A{header_row}:{coordinate(max(header_row, r - 1 if units else r), len(head))}"
     fit_columns(ws, maximum=40, skip_rows=header_row - 1)
     _print(ws, header_row)
 
 
-def _unit_sheet(ws: Worksheet, unit: ReportData, meta: ExportMeta, *, draft: bool = False) -> None:
+def _unit_sheet(ws: Sheet, unit: ReportData, meta: ExportMeta, *, draft: bool = False) -> None:
     _titled(ws, zh.export_title(unit.label, meta.year), meta, 4)
     label = doc.DRAFT_MARK if draft else doc.version_label(unit.version, meta.time(unit.submitted_at))
     put(ws, 3, 1, doc.unit_status(_status(unit), label), bold=draft)
@@ -218,17 +214,17 @@ def _unit_sheet(ws: Worksheet, unit: ReportData, meta: ExportMeta, *, draft: boo
         put(ws, first, 1, section.indicator, bold=True, wrap=True)
         if row - 1 > first:
             merge(ws, first, 1, row - 1, 1)
-    ws.freeze_panes = "A5"
+    ws.xl.freeze_panes = "A5"
     for letter, width in zip("ABCDEFGH", (22, 50, 60, 28, 14, 14, 14, 14), strict=True):
-        ws.column_dimensions[letter].width = width
+        ws.xl.column_dimensions[letter].width = width
     _print(ws, 4)
 
 
-def _table(ws: Worksheet, row: int, unit: ReportData, item: Item) -> int:
+def _table(ws: Sheet, row: int, unit: ReportData, item: Item) -> int:
     """The per-certificate (or per-level) numbers of a point, and their rates, under the point; then 合计."""
     assert item.point is not None and isinstance(item.point.answer, Numbers)
     label = zh.CERT_COLUMN if item.point.answer.rows == "certificates" else zh.LEVEL_COLUMN
-    table = numbers_table(unit.laid, item, unit.answers, unit.rows, label=label, scale=zh.SCALE_LABEL)
+    table = unit.table(item, label)
     for col, text in enumerate(table.head, 2):
         put(ws, row, col, text, bold=True)
     for cells in table.body:
@@ -251,7 +247,7 @@ def _table(ws: Worksheet, row: int, unit: ReportData, item: Item) -> int:
     return row + 1
 
 
-def _cross_drafts(ws: Worksheet, row: int, drafts: list[tuple[str, str, bool]]) -> None:
+def _cross_drafts(ws: Sheet, row: int, drafts: list[tuple[str, str, bool]]) -> None:
     """Below the comparisons (which use the last submitted versions): what says so, and the drafts that
     were left out, marked 草稿 and never 不一致."""
     put(ws, row, 1, zo.CROSS_NOTE)
@@ -260,52 +256,59 @@ def _cross_drafts(ws: Worksheet, row: int, drafts: list[tuple[str, str, bool]]) 
             put(ws, r, col, value)
 
 
-def _plain_sheet(ws: Worksheet, title: str, meta: ExportMeta, head: tuple[str, ...] | list[str]) -> int:
+def _plain_sheet(ws: Sheet, title: str, meta: ExportMeta, head: tuple[str, ...] | list[str]) -> int:
     """Title rows and a bold header; returns the header's row."""
     header_row = _titled(ws, title, meta, len(head))
     for col, text in enumerate(head, 1):
         put(ws, header_row, col, text, bold=True)
-    ws.freeze_panes = ws.cell(row=header_row + 1, column=1).coordinate
+    ws.xl.freeze_panes = coordinate(header_row + 1, 1)
     return header_row
 
 
-def _finish(ws: Worksheet, header_row: int) -> None:
+def _finish(ws: Sheet, header_row: int) -> None:
     fit_columns(ws, skip_rows=header_row - 1)
     _print(ws, header_row)
 
 
 def build(p: Province, path: Path, *, meta: ExportMeta) -> tuple[int, list[EvidenceRow]]:
     """Writes the workbook; returns the number of sheets and where each evidence file was listed."""
-    wb = Workbook()
+    wb = Book()  # write-only: each sheet is streamed to the file as soon as it is laid out
+    try:
+        return _fill(wb, p, path, meta)
+    except BaseException:
+        wb.discard()
+        raise
+
+
+def _fill(wb: Book, p: Province, path: Path, meta: ExportMeta) -> tuple[int, list[EvidenceRow]]:
     used: set[str] = set()
-    ws = wb.active
-    ws.title = sheet_name(zh.SHEET_SUMMARY, used)
+    ws = wb.sheet(sheet_name(zh.SHEET_SUMMARY, used))
     schools = [u for u in p.units if u.institution.kind != "培训评价组织"]
     orgs = [u for u in p.units if u.institution.kind == "培训评价组织"]
     _summary(ws, schools, orgs=False, meta=meta, title=doc.sheet_title(meta.campaign, zh.SHEET_SUMMARY))
     if orgs:
         title = doc.sheet_title(meta.campaign, zh.SHEET_ORG_SUMMARY)
-        _summary(wb.create_sheet(sheet_name(zh.SHEET_ORG_SUMMARY, used)), orgs, orgs=True, meta=meta, title=title)
+        _summary(wb.sheet(sheet_name(zh.SHEET_ORG_SUMMARY, used)), orgs, orgs=True, meta=meta, title=title)
     if p.overview:  # the province or a city: a coordinator or an expert gets no summary of others
         summary = city_summary(schools, meta)
-        city_ws = wb.create_sheet(sheet_name(doc.SHEET_CITY, used))
+        city_ws = wb.sheet(sheet_name(doc.SHEET_CITY, used))
         header_row = _plain_sheet(city_ws, doc.sheet_title(meta.campaign, doc.SHEET_CITY), meta, doc.HEAD_CITY)
         for r, values in enumerate(summary, header_row + 1):
             for col, value in enumerate(values, 1):
                 put(city_ws, r, col, value, percent=isinstance(value, float), bold=values[0] == zh.TOTAL_LABEL)
         _finish(city_ws, header_row)
-        chart_ws = wb.create_sheet(sheet_name(doc.SHEET_CHARTS, used))
+        chart_ws = wb.sheet(sheet_name(doc.SHEET_CHARTS, used))
         charts.add_sheet(chart_ws, chart_data(p.units, meta), meta, _titled)
         fit_columns(chart_ws, skip_rows=2)
         _print(chart_ws, 2)
     for unit in schools + orgs:
         if unit.status in SUBMITTED:
-            _unit_sheet(wb.create_sheet(sheet_name(unit_sheet_title(unit), used)), unit, meta)
+            _unit_sheet(wb.sheet(sheet_name(unit_sheet_title(unit), used)), unit, meta)
             if unit.draft is not None:
                 title = unit_sheet_title(unit) + doc.DRAFT_SHEET_SUFFIX
-                _unit_sheet(wb.create_sheet(sheet_name(title, used)), unit.draft, meta, draft=True)
+                _unit_sheet(wb.sheet(sheet_name(title, used)), unit.draft, meta, draft=True)
     if p.findings.cross or p.cross_drafts:
-        cross = wb.create_sheet(sheet_name(zh.SHEET_CROSS, used))
+        cross = wb.sheet(sheet_name(zh.SHEET_CROSS, used))
         header_row = _plain_sheet(cross, doc.sheet_title(meta.campaign, zh.SHEET_CROSS), meta, zh.HEAD_CROSS)
         for r, check in enumerate(p.findings.cross, header_row + 1):
             values = [
@@ -321,7 +324,7 @@ def build(p: Province, path: Path, *, meta: ExportMeta) -> tuple[int, list[Evide
                 put(cross, r, col, value)
         _cross_drafts(cross, header_row + len(p.findings.cross) + 2, p.cross_drafts)
         _finish(cross, header_row)
-    ev = wb.create_sheet(sheet_name(zh.SHEET_EVIDENCE, used))
+    ev = wb.sheet(sheet_name(zh.SHEET_EVIDENCE, used))
     header_row = _plain_sheet(ev, doc.sheet_title(meta.campaign, zh.SHEET_EVIDENCE), meta, zh.HEAD_EVIDENCE)
     listed: list[EvidenceRow] = []
     r = header_row + 1
@@ -340,11 +343,11 @@ def build(p: Province, path: Path, *, meta: ExportMeta) -> tuple[int, list[Evide
                 put(ev, r, col, value)
             listed.append(EvidenceRow(e.id, r, arc))
             r += 1
-    ev.auto_filter.ref = f"A{header_row}:G{max(header_row, r - 1)}"
+    ev.xl.auto_filter.ref = f"A{header_row}:G{max(header_row, r - 1)}"
     _finish(ev, header_row)
     if p.sample is not None:
         sample_id, seed, by, at, _strata, members = p.sample
-        ws_s = wb.create_sheet(sheet_name(zh.SHEET_SAMPLE, used))
+        ws_s = wb.sheet(sheet_name(zh.SHEET_SAMPLE, used))
         header_row = _titled(ws_s, doc.sheet_title(meta.campaign, zh.SHEET_SAMPLE), meta, 2)
         put(ws_s, header_row, 1, zh.sample_meta(sample_id, seed, by, meta.time(at)), bold=True)
         header_row += 1
@@ -355,7 +358,7 @@ def build(p: Province, path: Path, *, meta: ExportMeta) -> tuple[int, list[Evide
             put(ws_s, n, 2, stratum)
         _finish(ws_s, header_row)
     if p.grades:
-        ws_g = wb.create_sheet(sheet_name(zh.SHEET_GRADES, used))
+        ws_g = wb.sheet(sheet_name(zh.SHEET_GRADES, used))
         header_row = _plain_sheet(ws_g, doc.sheet_title(meta.campaign, zh.SHEET_GRADES), meta, zh.HEAD_GRADES)
         for n, (inst, expert, grade, comment, at) in enumerate(p.grades, header_row + 1):
             for col, text in enumerate((inst, expert, grade, comment, meta.time(at)), 1):
@@ -363,7 +366,7 @@ def build(p: Province, path: Path, *, meta: ExportMeta) -> tuple[int, list[Evide
         _finish(ws_g, header_row)
     path.parent.mkdir(parents=True, exist_ok=True)
     wb.save(path)
-    return len(wb.sheetnames), listed
+    return wb.sheets, listed
 
 
 DONE = ("submitted", "accepted")
