@@ -27,6 +27,9 @@ _CHINESE_NUMERALS = set("〇零一二三四五六七八九十百千万亿两壹�
 # Characters that show nothing: zero-width space/joiners, word joiner, BOM, soft hyphen.
 _INVISIBLE_CHARS = "\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e"
 _INVISIBLE = dict.fromkeys(map(ord, _INVISIBLE_CHARS), None)
+# Control characters other than tab and line feed (a vertical tab pasted from a PDF, a NUL, the C1 range,
+# a web form's carriage returns): nobody means them, and the workbook and Word files cannot hold them.
+_CONTROLS = dict.fromkeys([*range(0x00, 0x09), *range(0x0B, 0x20), *range(0x7F, 0xA0)], None)
 
 _YES = {"是", "是的", "有", "对", "已", "已经", "y", "yes", "1", "✅", "√"}
 _NO = {"否", "不是", "无", "没有", "未", "不", "n", "no", "0", "❌", "×"}
@@ -34,8 +37,13 @@ _NO = {"否", "不是", "无", "没有", "未", "不", "n", "no", "0", "❌", "�
 
 def normalise(text: str) -> str:
     """NFKC folds full-width digits, punctuation and spaces, which phone keyboards often produce;
-    invisible characters are dropped."""
-    return unicodedata.normalize("NFKC", text.translate(_INVISIBLE)).strip()
+    invisible and control characters are dropped."""
+    return unicodedata.normalize("NFKC", text.translate(_INVISIBLE).translate(_CONTROLS)).strip()
+
+
+def printable(text: str) -> str:
+    """The text without control characters (tab and line feed kept): what a document can hold."""
+    return text.translate(_CONTROLS)
 
 
 def _tokens(text: str) -> list[str]:
@@ -112,7 +120,7 @@ def parse_choice(text: str, options: list[str]) -> str:
 def visible(text: str) -> str:
     """The text without invisible characters at either end; "" when nothing visible is left."""
     # str.strip() already removes every Unicode space (full-width U+3000 too), but not these.
-    cleaned = text.strip()
+    cleaned = printable(text).strip()
     while cleaned and (cleaned[0] in _INVISIBLE_CHARS or cleaned[-1] in _INVISIBLE_CHARS):
         cleaned = cleaned.strip(_INVISIBLE_CHARS).strip()
     return cleaned

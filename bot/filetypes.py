@@ -16,6 +16,8 @@ from dataclasses import dataclass
 
 import filetype
 
+from bot.answers import printable
+
 
 @dataclass(frozen=True, slots=True)
 class FileType:
@@ -129,7 +131,7 @@ _UNSAFE = re.compile(r"[\x00-\x1f\x7f/\\:*?\"<>|]+")
 def safe_name(name: str | None, filetype: FileType, fallback: str) -> str:
     """A display name that cannot climb out of a folder or break a ZIP: no separators, no dots in front,
     at most 80 characters, and the extension of what the file really is."""
-    raw = unicodedata.normalize("NFC", name or "")
+    raw = printable(unicodedata.normalize("NFC", name or ""))
     stem = raw.rsplit(".", 1)[0] if "." in raw else raw
     stem = _UNSAFE.sub("_", stem).strip(" ._") or fallback
     return stem[:80] + filetype.extension

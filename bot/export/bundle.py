@@ -10,6 +10,7 @@ import zipfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from bot.answers import printable
 from bot.evidence import blob_path
 from bot.export.cells import FORMULA_START
 from bot.export.data import Province, ReportData
@@ -23,7 +24,7 @@ MANIFEST = "manifest.csv"
 
 
 def _part(text: str, limit: int = 40) -> str:
-    return _UNSAFE.sub("_", text).strip(" .")[:limit] or "_"
+    return _UNSAFE.sub("_", printable(text)).strip(" .")[:limit] or "_"
 
 
 def unit_folder(unit: ReportData) -> str:

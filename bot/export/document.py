@@ -14,6 +14,7 @@ from docx.document import Document as DocType
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.text.paragraph import Paragraph
 
+from bot.answers import printable
 from bot.export import template
 from bot.export.data import ReportData
 from bot.export.meta import ExportMeta
@@ -127,7 +128,7 @@ def _body(doc: DocType, unit: ReportData, *, draft: bool) -> None:
         owner = unit.laid.by_key.get(e.item)
         point_no = owner.point.no if owner is not None and owner.point is not None else None
         label = owner.narrative.label if owner is not None and owner.narrative is not None else e.item
-        rows.append([str(n), words.doc_evidence_where(point_no, label), e.name, zh.size_text(e.size)])
+        rows.append([str(n), words.doc_evidence_where(point_no, label), printable(e.name), zh.size_text(e.size)])
     if rows:
         _grid(doc, list(words.DOC_EVIDENCE_HEAD), rows)
     else:

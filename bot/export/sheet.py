@@ -20,6 +20,7 @@ from openpyxl.cell.cell import ERROR_CODES
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
+from bot.answers import printable
 from bot.export.cells import FORMULA_START, PERCENT, display_width
 
 # Style flags of a cell; each combination becomes one openpyxl style, built once per workbook.
@@ -172,6 +173,7 @@ def put(
     numbers are numbers, rates percentages; nothing is written where there is nothing to show (a bold
     empty cell keeps its format)."""
     if isinstance(value, str):
+        value = printable(value)  # a control character stored by an older version would fail the whole file
         if not value:
             if not bold:
                 return

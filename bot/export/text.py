@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.answer_types.scope import ItemScope
+from bot.answers import printable
 from bot.export.data import ReportData
 from bot.outlines.loader import Item
 from messages import zh
@@ -17,9 +18,10 @@ def answer_plain(unit: ReportData, item: Item) -> str | None:
     if value.get("skipped"):
         return zh.SKIPPED
     if item.narrative is not None or "text" in value:
-        return str(value.get("text", ""))
+        return printable(str(value.get("text", "")))
     assert item.point is not None
-    return item.point.answer.export_text(value, ItemScope(unit.laid, item, unit.answers, unit.rows))
+    shown = item.point.answer.export_text(value, ItemScope(unit.laid, item, unit.answers, unit.rows))
+    return printable(shown) if shown is not None else None
 
 
 def core_value(unit: ReportData, item: Item) -> Any:
