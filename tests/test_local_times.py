@@ -12,6 +12,7 @@ from docx import Document
 from openpyxl import load_workbook
 
 from bot.oversight import draw_sample, grade
+from bot.senders import tick
 from messages.when import local_date, local_time
 from storage import versions
 from tests.helpers import Harness
@@ -41,6 +42,12 @@ async def test_no_iso_time_anywhere_a_person_looks(harness: Harness, tmp_path: P
     async with db.transaction() as conn:
         await versions.complete_city(conn, "合肥", user_id=1, at=at)
     office = harness.chat(1)
+    # The clock is past the day's digest time: the digest goes out now, not between a command and its reply.
+    assert harness.app is not None
+    await tick(harness.app.bot, harness.deps)
+    await harness.standin.wait_for(
+        lambda: any("每日进度" in e.text for e in office.seen) and any(e.photo for e in office.seen)
+    )
     card = await office.say(f"/review {SCHOOL}")
     invite = await office.say("/invite coordinator 24")
     city = await harness.bind(670, "city", city="合肥")
