@@ -15,6 +15,7 @@ import re
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from html import unescape
+from pathlib import Path
 
 import aiohttp
 import openpyxl
@@ -477,3 +478,82 @@ async def test_files_the_core_sends_are_downloads_for_that_person_only(site: Har
     coordinator = await chat_of(site, "coordinator")
     await coordinator.client.get(links[0][0])
     assert coordinator.client.status == 403 and coordinator.client.last_body[:2] != b"PK"
+
+
+async def test_a_file_sent_from_the_menu_waits_for_the_point_it_supports(site: Harness) -> None:
+    from bot.core.events import Upload
+
+    d = site.deps
+    points = [i for i in d.outlines.get("institution").items if i.point is not None]
+    chat = await chat_of(site, "coordinator")
+    await chat.say("/menu")
+    await twin_says(d, "/menu")
+    rid = int(bt.parse(chat.last().payloads[0][0]).report)  # type: ignore[union-attr]
+    await chat.upload(PDF, "考核记录.pdf")
+
+    async def never(_dest: object) -> None:
+        raise AssertionError("nothing is fetched before the point is named")
+
+    asked = await twin(d, dispatch.UPLOADED, Upload(_sender(), "考核记录.pdf", len(PDF), None, False, never))
+    same_screen(chat.last(), asked)
+    assert await evidence_store.of_report(d.db.read, rid) == []
+
+    # The press that names the point takes the file the page holds, as Telegram fetches it again by its id.
+    await chat.press(bt.Evidence(rid, points[1].key, "put").pack())
+    kept = await evidence_store.of_report(d.db.read, rid)
+    sha = hashlib.sha256(PDF).hexdigest()
+    assert [(f.item, f.name, f.sha256) for f in kept] == [(points[1].key, "考核记录.pdf", sha)]
+
+
+async def test_a_picture_the_core_sends_later_is_shown_inline_on_the_next_page(site: Harness) -> None:
+    import asyncio
+    import base64
+
+    d = site.deps
+    office = await chat_of(site, "office")
+    await office.say("/progress")
+    await asyncio.gather(*d.tasks)  # the chart is drawn off the request, as in Telegram
+    await office.open()
+    (src,) = re.findall(r'<img alt="" src="data:image/png;base64,([^"]+)">', office.page)
+    assert base64.b64decode(src)[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+async def test_the_page_works_without_a_bot_and_says_where_a_broadcast_goes(tmp_path: Path) -> None:
+    import asyncio
+
+    from bench.standin import StandIn
+    from bot.app import serve_web_only
+    from bot.clock import FrozenClock
+    from bot.invitations import issue
+    from bot.roster import load_seed
+    from storage import Database
+    from tests.helpers import T0, make_settings
+
+    settings = make_settings(tmp_path, StandIn(), bot_token="")
+    db = Database(settings.db_path)
+    await db.connect()
+    await load_seed(db, at=T0.isoformat())
+    (code,) = await issue(db, role="office", institution=None, city=None, actor="test", now=T0, days=14)
+    school = await roster.find_institution(db.read, SCHOOL)
+    (invited,) = await issue(db, role="coordinator", institution=school, city=None, actor="test", now=T0, days=14)
+    await db.close()
+    stop = asyncio.Event()
+    ready: asyncio.Future[int] = asyncio.get_running_loop().create_future()
+    task = asyncio.create_task(serve_web_only(settings, clock=FrozenClock(T0), stop=stop, ready=ready))
+    try:
+        where = f"http://127.0.0.1:{await asyncio.wait_for(ready, 10)}"
+        await WebClient(where).sign_in(invited.code)  # a web-only coordinator: someone to tell
+        client = WebClient(where)
+        await client.sign_in(code.code)
+        office = Chat(client)
+        await office.open()
+        await office.say("/menu")
+        assert office.last().text.split("\n")[0] == zh.OFFICE_MENU.split("\n")[0]
+        await office.say("/broadcast")
+        await office.say("请各校按时提交自查报告")
+        await office.press(bt.Broadcast("aud", "all").pack())
+        await office.press(bt.Broadcast("go").pack())
+        assert office.notices() == [words.BROADCAST_NO_BOT]
+    finally:
+        stop.set()
+        await task
