@@ -557,3 +557,19 @@ async def test_the_page_works_without_a_bot_and_says_where_a_broadcast_goes(tmp_
     finally:
         stop.set()
         await task
+
+
+@pytest.mark.parametrize(("role", "city"), [("city", "合肥"), ("expert", None)])
+async def test_a_city_bureau_and_an_expert_get_their_telegram_menu(site: Harness, role: str, city: str | None) -> None:
+    d = site.deps
+    async with d.db.transaction() as conn:
+        await people.bind(
+            conn, user_id=801, name="同角色", role=role, institution_id=None, city=city, chat_id=801, at=d.now_iso()
+        )  # type: ignore[arg-type]
+    client = WebClient(base(site))
+    await client.sign_in(await site.invite(role, "", city=city))  # type: ignore[arg-type]
+    chat = Chat(client)
+    await chat.open()
+    await chat.say("/menu")
+    sender = Sender(801, 801, next(_twin_updates), "同角色")
+    same_screen(chat.last(), await twin(d, dispatch.command, Command(sender, "menu")))
