@@ -5,6 +5,7 @@ docs/screenshots/web-chat-phone.png."""
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -13,13 +14,21 @@ import pytest
 from messages import web_chat as words
 from messages import zh
 from tests.helpers import Harness
-from tests.test_web_browser import CHROMIUM, SHOTS, _context, browser  # noqa: F401 - the fixture
+from tests.test_web_browser import CHROMIUM, SHOTS, _context
 from tests.test_web_security import base
 
 SCHOOL = "安徽工商职业学院"
 CERTS = {"Web前端开发": ("腾讯云计算（北京）有限责任公司", SCHOOL)}
 
 pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed")
+
+
+@pytest.fixture
+async def browser() -> AsyncIterator[Any]:
+    from playwright.async_api import async_playwright
+
+    async with async_playwright() as pw:
+        yield pw
 
 
 async def test_a_coordinator_answers_in_the_conversation_page_on_a_phone(
