@@ -244,6 +244,7 @@ async def serve_web_only(
     db = Database(settings.db_path)
     await db.connect()
     clean_temp(settings.evidence_dir)
+    clean_exports(settings.exports_dir)  # the conversation page's downloads of a previous run (all temporary)
     outlines = load_outlines(year=settings.campaign_year)
     server = WebServer(build_web_app(settings, db, clock, outlines), *settings.web_host_port)
     # The conversation page runs the core with Deps of its own (no bot: nothing uses the gate or the inbox).

@@ -573,3 +573,18 @@ async def test_a_city_bureau_and_an_expert_get_their_telegram_menu(site: Harness
     await chat.say("/menu")
     sender = Sender(801, 801, next(_twin_updates), "同角色")
     same_screen(chat.last(), await twin(d, dispatch.command, Command(sender, "menu")))
+
+
+async def test_a_held_file_gone_before_it_is_placed_is_asked_for_again(site: Harness) -> None:
+    d = site.deps
+    points = [i for i in d.outlines.get("institution").items if i.point is not None]
+    chat = await chat_of(site, "coordinator")
+    await chat.say("/menu")
+    rid = int(bt.parse(chat.last().payloads[0][0]).report)  # type: ignore[union-attr]
+    await chat.upload(PDF, "考核记录.pdf")
+    (held,) = (d.settings.evidence_dir / "tmp").glob("webchat-*.part")
+    held.unlink()  # what start-up's clean-up of temp files does after a restart
+    await chat.press(bt.Evidence(rid, points[1].key, "put").pack())
+    assert chat.client.status == 200
+    assert chat.notices() == [zh.EVIDENCE_REFUSALS["download_failed"]]
+    assert await evidence_store.of_report(d.db.read, rid) == []

@@ -27,6 +27,7 @@ from bot.core import dispatch, forms
 from bot.core import errors as failure
 from bot.core import events as ev
 from bot.core import views as vw
+from bot.core.uploads import EvidenceRefused
 from bot.deps import Deps
 from bot.web import uploads
 from bot.web.app import CHAT_UPLOAD_ROUTE, NONCE, Web, deps, html_response, visitor
@@ -39,6 +40,8 @@ log = logging.getLogger("xcheck.web.chat")
 
 PATH = "/chat"
 _HELD = re.compile(r"[0-9a-f]{16}")  # a held upload's id (Upload.file_id on this channel)
+KEEP_FILES = 20  # download links kept per person (the oldest file is removed beyond)
+KEEP_LATER = 50  # pieces waiting for a person's next page
 Kind = Literal["you", "message", "notice", "refusal", "file", "picture", "progress"]
 
 
@@ -110,7 +113,9 @@ class WebOut(vw.Out):
 
     def _add(self, shown: Shown) -> None:
         if self.answered:
-            self.chats.later.setdefault(self.user_id, []).append(shown)
+            waiting = self.chats.later.setdefault(self.user_id, [])
+            waiting.append(shown)
+            del waiting[:-KEEP_LATER]
         else:
             self.shown.append(shown)
 
@@ -136,6 +141,10 @@ class WebOut(vw.Out):
         await asyncio.to_thread(folder.mkdir, parents=True, exist_ok=True)
         await asyncio.to_thread(shutil.copyfile, view.path, kept)
         self.chats.files[key] = Held(self.user_id, kept, view.filename)
+        mine = [k for k, held in self.chats.files.items() if held.user_id == self.user_id]
+        for old in mine[:-KEEP_FILES]:  # dicts keep insertion order: the oldest first
+            gone = self.chats.files.pop(old)
+            await asyncio.to_thread(shutil.rmtree, gone.path.parent, True)
         self._add(Shown("file", view.caption or "", href=f"{PATH}/file/{key}", name=view.filename))
 
     async def _progress_line(self, view: vw.Progress) -> None:
@@ -314,8 +323,8 @@ def _fetch_held(d: Deps, user_id: int) -> Any:
 
     async def fetch_file(file_id: str, dest: Path) -> None:
         held = _held_path(d, user_id, file_id)
-        if not _HELD.fullmatch(file_id) or not held.exists():
-            raise FileNotFoundError(file_id)
+        if not _HELD.fullmatch(file_id) or not held.exists():  # replaced by a later upload: send it again
+            raise EvidenceRefused("download_failed")
         await asyncio.to_thread(shutil.copyfile, held, dest)
 
     return fetch_file
