@@ -20,6 +20,7 @@ from pathlib import Path
 import aiohttp
 import openpyxl
 import pytest
+from yarl import URL
 
 from bot import buttons as bt
 from bot.core import dispatch
@@ -588,3 +589,35 @@ async def test_a_held_file_gone_before_it_is_placed_is_asked_for_again(site: Har
     assert chat.client.status == 200
     assert chat.notices() == [zh.EVIDENCE_REFUSALS["download_failed"]]
     assert await evidence_store.of_report(d.db.read, rid) == []
+
+
+async def test_the_same_form_posted_twice_at_once_is_applied_once(site: Harness) -> None:
+    import asyncio
+
+    d = site.deps
+    yesnos = [i for i in d.outlines.get("institution").items if i.point is not None and i.point.answer.type == "yesno"]
+    chat = await chat_of(site, "coordinator")
+    rid = await _to_first_point(chat, d)
+
+    async def audit_rows() -> int:
+        return int((await d.db.read.execute_fetchall("SELECT COUNT(*) FROM audit_log"))[0][0])
+
+    async def yes_form(item_key: str) -> dict[str, str]:
+        await _press_fresh(chat, bt.Walk(rid, item_key, "go").pack())
+        key = next(k for row in chat.last().keys for k in row if k.label.startswith("是"))
+        return {"csrf": chat.client.csrf, "token": key.token, "data": key.data, "label": key.label}
+
+    # What one answer records, then the same form of another point posted twice at the same moment.
+    before = await audit_rows()
+    await chat.client.post("/chat", await yes_form(yesnos[0].key))
+    one = await audit_rows() - before
+    assert one >= 1
+    form = await yes_form(yesnos[1].key)
+    before = await audit_rows()
+    first, second = WebClient(chat.client.base), WebClient(chat.client.base)
+    for client in (first, second):  # the same browser (its session cookie), two connections
+        client.session.cookie_jar.update_cookies(chat.client.session.cookie_jar.filter_cookies(URL(chat.client.base)))
+    await asyncio.gather(first.post("/chat", form), second.post("/chat", form))
+    assert await audit_rows() - before == one
+    assert sorted([first.status, second.status]) in ([200, 200], [200, 409])
+    assert (await answers(d, rid))[yesnos[1].key] == {"yes": True, "note": None}
