@@ -22,7 +22,9 @@ import openpyxl
 import pytest
 from yarl import URL
 
+from bench.standin import StandIn
 from bot import buttons as bt
+from bot.clock import FrozenClock
 from bot.core import dispatch
 from bot.core.events import Command, Press, Sender, Text
 from bot.core.views import Recorder, Screen, View
@@ -50,6 +52,11 @@ async def _close_clients() -> AsyncIterator[None]:
 
 @pytest.fixture
 async def site(harness: Harness) -> Harness:
+    return await _site(harness)
+
+
+async def _site(harness: Harness) -> Harness:
+    """The school pilots one certificate; a Telegram coordinator of the same school is bound (the twin)."""
     await harness.certify(CERTS, {SCHOOL: [("Web前端开发", 150)], OTHER: [("Web前端开发", 60)]})
     inst = await roster.find_institution(harness.deps.db.read, SCHOOL)
     assert inst is not None
@@ -621,3 +628,46 @@ async def test_the_same_form_posted_twice_at_once_is_applied_once(site: Harness)
     assert await audit_rows() - before == one
     assert sorted([first.status, second.status]) in ([200, 200], [200, 409])
     assert (await answers(d, rid))[yesnos[1].key] == {"yes": True, "note": None}
+
+
+async def test_uploads_keep_the_webs_limits(tmp_path: Path, standin: StandIn, clock: FrozenClock) -> None:
+    from tests import files
+    from tests.helpers import make_settings
+
+    h = Harness(standin, make_settings(tmp_path, standin, max_upload_mb=1), clock)
+    await h.start()
+    try:
+        await h.seed()
+        chat = await chat_of(await _site(h), "coordinator")
+        rid = await _to_first_point(chat, h.deps)
+        csrf, token = chat.client.csrf, chat.composer_tokens()[2]
+        big = files.pdf() + bytes(1024 * 1024 + 10)
+        form = aiohttp.FormData()
+        form.add_field("csrf", csrf)
+        form.add_field("token", token)
+        form.add_field("file", big, filename="big.pdf", content_type="application/pdf")
+        await chat.client.post("/chat/upload", form)  # refused from Content-Length alone
+        assert chat.client.status == 413 and "1 MB" in chat.page
+
+        async def chunks() -> AsyncIterator[bytes]:
+            yield (
+                f'--b\r\nContent-Disposition: form-data; name="csrf"\r\n\r\n{csrf}\r\n'
+                f'--b\r\nContent-Disposition: form-data; name="token"\r\n\r\n{token}\r\n'
+                '--b\r\nContent-Disposition: form-data; name="file"; filename="big.pdf"\r\n'
+                "Content-Type: application/pdf\r\n\r\n"
+            ).encode()
+            for _ in range(20):
+                yield b"%" * 100_000
+            yield b"\r\n--b--\r\n"
+
+        await chat.client.post("/chat/upload", chunks(), headers={"Content-Type": "multipart/form-data; boundary=b"})
+        assert chat.client.status == 413  # the running count stops it
+        assert list((h.settings.evidence_dir / "tmp").iterdir()) == []  # nothing half-written is left
+
+        # Content decides, not the name: the core's refusal, the same as Telegram's.
+        await chat.open()
+        await chat.upload(b"MZ\x90\x00" + bytes(100), "report.pdf")
+        assert chat.client.status == 200 and "无法识别该文件的内容" in chat.notices()[0]
+        assert await evidence_store.of_report(h.deps.db.read, rid) == []
+    finally:
+        await h.stop()
