@@ -20,7 +20,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from bench import export_bench, national
+from bench import export_bench, national, web_bench
 from bench.load import NOTICES, BotProcess, Stats, bare_walk, provision, summary, wait_ready, walk
 from bench.standin import StandIn
 from storage import Database, campaign
@@ -268,6 +268,8 @@ async def main(quick: bool, out: Path) -> None:
     print(f"efficiency: {eff}")
     conc = await concurrency(int(300 * scale) or 30, 0.1)
     print(f"concurrency: {conc}")
+    webw = await web_bench.run(int(300 * scale) or 30)
+    print(f"web walk: {webw}")
     gate = await default_gate(int(300 * scale) or 30, 0.1, 10)
     print(f"default gate: {gate}")
     fl = await flood(int(1000 * scale) or 100, int(50 * scale) or 10, 30, 20.0)
@@ -306,6 +308,16 @@ walk-sized floor was sent exactly that.
 | updates/s (goal ≥ 1,000) | p50 | p95 | p99 (goal < 0.5 s) | replies out of order | CPU per update |
 |---|---|---|---|---|---|
 | {conc["rate"]:.0f} | {_ms(conc["p50"])} | {_ms(conc["p95"])} | {_ms(conc["p99"])} | {conc["out_of_order"]} | {conc["cpu_ms"]:.2f} ms |
+
+## The walk on both channels ({conc["users"]} coordinators at once)
+The same walk of a whole outline, in Telegram (through the stand-in, {conc["latency_ms"]:.0f} ms per API call, gate off)
+and on the web (`python -m bench.web_bench`: each coordinator signs in, GETs and POSTs every section, uploads a file
+and opens the review; {webw["users"]} browsers at once, no added latency). The browsers and the server share the machine.
+
+| channel | users | updates or requests | per second | p50 | p99 | server CPU per update or request | errors |
+|---|---|---|---|---|---|---|---|
+| Telegram | {conc["users"]} | {conc["updates"]:.0f} updates | {conc["rate"]:.0f} | {_ms(conc["p50"])} | {_ms(conc["p99"])} | {conc["cpu_ms"]:.2f} ms | |
+| web | {webw["users"]} | {webw["requests"]} requests | {webw["rate"]:.0f} | {_ms(webw["p50"])} | {_ms(webw["p99"])} | {1000 / webw["per_cpu_s"]:.2f} ms | {webw["errors"]} |
 
 ## {gate["users"]} coordinators typing at once with the default flood gate (29 messages/s; stand-in enforces 30/s)
 Each walks the first {gate["steps"]} screens, 100 ms per API call. Telegram's cap, not the bot, sets the pace:

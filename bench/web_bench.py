@@ -21,6 +21,7 @@ import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import aiohttp
 
@@ -133,7 +134,8 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-async def main(users: int) -> None:
+async def run(users: int) -> dict[str, Any]:
+    """The web walk for `users` coordinators at once: requests, seconds, rate, latency percentiles, server CPU."""
     with tempfile.TemporaryDirectory() as tmp:
         data = Path(tmp)
         walkers, _ = await provision(data, users)
@@ -178,14 +180,32 @@ async def main(users: int) -> None:
             proc.terminate()
             await proc.wait()
     n = len(stats.latencies)
-    print(f"web walk: {users} coordinators at once, {n} requests in {elapsed:.1f} s")
-    print(f"  requests/s {n / elapsed:.0f} (client and server share the machine)")
-    print(f"  server CPU {server_cpu:.1f} s: {n / server_cpu:.0f} requests per CPU second")
+    return {
+        "users": users,
+        "requests": n,
+        "seconds": elapsed,
+        "rate": n / elapsed if elapsed else float("nan"),
+        "server_cpu_s": server_cpu,
+        "per_cpu_s": n / server_cpu if server_cpu else float("nan"),
+        "p50": stats.pct(50),
+        "p95": stats.pct(95),
+        "p99": stats.pct(99),
+        "mean": statistics.fmean(stats.latencies) if stats.latencies else float("nan"),
+        "errors": stats.errors,
+        "failed": sorted(set(stats.failed))[:5],
+    }
+
+
+async def main(users: int) -> None:
+    r = await run(users)
+    print(f"web walk: {users} coordinators at once, {r['requests']} requests in {r['seconds']:.1f} s")
+    print(f"  requests/s {r['rate']:.0f} (client and server share the machine)")
+    print(f"  server CPU {r['server_cpu_s']:.1f} s: {r['per_cpu_s']:.0f} requests per CPU second")
     print(
-        f"  latency ms: p50 {stats.pct(50) * 1000:.0f}, p95 {stats.pct(95) * 1000:.0f}, "
-        f"p99 {stats.pct(99) * 1000:.0f}, mean {statistics.fmean(stats.latencies) * 1000:.0f}"
+        f"  latency ms: p50 {r['p50'] * 1000:.0f}, p95 {r['p95'] * 1000:.0f}, "
+        f"p99 {r['p99'] * 1000:.0f}, mean {r['mean'] * 1000:.0f}"
     )
-    print(f"  errors (4xx/5xx answers) {stats.errors}: {sorted(set(stats.failed))[:5]}")
+    print(f"  errors (4xx/5xx answers) {r['errors']}: {r['failed']}")
 
 
 if __name__ == "__main__":

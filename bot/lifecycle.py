@@ -164,6 +164,9 @@ class Diff:
     changed: list[tuple[str, Any, Any]] = field(default_factory=list)
     added_files: list[dict[str, Any]] = field(default_factory=list)
     removed_files: list[dict[str, Any]] = field(default_factory=list)
+    # Each version's whole answers: a table's rates, and rows drawn from other points, are that version's.
+    before: dict[str, Any] = field(default_factory=dict)
+    after: dict[str, Any] = field(default_factory=dict)
 
 
 async def diff(conn: aiosqlite.Connection, report_id: int, old: int, new: int) -> Diff:
@@ -172,7 +175,7 @@ async def diff(conn: aiosqlite.Connection, report_id: int, old: int, new: int) -
     if a is None or b is None:
         raise Refused("no_version")
     before, after = json.loads(a.content), json.loads(b.content)
-    out = Diff()
+    out = Diff(before=dict(before["answers"]), after=dict(after["answers"]))
     keys = sorted(set(before["answers"]) | set(after["answers"]), key=_item_order)
     for key in keys:
         if before["answers"].get(key) != after["answers"].get(key):

@@ -82,9 +82,9 @@ class Ctx:
     def value(self, item: Item) -> Any:
         return self.state.answers.get(item.key)
 
-    def scope(self, item: Item) -> ItemScope:
-        """What the item's answer type sees of this report."""
-        return ItemScope(self.laid, item, self.state.answers, self.state.certificates)
+    def scope(self, item: Item, answers: dict[str, Any] | None = None) -> ItemScope:
+        """What the item's answer type sees of this report: its answers now, or those of one version."""
+        return ItemScope(self.laid, item, self.state.answers if answers is None else answers, self.state.certificates)
 
 
 @dataclass

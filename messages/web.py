@@ -22,7 +22,6 @@ BAD_FORM = "页面已过期或请求无效（安全校验未通过）。请返�
 NOT_FOUND = "找不到该页面。"
 SIGN_OUT = "退出登录"
 HOME = "首页"
-ROLE_NO_WEB = "网页版目前提供给试点院校、培训评价组织联络人和省办公室使用。请在 Telegram 中使用本助手。"
 
 REPORTS = "自查报告"
 SECTIONS = "各部分"

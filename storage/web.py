@@ -60,6 +60,10 @@ async def move_person(conn: aiosqlite.Connection, old: int, new: int, *, chat_id
     await conn.execute("UPDATE people SET user_id = ?, chat_id = ? WHERE user_id = ?", (new, chat_id, old))
     await conn.execute("UPDATE web_sessions SET user_id = ? WHERE user_id = ?", (new, old))
     await conn.execute("UPDATE expert_assignments SET user_id = ? WHERE user_id = ?", (new, old))
+    # What was addressed to them or given by them stays theirs: broadcasts (the web home shows them by
+    # outbox row), an expert's grades, their unused one-time links and form tokens.
+    for table in ("outbox", "grades", "channel_links", "web_form_tokens"):
+        await conn.execute(f"UPDATE OR IGNORE {table} SET user_id = ? WHERE user_id = ?", (new, old))
 
 
 async def next_web_user_id(conn: aiosqlite.Connection) -> int:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from bot import buttons as bt
 from bot.core import campaign, exports, notify
@@ -248,7 +249,7 @@ async def _diff(d: Deps, ctx: Ctx, out: Out, card_button: Keyboard) -> None:
     old, new = history[-2].version, history[-1].version
     found = await diff(d.db.read, ctx.report.id, old, new)
     changed = [
-        (item_label(ctx, key), _brief(ctx, key, before), _brief(ctx, key, after))
+        (item_label(ctx, key), _brief(ctx, key, before, found.before), _brief(ctx, key, after, found.after))
         for key, before, after in found.changed
     ]
     text = zh.diff_text(
@@ -258,9 +259,10 @@ async def _diff(d: Deps, ctx: Ctx, out: Out, card_button: Keyboard) -> None:
     await out.show(text, card_button)
 
 
-def _brief(ctx: Ctx, key: str, value: object) -> str:
+def _brief(ctx: Ctx, key: str, value: object, answers: dict[str, Any]) -> str:
+    """One point's answer in one version (`answers`), on one line."""
     item = ctx.laid.by_key.get(key)
     if item is None or value is None:
         return zh.NOT_ANSWERED
-    text = answer_text(ctx, item, value) or zh.NOT_ANSWERED
+    text = answer_text(ctx, item, value, answers) or zh.NOT_ANSWERED
     return zh.clip(text.replace("\n", " "), 120)

@@ -15,6 +15,7 @@ from bot.core.views import Button, Keyboard, Out
 from bot.deps import Deps
 from bot.oversight import GRADES, GradeUnit, NotGradable, draw_sample, findings, grade, grade_unit, grade_units
 from bot.progress import STATUSES, Unit, tally, units
+from bot.reading import CommentRefused, grade_comment
 from bot.stages import GradePending, GradeStage, pending
 from messages import documents as words
 from messages import org_oversight as zo
@@ -375,14 +376,12 @@ async def take_expert_text(d: Deps, event: Text, who: Person, out: Out) -> None:
     if not await oversight.is_assigned(d.db.read, who.user_id, inst_id):
         await out.refuse(zh.NOT_ALLOWED)
         return
-    comment = event.text.strip()
-    if comment in ("无", "没有", "-"):
-        comment = ""
-    if not comment and value in ("整改", "取消试点资格"):
-        await out.refuse(zh.GRADE_COMMENT_REQUIRED)
-        return
-    if len(comment) > d.settings.max_text_length:
-        await out.refuse(zh.invalid("too_long", {"limit": d.settings.max_text_length, "got": len(comment)}))
+    try:
+        comment = grade_comment(value, event.text, limit=d.settings.max_text_length)
+    except CommentRefused as refused:
+        await out.refuse(
+            zh.GRADE_COMMENT_REQUIRED if refused.code == "required" else zh.invalid(refused.code, refused.params)
+        )
         return
     try:
         await grade(

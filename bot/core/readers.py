@@ -4,6 +4,7 @@ certificates' training organizations)."""
 from __future__ import annotations
 
 from bot import buttons as bt
+from bot import reading
 from bot.core import notify
 from bot.core.events import Press
 from bot.core.exports import schedule_city_export
@@ -12,22 +13,14 @@ from bot.core.views import Button, Keyboard, Out
 from bot.deps import Deps
 from bot.reporting import Refused
 from messages import when, zh
-from storage import AlreadyApplied, audit, reports, roster, versions
+from storage import AlreadyApplied, versions
 from storage.models import Person
 
 
 async def city_rows(d: Deps, city: str) -> list[tuple[str, str, int | None]]:
     """(name, status, report id) of every 中职 of the city, in 附件3 order."""
-    found = []
-    for inst in await roster.institutions(d.db.read, kind="中职"):
-        if inst.city != city:
-            continue
-        report = await reports.find(d.db.read, inst.id, None)
-        status = zh.STATUS_NAMES[report.status] if report and report.status != "draft" else zh.NOT_STARTED
-        if report is not None and report.status == "draft" and report.version == 0:
-            status = zh.STATUS_NAMES["draft"]
-        found.append((inst.name, status, report.id if report else None))
-    return found
+    rows = await reading.city_rows(d.db.read, city, zh.STATUS_NAMES, zh.NOT_STARTED)
+    return [(r.institution.name, r.status, r.report.id if r.report else None) for r in rows]
 
 
 async def show_city(d: Deps, who: Person, out: Out) -> None:
@@ -47,17 +40,14 @@ async def complete_city_package(d: Deps, event: Press, out: Out) -> None:
     who = await with_role(d, event, out, "city")
     if who is None or who.city is None:
         return
-    rows = await city_rows(d, who.city)
-    waiting = [n for n, s, _ in rows if s not in (zh.STATUS_NAMES["submitted"], zh.STATUS_NAMES["accepted"])]
-    if waiting:
-        await out.refuse(zh.city_not_ready(waiting)[:190])
-        return
+    rows = await reading.city_rows(d.db.read, who.city, zh.STATUS_NAMES, zh.NOT_STARTED)
     try:
-        async with d.db.transaction(update_id=event.sender.update_id, at=d.now_iso()) as conn:
-            await versions.complete_city(conn, who.city, user_id=who.user_id, at=d.now_iso())
-            await audit.record(
-                conn, at=d.now_iso(), actor=f"tg:{who.user_id}", action="city.complete", subject=who.city
-            )
+        await reading.complete_city(
+            d.db, who, rows, at=d.now_iso(), update_id=event.sender.update_id, actor=f"tg:{who.user_id}"
+        )
+    except reading.NotReady as not_ready:
+        await out.refuse(zh.city_not_ready(not_ready.waiting)[:190])
+        return
     except AlreadyApplied:
         return
     await out.show(zh.city_completed(who.city))
@@ -70,15 +60,11 @@ async def show_lead(d: Deps, event: Press, out: Out) -> None:
     if who is None or who.institution_id is None:
         return
     rows, buttons = [], []
-    for cert in await roster.certificates(d.db.read):
-        if cert.lead_id != who.institution_id or cert.org_id is None:
-            continue
-        org = await roster.institution(d.db.read, cert.org_id)
-        report = await reports.find(d.db.read, cert.org_id, cert.id)
-        status = zh.STATUS_NAMES[report.status] if report else zh.NOT_STARTED
-        rows.append((cert.name, org.name if org else "", status))
-        if report is not None:
-            buttons.append([Button(cert.name[:24], bt.Review(report.id, "sum"))])
+    for row in await reading.lead_rows(d.db.read, who.institution_id):
+        status = zh.STATUS_NAMES[row.report.status] if row.report else zh.NOT_STARTED
+        rows.append((row.certificate.name, row.organization.name if row.organization else "", status))
+        if row.report is not None:
+            buttons.append([Button(row.certificate.name[:24], bt.Review(row.report.id, "sum"))])
     await out.show(zh.lead_overview(rows), Keyboard.of(buttons) if buttons else None)
 
 
@@ -92,7 +78,7 @@ async def export_city(d: Deps, event: Press, out: Out) -> None:
 
 
 async def leads_any(d: Deps, institution_id: int) -> bool:
-    return any(c.lead_id == institution_id for c in await roster.certificates(d.db.read))
+    return await reading.leads_any(d.db.read, institution_id)
 
 
 async def press_reader_button(d: Deps, event: Press, out: Out) -> None:

@@ -18,8 +18,9 @@ from messages import entry as en
 from messages import zh
 
 
-def answer_text(ctx: Ctx, item: Item, value: Any) -> str | None:
-    """The stored answer in a few words, or None when there is none."""
+def answer_text(ctx: Ctx, item: Item, value: Any, answers: dict[str, Any] | None = None) -> str | None:
+    """The stored answer in a few words, or None when there is none. `answers`: the whole version `value`
+    belongs to, when it is not the report as stored now (a table's rows and rates are that version's)."""
     if not isinstance(value, dict) or not value:
         return None
     if value.get("skipped"):
@@ -27,10 +28,9 @@ def answer_text(ctx: Ctx, item: Item, value: Any) -> str | None:
     if item.narrative is not None or "text" in value:
         return escape(zh.clip(str(value.get("text", ""))))
     assert item.point is not None
-    if item.point.answer.as_table() is not None:
-        # A table is shown as it is stored now (also where an older version's value is given).
+    if item.point.answer.as_table() is not None and answers is None:
         return table_text(ctx, item)
-    return item.point.answer.chat_text(value, ctx.scope(item))
+    return item.point.answer.chat_text(value, ctx.scope(item, answers))
 
 
 def table_text(ctx: Ctx, item: Item) -> str:

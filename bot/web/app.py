@@ -336,7 +336,7 @@ async def telegram_page(request: web.Request) -> web.StreamResponse:
 
 
 def build_web_app(settings: Settings, db: Database, clock: Clock, outlines: Outlines) -> web.Application:
-    from bot.web import chat, console, walk
+    from bot.web import chat, console, invite, roles, walk
 
     app = web.Application(middlewares=[guard], client_max_size=1024 * 1024)
     app[WEB] = Web(settings, db, clock, outlines)
@@ -349,6 +349,8 @@ def build_web_app(settings: Settings, db: Database, clock: Clock, outlines: Outl
     app.router.add_post("/telegram", telegram_page)
     walk.routes(app)
     console.routes(app)
+    roles.routes(app)
+    invite.routes(app)
     chat.routes(app)
     return app
 

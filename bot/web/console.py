@@ -22,6 +22,7 @@ from bot.web.app import Visitor, deps, html_response, message_page, visitor
 from bot.web.html import EMPTY, Safe, hidden_csrf, join, t
 from bot.web.walk import answer_text, item_title, readable, temporary_attachment, unit_heading
 from messages import web as text
+from messages import web_roles as roles_text
 from messages import zh
 from messages.when import local_time
 from storage import evidence as evidence_store
@@ -159,10 +160,12 @@ async def console_page(request: web.Request) -> web.StreamResponse:
     sample = await _sample_block(request, v, once=await _new_form_token(request, v))
     grades = await _grades_block(request)
     body = t(
-        '<div class="card"><h1>{title}</h1><a class="btn" href="/office/export">{export}</a></div>'
+        '<div class="card"><h1>{title}</h1><a class="btn" href="/office/export">{export}</a> '
+        '<a class="btn light" href="/office/invite">{invite}</a></div>'
         '<div class="grid">{kind}{city}</div>{waiting}{late}<div class="grid">{sample}{grades}</div>',
         title=text.CONSOLE,
         export=text.EXPORT,
+        invite=roles_text.INVITE_TITLE,
         kind=progress_table(text.BY_KIND, by_kind),
         city=progress_table(text.BY_CITY, dict(sorted(by_city.items()))),
         waiting=unit_list(text.SUBMITTED_LIST, waiting, zh.REVIEW_NOTHING),
@@ -442,8 +445,8 @@ async def diff_page(request: web.Request) -> web.StreamResponse:
             t(
                 "<tr><td>{n}</td><td>{b}</td><td>{a}</td></tr>",
                 n=item_title(item),
-                b=answer_text(ctx, item, before),
-                a=answer_text(ctx, item, after),
+                b=answer_text(ctx, item, before, found.before),
+                a=answer_text(ctx, item, after, found.after),
             )
         )
     files = []

@@ -12,7 +12,7 @@ from urllib.parse import quote
 
 from aiohttp import web
 
-from bot import access, notices
+from bot import access, notices, reading
 from bot.answer_types.base import NumberBox, Options, TextBox, WebField
 from bot.evidence import EvidenceRefused, blob_path, store_upload
 from bot.evidence import remove as remove_evidence
@@ -29,6 +29,7 @@ from bot.web.app import NONCE, UPLOAD_ROUTE, Visitor, deps, html_response, messa
 from bot.web.html import EMPTY, Safe, hidden_csrf, join, t
 from messages import integration as told
 from messages import web as text
+from messages import web_roles as roles_text
 from messages import zh
 from messages.when import local_date, local_time
 from storage import closing, reports
@@ -73,8 +74,9 @@ def item_title(item: Item) -> str:
     )
 
 
-def answer_text(ctx: Ctx, item: Item, value: Any) -> str:
-    """The stored answer in plain words (the page escapes it)."""
+def answer_text(ctx: Ctx, item: Item, value: Any, answers: dict[str, Any] | None = None) -> str:
+    """The stored answer in plain words (the page escapes it). `answers`: the whole version `value` belongs
+    to, when it is not the report as stored now."""
     if not isinstance(value, dict) or not value:
         return text.NOT_ANSWERED
     if value.get("skipped"):
@@ -82,7 +84,7 @@ def answer_text(ctx: Ctx, item: Item, value: Any) -> str:
     if item.narrative is not None or "text" in value:
         return str(value.get("text", ""))
     assert item.point is not None
-    return item.point.answer.web_text(value, ctx.scope(item)) or text.NOT_ANSWERED
+    return item.point.answer.web_text(value, ctx.scope(item, answers)) or text.NOT_ANSWERED
 
 
 def local_now(request: web.Request) -> str:
@@ -127,14 +129,16 @@ async def home(request: web.Request) -> web.StreamResponse:
     w, v = deps(request), visitor(request)
     if access.is_office(v.who):
         raise web.HTTPSeeOther("/office")
-    if v.who.role not in ("coordinator", "org"):
-        return message_page(request, text.ROLE_NO_WEB, status=200)
+    if v.who.role in ("city", "expert"):
+        raise web.HTTPSeeOther(f"/{v.who.role}")  # readers' pages: bot/web/roles.py
     mine = await reports_for(w.db, v.who, w.outlines, at=w.now_iso())
-    if not mine:
+    # A lead institution also reads its certificates' organization reports (/lead), as in Telegram.
+    leads = v.who.role == "coordinator" and await reading.leads_any(w.db.read, v.who.institution_id or 0)
+    if not mine and not leads:
         return message_page(
             request, zh.REFUSALS["no_certificates"] if v.who.role == "org" else zh.NOT_A_COORDINATOR_MENU, status=200
         )
-    if len(mine) == 1:
+    if len(mine) == 1:  # its report's page links /lead too
         raise web.HTTPSeeOther(f"/r/{mine[0].id}")
     items = []
     for report in mine:
@@ -142,10 +146,12 @@ async def home(request: web.Request) -> web.StreamResponse:
         items.append(t('<li><a href="/r/{id}">{label}</a></li>', id=report.id, label=ctx.certificate or ctx.unit))
     # The banner while any of them is unsubmitted; each report's own status is on its page.
     pending = next((r.status for r in mine if r.status not in ("submitted", "accepted")), "submitted")
+    if leads:
+        items.append(t('<li><a href="/lead" id="lead">{label}</a></li>', label=roles_text.LEAD_LINK))
     body = t(
         '<div class="card"><h1>{title}</h1><p>{pick}</p><ul>{items}</ul></div>{notices}',
         title=text.REPORTS,
-        pick=zh.PICK_CERTIFICATE,
+        pick=zh.PICK_CERTIFICATE if mine else "",
         items=join(items),
         notices=await _notices_block(request, v.who.user_id, pending),
     )
@@ -172,7 +178,7 @@ async def report_page(request: web.Request) -> web.StreamResponse:
     body = t(
         '<div class="card">{head}{comments}</div>{notices}<div class="card"><h2>{sections}</h2><table>{rows}</table>'
         '</div><div class="card"><a class="btn" href="/r/{rid}/review">{review}</a> '
-        '<a class="btn light" href="/r/{rid}/word">{word}</a>{tg}</div>',
+        '<a class="btn light" href="/r/{rid}/word">{word}</a>{tg}{lead}</div>',
         head=unit_heading(ctx),
         comments=comments,
         notices=await _notices_block(request, v.who.user_id, ctx.report.status),
@@ -184,6 +190,9 @@ async def report_page(request: web.Request) -> web.StreamResponse:
         # Binding Telegram only where a bot runs to read the link (not in web-only mode).
         tg=t(' <a class="btn light" href="/telegram">{l}</a>', l=text.TELEGRAM_TITLE)
         if deps(request).settings.bot_token.get_secret_value()
+        else EMPTY,
+        lead=t(' <a class="btn light" href="/lead" id="lead">{l}</a>', l=roles_text.LEAD_LINK)
+        if v.who.role == "coordinator" and await reading.leads_any(deps(request).db.read, v.who.institution_id or 0)
         else EMPTY,
     )
     return html_response(request, text.REPORTS, body)
@@ -608,9 +617,10 @@ async def temporary_attachment(path: Path, folder: Path, mime: str) -> web.Respo
 
 async def download(request: web.Request) -> web.StreamResponse:
     w = deps(request)
-    _, ctx = await readable(request)
-    found = await evidence_store.get(w.db.read, int(request.match_info["eid"]))
-    if found is None or found.report_id != ctx.report.id:
+    v, ctx = await readable(request)
+    # A reader of a returned report gets only the files of its submitted version, never the draft's.
+    found = await reading.reader_file(w.db.read, v.who, ctx.report, int(request.match_info["eid"]))
+    if found is None:
         raise web.HTTPForbidden()
     return attachment(blob_path(w.settings.evidence_dir, found.sha256), found.name, found.mime)
 
