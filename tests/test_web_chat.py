@@ -671,3 +671,14 @@ async def test_uploads_keep_the_webs_limits(tmp_path: Path, standin: StandIn, cl
         assert await evidence_store.of_report(h.deps.db.read, rid) == []
     finally:
         await h.stop()
+
+
+async def test_forms_of_a_page_shown_before_binding_telegram_still_work_after(site: Harness) -> None:
+    from tests.test_web_bind_keeps import _bind_telegram
+
+    chat = await chat_of(site, "coordinator")
+    token = chat.composer_tokens()[0]
+    await _bind_telegram(site, chat.client, 701)
+    await chat.client.post("/chat", {"csrf": chat.client.csrf, "token": token, "text": "/menu"})
+    assert chat.client.status == 200 and chat.notices() == []
+    same_screen(chat.last(), await twin_says(site.deps, "/menu"))
