@@ -26,7 +26,7 @@ FORM_EXPIRED = "这个页面已过期（或不是发给您的），操作没有�
 ALREADY_DONE = "这个操作已经执行过了（重复提交不会重复执行）。请使用下方最新的按钮或输入框。"
 FILE_GONE = "该文件已不在服务器上（文件只保留到服务重启）。请重新获取。"
 FILE_NOT_HERE = "该文件只能在 Telegram 中发送。"
-BROADCAST_SENDING = "通知正在发送中：刷新本页查看上方的发送统计。网页版用户会在网页首页看到这条通知。"
+BROADCAST_SENDING = "通知正在后台发送（与在 Telegram 中确认发送相同）。网页版用户会在网页首页看到这条通知。"
 BROADCAST_NO_BOT = (
     "通知已创建：网页版用户会在网页首页看到它；当前没有连接 Telegram，绑定了 Telegram 的人员将在机器人连接后收到。"
     "如需立即发送到 Telegram，请在 Telegram 中或在连接了 Telegram 的服务上发送通知。"
