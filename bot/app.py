@@ -8,7 +8,7 @@ import signal
 from datetime import timedelta
 from functools import partial
 
-from telegram import BotCommand, Update
+from telegram import Bot, BotCommand, Update
 from telegram.ext import Application, ApplicationBuilder, CallbackContext, Defaults
 
 import handlers
@@ -16,6 +16,7 @@ from bot import senders
 from bot.clock import Clock
 from bot.config import Settings
 from bot.core.exports import clean_exports
+from bot.core.views import Keyboard
 from bot.deps import DEPS_KEY, Deps, deps_of
 from bot.evidence import clean_temp
 from bot.floodgate import FloodGate
@@ -26,6 +27,7 @@ from bot.processor import PerUserUpdateProcessor
 from bot.startup import first_office_hint, wait_for_telegram
 from bot.web.app import WEB, WebServer, build_web_app
 from handlers import notify
+from handlers.adapter import markup
 from messages import integration as integration_text
 from messages import web as web_text
 from messages import zh
@@ -40,6 +42,7 @@ async def _start_web(d: Deps) -> None:
     """The web channel, on the application's own database: before Telegram answers when `run` starts it."""
     if d.settings.web_enabled and d.web is None:
         d.web = WebServer(build_web_app(d.settings, d.db, d.clock, d.outlines), *d.settings.web_host_port)
+        d.web.runner.app[WEB].core = d  # the conversation page runs the same core (bot/web/chat.py)
         await d.web.start()
 
 
@@ -58,7 +61,8 @@ async def _post_init(application: Application) -> None:  # type: ignore[type-arg
         log.info("removed chat exports a crash left behind")
     await _start_web(d)
     if d.web is not None:  # the web's actions are told in Telegram too, now that it answers
-        d.web.runner.app[WEB].notify = partial(notify.tell, application.bot)
+        d.web.runner.app[WEB].notify = partial(_tell, application.bot)
+        d.web.runner.app[WEB].send_broadcast = partial(senders.start_broadcast, application.bot, d)
     await d.db.forget_applied_before((d.clock.now() - timedelta(days=2)).isoformat())
     replayed = await d.inbox.start(application)
     if replayed:
@@ -70,6 +74,10 @@ async def _post_init(application: Application) -> None:  # type: ignore[type-arg
     # holds nothing, so losing it on a restart loses nothing. The first tick catches up after downtime.
     application.job_queue.run_repeating(_remind, interval=60, first=1, name="xcheck.reminders")
     log.info("xcheck ready as @%s, database %s", me.username, d.settings.db_path)
+
+
+async def _tell(bot: Bot, user_ids: list[int], text: str, keyboard: Keyboard | None = None) -> int:
+    return await notify.tell(bot, user_ids, text, markup(keyboard))
 
 
 async def _remind(context: CallbackContext) -> None:  # type: ignore[type-arg]
@@ -236,9 +244,19 @@ async def serve_web_only(
     db = Database(settings.db_path)
     await db.connect()
     clean_temp(settings.evidence_dir)
-    server = WebServer(
-        build_web_app(settings, db, clock, load_outlines(year=settings.campaign_year)), *settings.web_host_port
+    clean_exports(settings.exports_dir)  # the conversation page's downloads of a previous run (all temporary)
+    outlines = load_outlines(year=settings.campaign_year)
+    server = WebServer(build_web_app(settings, db, clock, outlines), *settings.web_host_port)
+    # The conversation page runs the core with Deps of its own (no bot: nothing uses the gate or the inbox).
+    core = Deps(
+        settings=settings,
+        db=db,
+        clock=clock,
+        outlines=outlines,
+        gate=FloodGate(cap=settings.flood_limit, bulk_rate=settings.broadcast_rate, clock=clock),
+        inbox=Inbox(db),
     )
+    server.runner.app[WEB].core = core
     await server.start()
     try:
         code = await signin.office_invitation(db, now=clock.now())
@@ -255,6 +273,9 @@ async def serve_web_only(
             for sig in (signal.SIGINT, signal.SIGTERM):
                 loop.remove_signal_handler(sig)
     finally:
+        for task in list(core.tasks):
+            task.cancel()
+        await asyncio.gather(*core.tasks, return_exceptions=True)
         await server.stop()
         await db.close()
 

@@ -1,12 +1,12 @@
-"""/export: the Telegram side (the flows are bot/core/exports.py)."""
+"""/export: the Telegram side (the flows are bot/core/exports.py).
+
+Its commands and buttons come from the shared tables (bot/core/dispatch.py, handlers/tables.py)."""
 
 from __future__ import annotations
 
-from telegram.ext import BaseHandler, CommandHandler, filters
+from telegram.ext import BaseHandler
 
 from bot.core import exports as core
-from handlers.adapter import command
+from handlers.tables import registered
 
-HANDLERS: list[BaseHandler] = [  # type: ignore[type-arg]
-    CommandHandler("export", command(core.start_export), filters=filters.ChatType.PRIVATE),
-]
+HANDLERS: list[BaseHandler] = registered(core)  # type: ignore[type-arg]

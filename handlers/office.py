@@ -1,13 +1,12 @@
-"""/invite and the office dashboard's buttons: the Telegram side (the flows are bot/core/office.py)."""
+"""/invite and the office dashboard's buttons: the Telegram side (the flows are bot/core/office.py).
+
+Its commands and buttons come from the shared tables (bot/core/dispatch.py, handlers/tables.py)."""
 
 from __future__ import annotations
 
-from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
+from telegram.ext import BaseHandler
 
 from bot.core import office as core
-from handlers.adapter import command, press
+from handlers.tables import registered
 
-HANDLERS: list[BaseHandler] = [  # type: ignore[type-arg]
-    CommandHandler("invite", command(core.create_invitations), filters=filters.ChatType.PRIVATE),
-    CallbackQueryHandler(press(core.press_office_menu), pattern=r"^ofc:"),
-]
+HANDLERS: list[BaseHandler] = registered(core)  # type: ignore[type-arg]

@@ -1,13 +1,12 @@
-"""/review and the review card's buttons: the Telegram side (the flows are bot/core/office_review.py)."""
+"""/review and the review card's buttons: the Telegram side (the flows are bot/core/office_review.py).
+
+Its commands and buttons come from the shared tables (bot/core/dispatch.py, handlers/tables.py)."""
 
 from __future__ import annotations
 
-from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
+from telegram.ext import BaseHandler
 
 from bot.core import office_review as core
-from handlers.adapter import command, press
+from handlers.tables import registered
 
-HANDLERS: list[BaseHandler] = [  # type: ignore[type-arg]
-    CommandHandler("review", command(core.open_review), filters=filters.ChatType.PRIVATE),
-    CallbackQueryHandler(press(core.press_office_button), pattern=r"^o:"),
-]
+HANDLERS: list[BaseHandler] = registered(core)  # type: ignore[type-arg]

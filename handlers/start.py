@@ -1,15 +1,12 @@
-"""/start (with or without an invitation), /help, /cancel: the Telegram side (the flows are bot/core/start.py)."""
+"""/start (with or without an invitation), /help, /cancel: the Telegram side (the flows are bot/core/start.py).
+
+Its commands and buttons come from the shared tables (bot/core/dispatch.py, handlers/tables.py)."""
 
 from __future__ import annotations
 
-from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
+from telegram.ext import BaseHandler
 
 from bot.core import start as core
-from handlers.adapter import command, press
+from handlers.tables import registered
 
-HANDLERS: list[BaseHandler] = [  # type: ignore[type-arg]
-    CommandHandler("start", command(core.start), filters=filters.ChatType.PRIVATE),
-    CommandHandler("help", command(core.show_help), filters=filters.ChatType.PRIVATE),
-    CommandHandler("cancel", command(core.cancel), filters=filters.ChatType.PRIVATE),
-    CallbackQueryHandler(press(core.press_rebind_button), pattern=r"^i:"),
-]
+HANDLERS: list[BaseHandler] = registered(core)  # type: ignore[type-arg]

@@ -1,12 +1,12 @@
-"""/web: the Telegram side (the flow is bot/core/web.py)."""
+"""/web: the Telegram side (the flow is bot/core/web.py).
+
+Its commands and buttons come from the shared tables (bot/core/dispatch.py, handlers/tables.py)."""
 
 from __future__ import annotations
 
-from telegram.ext import BaseHandler, CommandHandler, filters
+from telegram.ext import BaseHandler
 
 from bot.core import web as core
-from handlers.adapter import command
+from handlers.tables import registered
 
-HANDLERS: list[BaseHandler] = [  # type: ignore[type-arg]
-    CommandHandler("web", command(core.web_link), filters=filters.ChatType.PRIVATE),
-]
+HANDLERS: list[BaseHandler] = registered(core)  # type: ignore[type-arg]

@@ -61,8 +61,8 @@ async def move_person(conn: aiosqlite.Connection, old: int, new: int, *, chat_id
     await conn.execute("UPDATE web_sessions SET user_id = ? WHERE user_id = ?", (new, old))
     await conn.execute("UPDATE expert_assignments SET user_id = ? WHERE user_id = ?", (new, old))
     # What was addressed to them or given by them stays theirs: broadcasts (the web home shows them by
-    # outbox row), an expert's grades, their unused one-time links and form tokens.
-    for table in ("outbox", "grades", "channel_links", "web_form_tokens"):
+    # outbox row), an expert's grades, their unused one-time links and form tokens (the conversation page's too).
+    for table in ("outbox", "grades", "channel_links", "web_form_tokens", "web_chat_forms"):
         await conn.execute(f"UPDATE OR IGNORE {table} SET user_id = ? WHERE user_id = ?", (new, old))
 
 

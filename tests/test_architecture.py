@@ -180,3 +180,35 @@ def test_the_list_of_thick_handlers_names_real_modules_that_are_still_thick() ->
 @pytest.mark.parametrize("name", [m for m in modules() if m == "bot.core" or m.startswith("bot.core.")])
 def test_the_core_imports_no_channel(name: str) -> None:
     assert chain_to(name, {"telegram", "aiohttp", "handlers"}) is None
+
+
+# bot/web/chat.py is the web's second adapter over the same core (issue 13): like handlers/, it reaches
+# storage and the domain only through bot.core; besides, only the web channel's own mechanics (sessions and
+# pages, escaping, streamed uploads), which reach no storage either.
+WEB_CHAT = "bot.web.chat"
+WEB_CHAT_MAY_IMPORT = (
+    "bot.core",
+    "bot.buttons",
+    "bot.deps",
+    "bot.config",
+    "bot.web.app",
+    "bot.web.html",
+    "bot.web.uploads",
+    "messages",
+)
+
+
+def _past_the_core(name: str, allowed: tuple[str, ...]) -> list[str]:
+    own = {t for t in direct_imports(name) if _own(t) is not None and _own(t) not in ("bot", "bot.web")}
+    return sorted(t for t in own if not any(t == p or t.startswith(p + ".") for p in allowed))
+
+
+def test_the_web_conversation_page_reaches_storage_and_the_domain_only_through_the_core() -> None:
+    assert _past_the_core(WEB_CHAT, WEB_CHAT_MAY_IMPORT) == []
+    # Its upload helper is mechanics only: no storage, no domain.
+    assert _past_the_core("bot.web.uploads", ("bot.web.app", "bot.web.html", "messages")) == []
+
+
+def test_the_web_chat_contract_sees_a_page_that_reaches_storage() -> None:
+    # The section pages reach storage and the domain directly: the same check refuses them.
+    assert {"storage.reports", "bot.reporting"} <= set(_past_the_core("bot.web.walk", WEB_CHAT_MAY_IMPORT))

@@ -78,7 +78,8 @@ async def test_the_city_home_lists_its_schools_with_status_and_reads_them(
     page = await client.get(f"/read/{city[FIRST]}")
     assert client.status == 200
     text = shown(page)
-    assert text.startswith(f"{say.READ} 1+X 自查助手 退出登录 {FIRST} 状态： {zh.STATUS_NAMES['submitted']}"), text
+    header = "1+X 自查助手 💬 对话模式 退出登录"
+    assert text.startswith(f"{say.READ} {header} {FIRST} 状态： {zh.STATUS_NAMES['submitted']}"), text
     laid = harness.deps.outlines.institution
     assert len(re.findall(r'<tr id="', page)) == len(laid.items)  # every item, each answered
     assert web_text.NOT_ANSWERED not in text

@@ -34,3 +34,6 @@ async def fetched_by(d: Deps, fetch: Callable[[Path], Awaitable[None]]) -> bytes
     finally:
         with contextlib.suppress(FileNotFoundError):
             await asyncio.to_thread(tmp.unlink)
+
+
+__all__ = ["EvidenceRefused", "fetched", "fetched_by"]

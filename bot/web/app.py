@@ -12,7 +12,7 @@ import logging
 import secrets
 from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
@@ -27,15 +27,21 @@ from messages import zh
 from storage import Database, audit, meta, people
 from storage.models import Person
 
+if TYPE_CHECKING:
+    from bot.core.views import Keyboard
+    from bot.deps import Deps
+
 log = logging.getLogger("xcheck.web")
 
 SESSION_COOKIE = "xc_session"
 PRE_COOKIE = "xc_pre"
 PUBLIC = ("/start/", "/w/")
 UPLOAD_ROUTE = "evidence-upload"
+CHAT_UPLOAD_ROUTE = "chat-upload"  # streamed too (bot/web/uploads.py): checked there, not here
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
-# Sends a Telegram notice (Telegram HTML) to the given user ids; set when a bot runs in the same process.
-Notify = Callable[[list[int], str], Coroutine[Any, Any, object]]
+# Sends a Telegram notice (Telegram HTML, optionally with a core Keyboard) to the given user ids; set when a bot
+# runs in the same process.
+Notify = Callable[..., Coroutine[Any, Any, object]]
 
 
 @dataclass
@@ -47,6 +53,10 @@ class Web:
     throttle: signin.Throttle = field(default_factory=signin.Throttle)
     notify: Notify | None = None
     tasks: set[asyncio.Task[object]] = field(default_factory=set)
+    # The conversation page (bot/web/chat.py) runs the channel-neutral core with the app's Deps, and starts a
+    # broadcast's sender when a bot runs here (bot/app.py sets both).
+    core: Deps | None = None
+    send_broadcast: Callable[[int], object] | None = None
 
     @property
     def secure(self) -> bool:
@@ -55,13 +65,14 @@ class Web:
     def now_iso(self) -> str:
         return self.clock.now().isoformat()
 
-    def tell(self, user_ids: list[int], message: str) -> None:
+    def tell(self, user_ids: list[int], message: str, keyboard: Keyboard | None = None) -> None:
         """Tells people in Telegram what the web did (when a bot runs here); never holds up the page.
         Web-only people (negative ids) have no chat to tell."""
         ids = sorted({i for i in user_ids if i > 0})
         if self.notify is None or not ids:
             return
-        task: asyncio.Task[object] = asyncio.create_task(self.notify(ids, message))
+        sent = self.notify(ids, message) if keyboard is None else self.notify(ids, message, keyboard)
+        task: asyncio.Task[object] = asyncio.create_task(sent)
         self.tasks.add(task)
         task.add_done_callback(self.tasks.discard)
 
@@ -153,7 +164,7 @@ async def _guarded(request: web.Request, handler: Handler) -> web.StreamResponse
     if found is None or who is None:
         raise web.HTTPUnauthorized()
     request[VISITOR] = Visitor(who, found.csrf, token)
-    if request.method == "POST" and request.match_info.route.name != UPLOAD_ROUTE:
+    if request.method == "POST" and request.match_info.route.name not in (UPLOAD_ROUTE, CHAT_UPLOAD_ROUTE):
         # The upload route checks the token in its first part, before reading any file (see walk.upload);
         # every other POST, form-encoded or multipart, is checked here.
         form = await request.post()
@@ -325,7 +336,7 @@ async def telegram_page(request: web.Request) -> web.StreamResponse:
 
 
 def build_web_app(settings: Settings, db: Database, clock: Clock, outlines: Outlines) -> web.Application:
-    from bot.web import console, invite, roles, walk
+    from bot.web import chat, console, invite, roles, walk
 
     app = web.Application(middlewares=[guard], client_max_size=1024 * 1024)
     app[WEB] = Web(settings, db, clock, outlines)
@@ -340,6 +351,7 @@ def build_web_app(settings: Settings, db: Database, clock: Clock, outlines: Outl
     console.routes(app)
     roles.routes(app)
     invite.routes(app)
+    chat.routes(app)
     return app
 
 

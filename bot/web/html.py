@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from html import escape
 
 from messages import web as text
+from messages import web_chat
 
 
 class Safe(str):
@@ -31,6 +32,7 @@ STYLE = """
 *{box-sizing:border-box}body{margin:0;font:16px/1.5 -apple-system,"PingFang SC","Noto Sans CJK SC",
 "WenQuanYi Zen Hei","Microsoft YaHei",sans-serif;color:#1d2330;background:#f4f6f9}
 header{background:#1f4e8c;color:#fff;padding:10px 14px;display:flex;justify-content:space-between;align-items:center}
+header nav{display:flex;gap:14px;align-items:center}header form{margin:0}
 header a,header button{color:#fff;background:none;border:0;font:inherit;text-decoration:none;cursor:pointer;padding:0}
 main{max-width:980px;margin:0 auto;padding:12px}
 .card{background:#fff;border-radius:8px;padding:12px 14px;margin:10px 0;box-shadow:0 1px 2px #0001}
@@ -62,7 +64,13 @@ def page(title: str, body: Safe, *, nonce: str, csrf: str | None = None, heading
     out = (
         Safe("")
         if csrf is None
-        else t('<form method="post" action="/logout">{c}<button>退出登录</button></form>', c=hidden_csrf(csrf))
+        else t(
+            '<nav><a href="/chat" id="chat-link" title="{hint}">💬 {chat}</a> '
+            '<form method="post" action="/logout">{c}<button>退出登录</button></form></nav>',
+            c=hidden_csrf(csrf),
+            chat=web_chat.LINK,
+            hint=web_chat.LINK_HINT,
+        )
     )
     return t(
         '<!doctype html><html lang="zh-CN"><head><meta charset="utf-8">'

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import hmac
 import secrets
 import shutil
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote, unquote
+from urllib.parse import quote
 
-from aiohttp import BodyPartReader, web
+from aiohttp import web
 
 from bot import access, notices, reading
 from bot.answer_types.base import NumberBox, Options, TextBox, WebField
@@ -25,6 +24,7 @@ from bot.outlines.models import Numbers
 from bot.reporting import EDITABLE, Ctx, Refused, load_ctx, reports_for
 from bot.rules import Row, field_value, rates
 from bot.sectionform import ItemOutcome, SectionOutcome, apply_section
+from bot.web import uploads
 from bot.web.app import NONCE, UPLOAD_ROUTE, Visitor, deps, html_response, message_page, visitor
 from bot.web.html import EMPTY, Safe, hidden_csrf, join, t
 from messages import integration as told
@@ -36,7 +36,6 @@ from storage import closing, reports
 from storage import evidence as evidence_store
 from storage.models import Report
 
-UPLOAD_CHUNK = 64 * 1024
 RATES_JS = (
     "(function(){function v(r){if(!r)return null;if(r[0]=='v')return +r.slice(2);"
     "var e=document.getElementsByName(r.slice(2))[0];if(!e||e.value.trim()==='')return null;"
@@ -558,39 +557,17 @@ async def upload(request: web.Request) -> web.StreamResponse:
         return message_page(request, zh.REFUSALS["locked"], status=403)
     if not ctx.may_edit(item):
         return message_page(request, zh.REFUSALS["not_reopened"], status=403)
-    limit = w.settings.max_upload_mb * 1024 * 1024
-    too_big = text.evidence_refusal("too_big", {"limit_mb": w.settings.max_upload_mb})
-    if request.content_length is not None and request.content_length > limit + UPLOAD_CHUNK:
-        return message_page(request, too_big, status=413)
-    if not request.content_type.startswith("multipart/"):
-        return message_page(request, text.BAD_FORM, status=403)
-    reader = await request.multipart()
-    part = await reader.next()
-    if not isinstance(part, BodyPartReader) or part.name != "csrf":
-        return message_page(request, text.BAD_FORM, status=403)
-    if not hmac.compare_digest((await part.text())[:200], v.csrf):
-        return message_page(request, text.BAD_FORM, status=403)
-    part = await reader.next()
-    if not isinstance(part, BodyPartReader) or part.name != "file":
-        return message_page(request, text.UPLOAD_NO_FILE, status=400)
-    name = _filename(part.filename or "")
-    tmp_dir = w.settings.evidence_dir / "tmp"
-    tmp_dir.mkdir(parents=True, exist_ok=True)
-    tmp = tmp_dir / f"web-{secrets.token_hex(8)}.part"
-    size = 0
+    got = await uploads.receive(
+        request, csrf=v.csrf, limit_mb=w.settings.max_upload_mb, folder=w.settings.evidence_dir / "tmp"
+    )
+    if isinstance(got, web.Response):
+        return got
     try:
-        with open(tmp, "wb") as fh:  # noqa: ASYNC230 - 64 KB writes to a local disk
-            while chunk := await part.read_chunk(UPLOAD_CHUNK):
-                size += len(chunk)
-                if size > limit:
-                    return message_page(request, too_big, status=413)
-                fh.write(chunk)
-        if size == 0:
-            return message_page(request, text.UPLOAD_NO_FILE, status=400)
-        data = await asyncio.to_thread(tmp.read_bytes)
+        data = await asyncio.to_thread(got.path.read_bytes)
     finally:
         with contextlib.suppress(FileNotFoundError):
-            tmp.unlink()
+            got.path.unlink()
+    name = got.name
     where = item_title(item)
     try:
         stored = await store_upload(
@@ -614,14 +591,6 @@ async def upload(request: web.Request) -> web.StreamResponse:
     )
     request.match_info["no"] = str(item.section.no)
     return await _section(request, ctx, v, notice=notice)
-
-
-def _filename(raw: str) -> str:
-    """Browsers send the name as typed; some clients percent-encode it (and HTML escapes quotes as %22)."""
-    try:
-        return unquote(raw, errors="strict")
-    except UnicodeDecodeError:
-        return raw
 
 
 def attachment(path: Path, name: str, mime: str) -> web.FileResponse:
