@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
-from openpyxl.utils.exceptions import IllegalCharacterError
 from openpyxl.worksheet.worksheet import Worksheet
 
 from bot.export.sheet import Book, coordinate, fit_columns, merge, put
@@ -165,8 +164,8 @@ def test_a_workbook_that_fails_half_way_leaves_no_temporary_files() -> None:
     second = book.sheet("乙")  # the first is streamed into a temporary file
     streamed = Path(first.xl._writer.out)
     assert streamed.exists()
-    put(second, 1, 1, "控制字符\x0b")  # openpyxl refuses it when the sheet is streamed
-    with pytest.raises(IllegalCharacterError):
+    put(second, 1, 1, object())  # openpyxl refuses it when the sheet is streamed
+    with pytest.raises(ValueError):
         book.sheet("丙")
     book.discard()
     assert not streamed.exists()
