@@ -9,8 +9,7 @@ They also post the Bot API's parameters directly (ExtBot._do_post, where PTB's o
 the flood gate), rather than through send_message and its kin: those collect some twenty optional arguments,
 apply the application's Defaults to each, and serialise the keyboard through TelegramObject.to_dict, which
 together cost about a tenth of a walk update's CPU. The parameters sent are the same, to the key
-(tests/test_quiet_calls.py compares them with PTB's own methods); the Defaults are applied by PTB's own
-_insert_defaults, to the few parameters these calls have.
+(tests/test_quiet_calls.py compares them with PTB's own methods), the application's Defaults included.
 """
 
 from __future__ import annotations
@@ -18,7 +17,7 @@ from __future__ import annotations
 from typing import Any
 
 from telegram import Bot, CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup
-from telegram._utils.defaultvalue import DEFAULT_NONE
+from telegram._utils.defaultvalue import DEFAULT_NONE, DefaultValue
 from telegram.ext import ExtBot
 
 from bot.floodgate import UNREAD
@@ -44,8 +43,16 @@ def keyboard(markup: InlineKeyboardMarkup) -> dict[str, Any]:
 async def _post(bot: Bot, endpoint: str, data: dict[str, Any]) -> None:
     if not isinstance(bot, ExtBot):  # the flood gate lives on the application's ExtBot
         raise TypeError("quiet calls need the application's ExtBot")
-    bot._insert_defaults(data)  # the application's Defaults, applied as PTB's own methods apply them
-    params = {key: value for key, value in data.items() if value is not None}
+    # The application's Defaults, as PTB's _insert_defaults applies them to values like these (it also
+    # converts dates and media, which these calls never carry); then None is left out, as PTB does.
+    defaults = bot.defaults
+    given = defaults.api_defaults if defaults is not None else {}
+    params = {}
+    for key, value in data.items():
+        if isinstance(value, DefaultValue):
+            value = given.get(key, value.value)
+        if value is not None:
+            params[key] = value
     await bot._do_post(endpoint, ExtBot._merge_api_rl_kwargs(params, UNREAD) or params)
 
 
