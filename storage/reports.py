@@ -13,6 +13,9 @@ from storage import audit
 from storage.models import Report
 from storage.rows import first as _first
 
+# json.dumps(..., ensure_ascii=False) builds an encoder per call; this one is built once (same output).
+_encode = json.JSONEncoder(ensure_ascii=False).encode
+
 _REPORT = "SELECT id, institution_id, certificate_id, outline, status, version, submitted_at FROM reports"
 
 
@@ -90,7 +93,7 @@ async def answers(conn: aiosqlite.Connection, report_id: int) -> dict[str, Any]:
 async def put_answer(
     conn: aiosqlite.Connection, *, report_id: int, item: str, value: object, user_id: int, at: str
 ) -> None:
-    document = json.dumps(value, ensure_ascii=False)
+    document = _encode(value)
     await conn.execute(
         "INSERT INTO answers (report_id, item, value, answered_by, answered_at, channel) VALUES (?, ?, ?, ?, ?, ?) "
         "ON CONFLICT (report_id, item) DO UPDATE SET value = excluded.value, answered_by = excluded.answered_by, "
