@@ -14,6 +14,7 @@ together cost about a tenth of a walk update's CPU. The parameters sent are the 
 
 from __future__ import annotations
 
+from operator import attrgetter
 from typing import Any
 
 from telegram import Bot, CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup
@@ -25,10 +26,12 @@ from bot.floodgate import UNREAD
 # A button with only a label and callback data is {"text", "callback_data"}; any other field set (a URL, a
 # login...) goes through PTB's to_dict.
 _OTHER_FIELDS = tuple(name for name in InlineKeyboardButton.__slots__ if name not in ("text", "callback_data"))
+_others = attrgetter(*_OTHER_FIELDS)
+_NONE = (None,) * len(_OTHER_FIELDS)
 
 
 def _button(button: InlineKeyboardButton) -> dict[str, Any]:
-    if button.api_kwargs or any(getattr(button, name) is not None for name in _OTHER_FIELDS):
+    if button.api_kwargs or _others(button) != _NONE:
         return button.to_dict()
     return {"text": button.text, "callback_data": button.callback_data}
 
