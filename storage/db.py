@@ -80,6 +80,8 @@ class LoopConnection(aiosqlite.Connection):
         # What storage modules keep in memory for this connection (the writer's only; see Database.connect),
         # and what they do once the open transaction has committed (nothing, if it rolls back).
         self.memo: dict[str, Any] | None = None
+        # ... and what they note about the open transaction alone (cleared when it ends, either way).
+        self.txn_notes: dict[str, Any] = {}
         self._after_commit: list[Callable[[], None]] = []
 
     def after_commit(self, fn: Callable[[], None]) -> None:
@@ -92,6 +94,7 @@ class LoopConnection(aiosqlite.Connection):
 
     def _committed(self, ok: bool) -> None:
         done, self._after_commit = self._after_commit, []
+        self.txn_notes = {}
         if ok:
             for fn in done:
                 fn()

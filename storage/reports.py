@@ -103,10 +103,19 @@ async def put_answer(
     memo = _answers_memo(conn)
     if memo is not None:
         # The answers kept in memory take this one too once it commits, if they were the report's answers
-        # just before it (one generation back); otherwise they are read again next time.
-        gen = _first(await conn.execute_fetchall("SELECT answers_gen FROM reports WHERE id = ?", (report_id,)))
-        if gen is not None:
-            conn.after_commit(partial(_kept_answer, memo, report_id, int(gen[0]), item, document))  # type: ignore[attr-defined]
+        # just before it (one generation back); otherwise they are read again next time. The generation it
+        # made: counted on from the one this transaction's context read saw (the trigger adds one per row
+        # written, and only this transaction writes meanwhile), else read.
+        seen: dict[int, int] = conn.txn_notes.setdefault(_ANSWERS, {})  # type: ignore[attr-defined]
+        if report_id in seen:
+            seen[report_id] += 1
+            gen = seen[report_id]
+        else:
+            row = _first(await conn.execute_fetchall("SELECT answers_gen FROM reports WHERE id = ?", (report_id,)))
+            if row is None:
+                return
+            gen = int(row[0])
+        conn.after_commit(partial(_kept_answer, memo, report_id, gen, item, document))  # type: ignore[attr-defined]
 
 
 async def delete_answer(conn: aiosqlite.Connection, *, report_id: int, item: str) -> None:
@@ -231,6 +240,8 @@ async def context(conn: aiosqlite.Connection, report: Report) -> Context:
         answers = dict(zip(keys, json.loads("[" + ",".join(docs) + "]"), strict=True))
         if memo is not None and gen >= 0:
             conn.after_commit(partial(_keep, memo, report.id, gen, dict(answers)))  # type: ignore[attr-defined]
+    if memo is not None and gen >= 0 and conn.raw.in_transaction:  # type: ignore[attr-defined]
+        conn.txn_notes.setdefault(_ANSWERS, {})[report.id] = gen  # type: ignore[attr-defined]
     for cert_id, (name, scale) in zip(pilot_ids, json.loads("[" + ",".join(pilot_docs) + "]"), strict=True):
         pilots.append((cert_id, str(name), int(scale)))
     pilots.sort()

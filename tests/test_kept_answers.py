@@ -55,6 +55,28 @@ async def test_kept_answers_follow_every_writer(harness: Harness) -> None:
     assert await _answers(db, report, trace) == {"p1": {"yes": True, "note": None}, "p2": {"n": 3}}
     assert _read_answers(trace) == []
 
+    # A walk step reads the context, then writes (the generation it makes is counted, not read back).
+    trace = []
+    db.writer.raw.set_trace_callback(trace.append)
+    try:
+        async with db.transaction() as conn:
+            await reports.context(conn, report)
+            await reports.put_answer(conn, report_id=report.id, item="p2", value={"n": 4}, user_id=600, at=at)
+            await reports.put_answer(conn, report_id=report.id, item="p4", value={"text": "甲"}, user_id=600, at=at)
+    finally:
+        db.writer.raw.set_trace_callback(None)
+    assert [sql for sql in trace if "answers_gen FROM reports WHERE id" in sql and "UNION" not in sql] == []
+    trace = []
+    assert await _answers(db, report, trace) == {
+        "p1": {"yes": True, "note": None},
+        "p2": {"n": 4},
+        "p4": {"text": "甲"},
+    }
+    assert _read_answers(trace) == []
+    async with db.transaction() as conn:
+        await reports.delete_answer(conn, report_id=report.id, item="p4")
+        await reports.put_answer(conn, report_id=report.id, item="p2", value={"n": 3}, user_id=600, at=at)
+
     # A write that rolls back leaves nothing behind, in the database or in memory.
     with pytest.raises(RuntimeError):
         async with db.transaction() as conn:
