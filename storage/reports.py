@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections import OrderedDict
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
@@ -160,27 +161,36 @@ class Context:
 # report's answers, whoever makes it (migration 0018). A walk step reads the generation instead of every
 # answer and decodes nothing while it has not moved; the walk's own writes are applied to what is kept once
 # their transaction commits. The walk replaces answer values, never changes one in place, so those kept are
-# shared with each step's Ctx (a shallow copy of the mapping).
-Kept = dict[int, tuple[int, dict[str, Any]]]
+# shared with each step's Ctx (a shallow copy of the mapping). The reports walked most recently are kept, at
+# most KEEP_REPORTS of them (a fully answered report is some 20 KB), so memory stays flat at national scale.
+Kept = OrderedDict[int, tuple[int, dict[str, Any]]]
 _ANSWERS = "answers"
+KEEP_REPORTS = 500
 
 
 def _answers_memo(conn: aiosqlite.Connection) -> Kept | None:
     memo: dict[str, Any] | None = getattr(conn, "memo", None)
-    return None if memo is None else memo.setdefault(_ANSWERS, {})
+    return None if memo is None else memo.setdefault(_ANSWERS, OrderedDict())
+
+
+def _put_kept(memo: Kept, report_id: int, kept: tuple[int, dict[str, Any]]) -> None:
+    memo[report_id] = kept
+    memo.move_to_end(report_id)
+    while len(memo) > KEEP_REPORTS:
+        memo.popitem(last=False)
 
 
 def _keep(memo: Kept, report_id: int, gen: int, answers: dict[str, Any]) -> None:
     kept = memo.get(report_id)
     if kept is None or kept[0] < gen:
-        memo[report_id] = (gen, answers)
+        _put_kept(memo, report_id, (gen, answers))
 
 
 def _kept_answer(memo: Kept, report_id: int, gen: int, item: str, document: str) -> None:
     """One answer written (committed) at generation `gen`: applied if what is kept is the generation before."""
     kept = memo.get(report_id)
     if kept is not None and kept[0] == gen - 1:
-        memo[report_id] = (gen, {**kept[1], item: json.loads(document)})
+        _put_kept(memo, report_id, (gen, {**kept[1], item: json.loads(document)}))
     else:
         memo.pop(report_id, None)
 
@@ -230,6 +240,8 @@ async def context(conn: aiosqlite.Connection, report: Report) -> Context:
             comments = json.loads(key)
     if kept is not None and kept[0] == gen:
         answers = dict(kept[1])
+        assert memo is not None
+        memo.move_to_end(report.id)
     else:
         if kept is not None:  # they changed since they were kept: read them
             for key, value in await conn.execute_fetchall(

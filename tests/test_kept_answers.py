@@ -129,3 +129,26 @@ async def test_answers_are_refused_after_the_close_whether_inserted_or_changed(h
         map(tuple, audit_before)
     )
     assert await _answers(db, report) == {"p1": {"n": 1}}
+
+
+async def test_only_the_reports_walked_last_are_kept(harness: Harness, monkeypatch: pytest.MonkeyPatch) -> None:
+    db = harness.deps.db
+    at = harness.clock.now().isoformat()
+    monkeypatch.setattr(reports, "KEEP_REPORTS", 2)
+    names = [i.name for i in await roster.institutions(db.read)][:3]
+    walked = []
+    for name in names:
+        inst = await roster.find_institution(db.read, name)
+        assert inst is not None
+        async with db.transaction() as conn:
+            report = await reports.ensure(
+                conn, institution_id=inst.id, certificate_id=None, outline="institution", at=at
+            )
+        await _put(db, report, "p1", {"n": inst.id}, at)
+        assert await _answers(db, report) == {"p1": {"n": inst.id}}
+        walked.append(report)
+    assert db.writer.memo is not None
+    assert list(db.writer.memo["answers"]) == [walked[1].id, walked[2].id]
+    trace: list[str] = []
+    assert await _answers(db, walked[0], trace) == {"p1": {"n": walked[0].institution_id}}
+    assert _read_answers(trace) != []  # read again: it had been let go
