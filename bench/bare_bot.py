@@ -15,6 +15,7 @@ import os
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import ApplicationBuilder, CallbackQueryHandler, ContextTypes, MessageHandler, filters
 
+from bot.app import settle_memory
 from bot.config import load_settings
 from bot.http import AiohttpRequest
 from bot.processor import PerUserUpdateProcessor
@@ -71,6 +72,7 @@ def main() -> None:
     )
     app.add_handler(MessageHandler(filters.TEXT, on_text))
     app.add_handler(CallbackQueryHandler(on_button))
+    settle_memory()  # the same collector settings as xcheck's own process: part of the stack, not of the walk
     app.run_polling(allowed_updates=[Update.MESSAGE, Update.CALLBACK_QUERY])
 
 

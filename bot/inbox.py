@@ -30,19 +30,31 @@ BUSY_RETRY = 0.2  # seconds between attempts to store a fetched batch while the 
 class InboxRequest(AiohttpRequest):
     """The request class for getUpdates: it stores each batch before handing it to PTB."""
 
-    __slots__ = ("_db",)
+    __slots__ = ("_db", "_parsed")
 
     def __init__(self, db: Database, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self._db = db
+        # The last batch as parsed here, handed to PTB so it does not parse the same bytes again.
+        self._parsed: tuple[bytes, Any] | None = None
 
     async def do_request(self, url: str, method: str, *args: Any, **kwargs: Any) -> tuple[int, bytes]:
         status, payload = await super().do_request(url, method, *args, **kwargs)
+        self._parsed = None
         if status == 200 and url.endswith("/getUpdates"):
-            result = json.loads(payload).get("result") or []
+            parsed = json.loads(payload)
+            self._parsed = (payload, parsed)
+            result = parsed.get("result") or []
             if result:
                 await self._store(result)
         return status, payload
+
+    def parse_json_payload(self, payload: bytes) -> Any:  # type: ignore[override]
+        """PTB's hook for parsing a reply (a static method there): the batch just stored is not parsed twice."""
+        parsed, self._parsed = self._parsed, None
+        if parsed is not None and parsed[0] is payload:
+            return parsed[1]
+        return AiohttpRequest.parse_json_payload(payload)
 
     async def _store(self, result: list[dict[str, Any]]) -> None:
         # Nothing may reach PTB (which confirms it to Telegram) before it is stored. While another process

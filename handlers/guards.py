@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import TypeVar
 
 from telegram import Update
@@ -17,11 +18,15 @@ __all__ = ["bound", "button", "office_only", "parse_id", "well_formed", "with_ro
 
 P = TypeVar("P", bound=buttons.Payload)
 
+# A press's data is parsed at the door (well_formed, in the gate) and again by its handler (button): the same
+# string gives the same frozen payload, so it is parsed once.
+_parse = lru_cache(maxsize=1024)(buttons.parse)
+
 
 def well_formed(data: str) -> bool:
     """Button data some button of this bot packs (bot.buttons.parse): anything else is refused at the
     door, so no handler sees forged, garbled or out-of-range data."""
-    return buttons.parse(data) is not None
+    return _parse(data) is not None
 
 
 async def bound(update: Update, d: Deps) -> Person | None:
@@ -58,7 +63,7 @@ async def button(update: Update, kind: type[P]) -> P | None:
     refused, and None."""
     query = update.callback_query
     assert query is not None
-    found = buttons.parse(query.data or "")
+    found = _parse(query.data or "")
     if not isinstance(found, kind):
         await refuse(update, zh.STALE_BUTTON)
         return None

@@ -1,27 +1,90 @@
-"""Sending and editing screens whose returned Message nobody reads.
+"""Sending and editing screens whose returned Message nobody reads, and answering button presses.
 
 PTB turns every Bot API reply into a Message object; for a walk screen nobody looks at it, and building it
 cost about an eighth of an update's CPU. These calls pass rate_limit_args=UNREAD, on which the flood gate
 (PTB's rate-limiter hook, through which every call goes) hands PTB `True` instead, so nothing is built.
 Errors (400, 429, timeouts) are raised exactly as before.
+
+They also post the Bot API's parameters directly (ExtBot._do_post, where PTB's own methods end up, through
+the flood gate), rather than through send_message and its kin: those collect some twenty optional arguments,
+apply the application's Defaults to each, and serialise the keyboard through TelegramObject.to_dict, which
+together cost about a tenth of a walk update's CPU. The parameters sent are the same, to the key
+(tests/test_quiet_calls.py compares them with PTB's own methods), the application's Defaults included.
 """
 
 from __future__ import annotations
 
-from telegram import Bot, CallbackQuery, InlineKeyboardMarkup
+from operator import attrgetter
+from typing import Any
+
+from telegram import Bot, CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup
+from telegram._utils.defaultvalue import DEFAULT_NONE, DefaultValue
+from telegram.ext import ExtBot
 
 from bot.floodgate import UNREAD
+
+# A button with only a label and callback data is {"text", "callback_data"}; any other field set (a URL, a
+# login...) goes through PTB's to_dict.
+_OTHER_FIELDS = tuple(name for name in InlineKeyboardButton.__slots__ if name not in ("text", "callback_data"))
+_others = attrgetter(*_OTHER_FIELDS)
+_NONE = (None,) * len(_OTHER_FIELDS)
+
+
+def _button(button: InlineKeyboardButton) -> dict[str, Any]:
+    if button.api_kwargs or _others(button) != _NONE:
+        return button.to_dict()
+    return {"text": button.text, "callback_data": button.callback_data}
+
+
+def keyboard(markup: InlineKeyboardMarkup) -> dict[str, Any]:
+    """The keyboard as the Bot API's JSON: what markup.to_dict() gives."""
+    if markup.api_kwargs:
+        return markup.to_dict()
+    return {"inline_keyboard": [[_button(b) for b in row] for row in markup.inline_keyboard]}
+
+
+async def _post(bot: Bot, endpoint: str, data: dict[str, Any]) -> None:
+    if not isinstance(bot, ExtBot):  # the flood gate lives on the application's ExtBot
+        raise TypeError("quiet calls need the application's ExtBot")
+    # The application's Defaults, as PTB's _insert_defaults applies them to values like these (it also
+    # converts dates and media, which these calls never carry); then None is left out, as PTB does.
+    defaults = bot.defaults
+    given = defaults.api_defaults if defaults is not None else {}
+    params = {}
+    for key, value in data.items():
+        if isinstance(value, DefaultValue):
+            value = given.get(key, value.value)
+        if value is not None:
+            params[key] = value
+    await bot._do_post(endpoint, ExtBot._merge_api_rl_kwargs(params, UNREAD) or params)
+
+
+def _message(text: str, markup: InlineKeyboardMarkup | None) -> dict[str, Any]:
+    """What sendMessage and editMessageText share (PTB's _send_message adds the same optional parameters)."""
+    return {
+        "text": text,
+        "parse_mode": DEFAULT_NONE,
+        "disable_notification": DEFAULT_NONE,
+        "protect_content": DEFAULT_NONE,
+        "link_preview_options": DEFAULT_NONE,
+        "reply_markup": keyboard(markup) if markup is not None else None,
+    }
 
 
 async def send_unread(bot: Bot, chat_id: int, text: str, markup: InlineKeyboardMarkup | None = None) -> None:
     """sendMessage in HTML (the application's default parse mode)."""
-    await bot.send_message(chat_id, text, reply_markup=markup, rate_limit_args=UNREAD)  # type: ignore[call-arg]
+    await _post(bot, "sendMessage", {"chat_id": chat_id, **_message(text, markup)})
 
 
 async def edit_unread(query: CallbackQuery, text: str, markup: InlineKeyboardMarkup | None = None) -> None:
     """editMessageText of the message the pressed button sits on."""
     message = query.message
     assert message is not None
-    await query.get_bot().edit_message_text(  # type: ignore[call-arg]
-        text, chat_id=message.chat.id, message_id=message.message_id, reply_markup=markup, rate_limit_args=UNREAD
-    )
+    data = {"chat_id": message.chat.id, "message_id": message.message_id, **_message(text, markup)}
+    await _post(query.get_bot(), "editMessageText", data)
+
+
+async def answer_unread(query: CallbackQuery, text: str | None = None, *, alert: bool | None = None) -> None:
+    """answerCallbackQuery: stops the button's spinner, with a pop-up when `text` is given."""
+    data = {"callback_query_id": query.id, "text": text, "show_alert": alert}
+    await _post(query.get_bot(), "answerCallbackQuery", data)

@@ -12,7 +12,7 @@ from typing import TypeVar
 from telegram import InlineKeyboardMarkup, Update
 from telegram.error import BadRequest, NetworkError, RetryAfter, TimedOut
 
-from handlers.quiet import edit_unread, send_unread
+from handlers.quiet import answer_unread, edit_unread, send_unread
 
 T = TypeVar("T")
 ATTEMPTS = 3  # for 5xx answered by Telegram
@@ -46,9 +46,9 @@ async def acknowledge(update: Update, text: str | None = None, *, alert: bool = 
     while len(_ANSWERED) > _REMEMBER:
         _ANSWERED.popitem(last=False)
     if text is None:
-        await with_retry(query.answer)
+        await with_retry(lambda: answer_unread(query))
     else:
-        await with_retry(lambda: query.answer(plain(text), show_alert=alert))
+        await with_retry(lambda: answer_unread(query, plain(text), alert=alert))
     return True
 
 

@@ -10,6 +10,9 @@ from storage.db import Database
 from storage.models import Cursor
 from storage.rows import first as _first
 
+# json.dumps(..., ensure_ascii=False) builds an encoder per call; this one is built once (same output).
+_encode = json.JSONEncoder(ensure_ascii=False).encode
+
 _CURSOR = "SELECT user_id, report_id, item, row, stage, pending FROM cursors"
 
 
@@ -34,7 +37,7 @@ async def put(
         "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (user_id) DO UPDATE SET report_id = excluded.report_id, "
         "item = excluded.item, row = excluded.row, stage = excluded.stage, pending = excluded.pending, "
         "updated_at = excluded.updated_at",
-        (user_id, report_id, item, row, stage, json.dumps(pending or {}, ensure_ascii=False), at),
+        (user_id, report_id, item, row, stage, _encode(pending or {}), at),
     )
 
 

@@ -77,6 +77,27 @@ class LoopConnection(aiosqlite.Connection):
     def __init__(self, conn: sqlite3.Connection) -> None:
         super().__init__(lambda: conn, iter_chunk_size=64)
         self._connection = conn
+        # What storage modules keep in memory for this connection (the writer's only; see Database.connect),
+        # and what they do once the open transaction has committed (nothing, if it rolls back).
+        self.memo: dict[str, Any] | None = None
+        # ... and what they note about the open transaction alone (cleared when it ends, either way).
+        self.txn_notes: dict[str, Any] = {}
+        self._after_commit: list[Callable[[], None]] = []
+
+    def after_commit(self, fn: Callable[[], None]) -> None:
+        """Runs `fn` once the open transaction commits; dropped if it rolls back. Outside a transaction,
+        at once."""
+        if self._conn.in_transaction:
+            self._after_commit.append(fn)
+        else:
+            fn()
+
+    def _committed(self, ok: bool) -> None:
+        done, self._after_commit = self._after_commit, []
+        self.txn_notes = {}
+        if ok:
+            for fn in done:
+                fn()
 
     async def _execute(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         if self._connection is None:
@@ -106,8 +127,31 @@ class LoopConnection(aiosqlite.Connection):
         return self._conn
 
 
+class ReadConnection(LoopConnection):
+    """The short reads' connection. Each statement runs on the writer's connection while no transaction is
+    open there, else on a connection of its own; either way it sees exactly what is committed.
+
+    SQLite empties a connection's page cache whenever another connection has committed since its last read,
+    so a reader of its own re-read every page (and took the shared-memory locks again) on the first read of
+    each update, after the previous update's commit: a look-up by primary key cost four times one on the
+    writer, whose own commits leave its cache warm."""
+
+    def __init__(self, conn: sqlite3.Connection, writer: sqlite3.Connection) -> None:
+        super().__init__(conn)
+        self._writer_raw = writer
+
+    async def _fetchall(self, sql: str, parameters: Iterable[Any] | None) -> Iterable[sqlite3.Row]:
+        own = self._connection
+        if own is None:
+            raise ValueError("Connection closed")
+        raw = own if self._writer_raw.in_transaction else self._writer_raw
+        params = () if parameters is None else parameters
+        return raw.execute(sql, params if isinstance(params, (tuple, list, dict)) else tuple(params)).fetchall()
+
+
 class Database:
-    """Writes are serialised through one connection and one lock; reads use a second connection.
+    """Writes are serialised through one connection and one lock; reads use a second connection while a
+    transaction is open on the first, and the first (its cache warm) while none is.
 
     WAL lets the reader see only committed data, so a read never observes another task's half-done
     transaction even though both connections live in the same event loop. Both run on the event loop;
@@ -119,7 +163,7 @@ class Database:
         self.busy_timeout_ms = busy_timeout_ms
         self.busy_budget = busy_budget
         self._writer: LoopConnection | None = None
-        self._reader: LoopConnection | None = None
+        self._reader: ReadConnection | None = None
         self._bulk: aiosqlite.Connection | None = None
         self._write_lock = asyncio.Lock()
         self._checkpoints: asyncio.Task[None] | None = None
@@ -133,9 +177,12 @@ class Database:
     async def connect(self) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._writer = self._open()
+        self._writer.memo = {}
         self._writer.raw.execute("PRAGMA journal_mode = WAL")
         await self.migrate()
-        self._reader = self._open()
+        own = sqlite3.connect(self.path, isolation_level=None)
+        _configure(own, self.busy_timeout_ms)
+        self._reader = ReadConnection(own, self._writer.raw)
         rows = await self._reader.execute_fetchall("SELECT IFNULL(MAX(update_id), 0) FROM processed_updates")
         self.replay_horizon = int(next(iter(rows))[0])
 
@@ -199,7 +246,8 @@ class Database:
 
     @property
     def read(self) -> LoopConnection:
-        """Short reads, on the event loop."""
+        """Short reads, on the event loop: execute_fetchall on the writer's connection when it is idle
+        (ReadConnection); anything else (cursors) on the reader's own."""
         if self._reader is None:
             raise RuntimeError("database is not connected")
         return self._reader
@@ -278,9 +326,11 @@ class Database:
                 yield conn
             except BaseException:
                 raw.execute("ROLLBACK")
+                conn._committed(False)
                 raise
             else:
                 raw.execute("COMMIT")
+                conn._committed(True)
 
     async def forget_applied_before(self, at: str) -> int:
         """Telegram keeps an undelivered update for at most 24 hours, so older ids can never come back.

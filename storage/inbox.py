@@ -7,11 +7,14 @@ from typing import Any
 
 import aiosqlite
 
+# json.dumps(..., ensure_ascii=False) builds an encoder per call; this one is built once (same output).
+_encode = json.JSONEncoder(ensure_ascii=False).encode
+
 
 async def add(conn: aiosqlite.Connection, updates: list[dict[str, Any]]) -> None:
     await conn.executemany(
         "INSERT OR IGNORE INTO inbox (update_id, payload) VALUES (?, ?)",
-        [(int(u["update_id"]), json.dumps(u, ensure_ascii=False)) for u in updates],
+        [(int(u["update_id"]), _encode(u)) for u in updates],
     )
 
 

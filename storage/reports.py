@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+from collections import OrderedDict
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 import aiosqlite
@@ -11,6 +13,9 @@ import aiosqlite
 from storage import audit
 from storage.models import Report
 from storage.rows import first as _first
+
+# json.dumps(..., ensure_ascii=False) builds an encoder per call; this one is built once (same output).
+_encode = json.JSONEncoder(ensure_ascii=False).encode
 
 _REPORT = "SELECT id, institution_id, certificate_id, outline, status, version, submitted_at FROM reports"
 
@@ -89,12 +94,29 @@ async def answers(conn: aiosqlite.Connection, report_id: int) -> dict[str, Any]:
 async def put_answer(
     conn: aiosqlite.Connection, *, report_id: int, item: str, value: object, user_id: int, at: str
 ) -> None:
+    document = _encode(value)
     await conn.execute(
         "INSERT INTO answers (report_id, item, value, answered_by, answered_at, channel) VALUES (?, ?, ?, ?, ?, ?) "
         "ON CONFLICT (report_id, item) DO UPDATE SET value = excluded.value, answered_by = excluded.answered_by, "
         "answered_at = excluded.answered_at, channel = excluded.channel",
-        (report_id, item, json.dumps(value, ensure_ascii=False), user_id, at, audit.CHANNEL.get()),
-    )  # triggers write the audit entry (with its channel) and touch reports.updated_at
+        (report_id, item, document, user_id, at, audit.CHANNEL.get()),
+    )  # triggers write the audit entry (with its channel), touch reports.updated_at and raise answers_gen
+    memo = _answers_memo(conn)
+    if memo is not None:
+        # The answers kept in memory take this one too once it commits, if they were the report's answers
+        # just before it (one generation back); otherwise they are read again next time. The generation it
+        # made: counted on from the one this transaction's context read saw (the trigger adds one per row
+        # written, and only this transaction writes meanwhile), else read.
+        seen: dict[int, int] = conn.txn_notes.setdefault(_ANSWERS, {})  # type: ignore[attr-defined]
+        if report_id in seen:
+            seen[report_id] += 1
+            gen = seen[report_id]
+        else:
+            row = _first(await conn.execute_fetchall("SELECT answers_gen FROM reports WHERE id = ?", (report_id,)))
+            if row is None:
+                return
+            gen = int(row[0])
+        conn.after_commit(partial(_kept_answer, memo, report_id, gen, item, document))  # type: ignore[attr-defined]
 
 
 async def delete_answer(conn: aiosqlite.Connection, *, report_id: int, item: str) -> None:
@@ -134,18 +156,62 @@ class Context:
     comments: dict[str, str]
 
 
+# A report's answers, decoded, kept in memory on the writer's connection (Database.connect gives it a memo)
+# with the generation they were read at: reports.answers_gen, which a trigger raises on every change to the
+# report's answers, whoever makes it (migration 0018). A walk step reads the generation instead of every
+# answer and decodes nothing while it has not moved; the walk's own writes are applied to what is kept once
+# their transaction commits. The walk replaces answer values, never changes one in place, so those kept are
+# shared with each step's Ctx (a shallow copy of the mapping). The reports walked most recently are kept, at
+# most KEEP_REPORTS of them (a fully answered report is some 20 KB), so memory stays flat at national scale.
+Kept = OrderedDict[int, tuple[int, dict[str, Any]]]
+_ANSWERS = "answers"
+KEEP_REPORTS = 500
+
+
+def _answers_memo(conn: aiosqlite.Connection) -> Kept | None:
+    memo: dict[str, Any] | None = getattr(conn, "memo", None)
+    return None if memo is None else memo.setdefault(_ANSWERS, OrderedDict())
+
+
+def _put_kept(memo: Kept, report_id: int, kept: tuple[int, dict[str, Any]]) -> None:
+    memo[report_id] = kept
+    memo.move_to_end(report_id)
+    while len(memo) > KEEP_REPORTS:
+        memo.popitem(last=False)
+
+
+def _keep(memo: Kept, report_id: int, gen: int, answers: dict[str, Any]) -> None:
+    kept = memo.get(report_id)
+    if kept is None or kept[0] < gen:
+        _put_kept(memo, report_id, (gen, answers))
+
+
+def _kept_answer(memo: Kept, report_id: int, gen: int, item: str, document: str) -> None:
+    """One answer written (committed) at generation `gen`: applied if what is kept is the generation before."""
+    kept = memo.get(report_id)
+    if kept is not None and kept[0] == gen - 1:
+        _put_kept(memo, report_id, (gen, {**kept[1], item: json.loads(document)}))
+    else:
+        memo.pop(report_id, None)
+
+
 async def context(conn: aiosqlite.Connection, report: Report) -> Context:
+    memo = _answers_memo(conn)
+    kept = memo.get(report.id) if memo is not None else None
     rows = await conn.execute_fetchall(
         "SELECT 'i', name, NULL FROM institutions WHERE id = ? "
         "UNION ALL SELECT 'c', name, NULL FROM certificates WHERE id = ? "
         "UNION ALL SELECT 'p', p.certificate_id, json_array(c.name, p.scale) FROM pilots p "
         "  JOIN certificates c ON c.id = p.certificate_id WHERE p.institution_id = ? "
-        "UNION ALL SELECT 'a', item, value FROM answers WHERE report_id = ? "
-        "UNION ALL SELECT 'e', item, COUNT(*) FROM evidence WHERE report_id = ? AND removed_at IS NULL GROUP BY item "
+        "UNION ALL SELECT 'g', answers_gen, NULL FROM reports WHERE id = ? "
+        + ("" if kept is not None else "UNION ALL SELECT 'a', item, value FROM answers WHERE report_id = ? ")
+        + "UNION ALL SELECT 'e', item, COUNT(*) FROM evidence WHERE report_id = ? AND removed_at IS NULL GROUP BY item "
         "UNION ALL SELECT 'r', comments, NULL FROM revisions WHERE report_id = ? AND closed_at IS NULL",
-        (report.institution_id, report.certificate_id or 0, report.institution_id, report.id, report.id, report.id),
+        (report.institution_id, report.certificate_id or 0, report.institution_id, report.id)
+        + ((report.id,) if kept is None else ())
+        + (report.id, report.id),
     )
-    unit, cert = "", None
+    unit, cert, gen = "", None, -1
     pilots: list[tuple[int, str, int]] = []
     evidence: dict[str, int] = {}
     comments: dict[str, str] = {}
@@ -166,11 +232,28 @@ async def context(conn: aiosqlite.Connection, report: Report) -> Context:
         elif kind == "a":
             keys.append(str(key))
             docs.append(value)
+        elif kind == "g":
+            gen = int(key)
         elif kind == "e":
             evidence[str(key)] = int(value)
         elif report.status == "returned":
             comments = json.loads(key)
-    answers: dict[str, Any] = dict(zip(keys, json.loads("[" + ",".join(docs) + "]"), strict=True))
+    if kept is not None and kept[0] == gen:
+        answers = dict(kept[1])
+        assert memo is not None
+        memo.move_to_end(report.id)
+    else:
+        if kept is not None:  # they changed since they were kept: read them
+            for key, value in await conn.execute_fetchall(
+                "SELECT item, value FROM answers WHERE report_id = ?", (report.id,)
+            ):
+                keys.append(str(key))
+                docs.append(value)
+        answers = dict(zip(keys, json.loads("[" + ",".join(docs) + "]"), strict=True))
+        if memo is not None and gen >= 0:
+            conn.after_commit(partial(_keep, memo, report.id, gen, dict(answers)))  # type: ignore[attr-defined]
+    if memo is not None and gen >= 0 and conn.raw.in_transaction:  # type: ignore[attr-defined]
+        conn.txn_notes.setdefault(_ANSWERS, {})[report.id] = gen  # type: ignore[attr-defined]
     for cert_id, (name, scale) in zip(pilot_ids, json.loads("[" + ",".join(pilot_docs) + "]"), strict=True):
         pilots.append((cert_id, str(name), int(scale)))
     pilots.sort()
