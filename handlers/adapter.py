@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Coroutine
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -60,12 +61,23 @@ def command_event(update: Update, context: ContextTypes.DEFAULT_TYPE) -> ev.Comm
     return ev.Command(sender(update), name, tuple(context.args or ()))
 
 
+# A press's data is parsed at the door (the gate's well_formed) and again for its event: the same string
+# gives the same frozen payload, so it is parsed once.
+parse_data = lru_cache(maxsize=1024)(bt.parse)
+
+
+def well_formed(data: str) -> bool:
+    """Button data some button of this bot packs (bot.buttons.parse): anything else is refused at the
+    door (handlers/gate.py), so no flow sees forged, garbled or out-of-range data."""
+    return parse_data(data) is not None
+
+
 def press_event(update: Update, limit: int | None = None) -> ev.Press:
     query = update.callback_query
     assert query is not None
     data = query.data or ""
     fetch_file = None if limit is None else _fetcher(update.get_bot(), limit)
-    return ev.Press(sender(update), data, bt.parse(data), fetch_file)
+    return ev.Press(sender(update), data, parse_data(data), fetch_file)
 
 
 def _fetcher(bot: Bot, limit: int) -> Callable[[str, Path], Awaitable[None]]:

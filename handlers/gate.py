@@ -7,7 +7,7 @@ from telegram.constants import ChatType
 from telegram.ext import ApplicationHandlerStop, BaseHandler, ContextTypes, TypeHandler
 
 from bot.deps import deps
-from handlers.guards import well_formed
+from handlers.adapter import well_formed
 from handlers.screen import refuse
 from messages import zh
 
