@@ -15,10 +15,10 @@ import os
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import ApplicationBuilder, CallbackQueryHandler, ContextTypes, MessageHandler, filters
 
-from bot.app import settle_memory
 from bot.config import load_settings
-from bot.http import AiohttpRequest
-from bot.processor import PerUserUpdateProcessor
+from bot.tg.app import settle_memory
+from bot.tg.http import AiohttpRequest
+from bot.tg.processor import PerUserUpdateProcessor
 
 _n = itertools.count()
 CHARS = int(os.environ.get("BENCH_SCREEN_CHARS", "0"))

@@ -18,11 +18,11 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from bench.province import build_province
-from bot.charts import progress_data, render
+from bot.domain.campaign.progress import units
+from bot.domain.outlines import load_outlines
 from bot.export.meta import ExportMeta
+from bot.export.pictures import progress_data, render
 from bot.export.run import export
-from bot.outlines import load_outlines
-from bot.progress import units
 from storage import Database
 
 

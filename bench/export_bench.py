@@ -32,8 +32,8 @@ from typing import Any
 
 from bench import openpyxl_alone
 from bench.province import build_province
+from bot.domain.outlines import load_outlines
 from bot.export.run import export
-from bot.outlines import load_outlines
 from storage import Database
 
 REPEATS = 5

@@ -9,7 +9,7 @@ from typing import Any
 
 def sample_answer(ctx: Any, item: Any) -> dict[str, Any]:
     """A valid answer for any item: decreasing numbers satisfy every rule of the outlines."""
-    from bot.outlines.models import Choice, Number, Numbers, YesNo
+    from bot.domain.outlines.models import Choice, Number, Numbers, YesNo
 
     if item.narrative is not None:
         return {"text": f"{item.section.title}：{item.narrative.label}（示例）"}
@@ -32,8 +32,8 @@ async def fill_report(
 ) -> int:
     """Answers every item of a report with a valid value and attaches a small PDF to every point that
     expects evidence; returns how many files it attached. Shared by tests and benchmarks."""
-    from bot.evidence import write_blob
-    from bot.reporting import load_ctx
+    from bot.domain.reports.evidence import write_blob
+    from bot.domain.walk.reporting import load_ctx
     from storage import evidence as evidence_store
     from storage import reports as report_store
 

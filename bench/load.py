@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bench.standin import Shown, StandIn
-from bot.roster import load_seed
+from bot.domain.people.roster import load_seed
 from storage import Database, people, roster
 from storage.roster import CertificateRow, PilotRow, RosterRow
 

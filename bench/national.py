@@ -26,10 +26,10 @@ from bench.export_bench import own_peak_mb
 from bench.filling import sample_answer
 from bench.load import BotProcess, Stats, walk
 from bench.standin import StandIn
-from bot.evidence import write_blob
+from bot.domain.outlines import load_outlines
+from bot.domain.reports.evidence import write_blob
+from bot.domain.walk.reporting import load_ctx
 from bot.export.run import export
-from bot.outlines import load_outlines
-from bot.reporting import load_ctx
 from storage import Database, people, reports, versions
 from storage import evidence as evidence_store
 from storage import roster as store

@@ -19,9 +19,9 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from bench.province import build_province
-from bot import charts
-from bot.outlines import load_outlines
-from bot.progress import units
+from bot.domain.campaign.progress import units
+from bot.domain.outlines import load_outlines
+from bot.export import pictures as charts
 from storage import Database
 
 

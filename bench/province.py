@@ -8,9 +8,9 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from bench.filling import fill_report
-from bot.lifecycle import canonical, snapshot
-from bot.outlines import Outlines
-from bot.roster import load_seed
+from bot.domain.outlines import Outlines
+from bot.domain.people.roster import load_seed
+from bot.domain.reports.lifecycle import canonical, snapshot
 from storage import Database, reports, versions
 from storage import roster as store
 from storage.roster import CertificateRow, PilotRow, RosterRow

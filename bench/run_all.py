@@ -303,7 +303,7 @@ benchmark process, which shares the machine's cores with the bot.
 
 xcheck's screens in this run averaged {eff["screen_chars"]:.0f} characters and {eff["screen_buttons"]:.1f} buttons; the
 walk-sized floor was sent exactly that. Both floors run with xcheck's garbage-collector settings
-(`bot.app.settle_memory`), part of the stack rather than of the walk. `python -m bench.walk_cpu --floor --repeat 3`
+(`bot.tg.app.settle_memory`), part of the stack rather than of the walk. `python -m bench.walk_cpu --floor --repeat 3`
 repeats this run alone (and `--py-spy FILE` shows where the loop's time goes, py-spy installed by hand).
 
 ## Concurrency ({conc["users"]} coordinators at once, {conc["latency_ms"]:.0f} ms per API call, gate off)

@@ -35,7 +35,12 @@ PARTS: list[tuple[str, Callable[[str], bool]]] = [
     ("PTB around a call (parameters, defaults, the gate)", lambda s: "Bot._post" in s or "_do_post" in s),
     ("screen text and buttons", lambda s: "handlers/render.py" in s),
     ("SQL", lambda s: "storage/db.py" in s),
-    ("walk logic", lambda s: any(m in s for m in ("bot/reporting.py", "bot/walk.py", "bot/rules.py"))),
+    (
+        "walk logic",
+        lambda s: any(
+            m in s for m in ("bot/domain/walk/reporting.py", "bot/domain/walk/state.py", "bot/domain/walk/rules.py")
+        ),
+    ),
     ("storage, rows to models", lambda s: "storage/" in s),
     ("handlers, other", lambda s: "handlers/" in s),
     ("PTB dispatch", lambda s: "process_update" in s),

@@ -26,10 +26,10 @@ from typing import Any
 import aiohttp
 
 from bench.load import provision
-from bot import signin
-from bot.outlines import load_outlines
-from bot.outlines.loader import LaidOut
-from bot.outlines.models import LEVELS, Choice, Number, Numbers, YesNo
+from bot.domain.outlines import load_outlines
+from bot.domain.outlines.loader import LaidOut
+from bot.domain.outlines.models import LEVELS, Choice, Number, Numbers, YesNo
+from bot.domain.people import signin
 from storage import Database, people
 
 _CSRF = re.compile(r'name="csrf" value="([^"]+)"')

@@ -12,10 +12,10 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any, NoReturn
 
-from bot import invitations, matching
-from bot import roster as roster_domain
 from bot.clock import Clock
 from bot.config import Settings, SettingsError, load_settings, parse_date
+from bot.domain.people import invitations, matching
+from bot.domain.people import roster as roster_domain
 from messages import firstday as msg
 from messages import when
 from storage import Database, meta
@@ -150,7 +150,7 @@ async def _bot_username(db: Database, settings: Settings) -> str | None:
         return None
     from telegram import Bot
 
-    from bot.http import AiohttpRequest, resolve_proxy
+    from bot.tg.http import AiohttpRequest, resolve_proxy
 
     try:
         async with Bot(
@@ -251,7 +251,7 @@ def _invite(args: argparse.Namespace, settings: Settings) -> Callable[[Database]
 
 
 async def _invite_all(db: Database, args: argparse.Namespace, settings: Settings) -> int:
-    from bot import bulk_invites
+    from bot.domain.people import bulk_invites
 
     if matching.role_of(args.role) != "coordinator" or args.target:
         return _fail(msg.ALL_ONLY_COORDINATORS)
@@ -313,9 +313,9 @@ def _export(args: argparse.Namespace, settings: Settings) -> Callable[[Database]
     async def work(db: Database) -> int:
         from datetime import date
 
+        from bot.domain.outlines import load_outlines
         from bot.export.meta import ExportMeta
         from bot.export.run import export
-        from bot.outlines import load_outlines
         from messages import documents as words
         from storage import campaign
 
@@ -406,8 +406,8 @@ def _sample(args: argparse.Namespace, ask: Callable[[str], str]) -> Callable[[Da
     async def work(db: Database) -> int:
         import json
 
-        from bot.oversight import candidates, draw_sample
-        from bot.sampling import draw
+        from bot.domain.oversight.oversight import candidates, draw_sample
+        from bot.domain.oversight.sampling import draw
         from storage import oversight
 
         names = {i.id: i.name for i in await roster_store.institutions(db.read)}
@@ -514,7 +514,7 @@ def main(argv: Sequence[str] | None = None, *, ask: Callable[[str], str] = input
         print(f"xcheck: {exc}", file=sys.stderr)
         return 2
     if args.command == "run":
-        from bot.app import run, run_web_only
+        from bot.tg.app import run, run_web_only
 
         if not settings.bot_token.get_secret_value():
             if not settings.web_enabled:
@@ -525,7 +525,7 @@ def main(argv: Sequence[str] | None = None, *, ask: Callable[[str], str] = input
         run(settings)
         return 0
     if args.command == "outline":
-        from bot.outlines.show import show_outline
+        from bot.domain.outlines.show import show_outline
 
         print(show_outline(args.which, settings, as_json=args.json))
         return 0

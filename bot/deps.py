@@ -8,14 +8,14 @@ from typing import TYPE_CHECKING
 
 from bot.clock import Clock
 from bot.config import Settings
-from bot.outlines import Outlines
+from bot.domain.outlines import Outlines
 from storage import Database
 
-if TYPE_CHECKING:  # types only: the domain imports Deps, and imports no telegram (tests/test_architecture.py)
+if TYPE_CHECKING:  # types only: the domain imports Deps, and imports no telegram (tests/unit/test_architecture.py)
     from telegram.ext import Application, CallbackContext
 
-    from bot.floodgate import FloodGate
-    from bot.inbox import Inbox
+    from bot.tg.floodgate import FloodGate
+    from bot.tg.inbox import Inbox
     from bot.web.app import WebServer
 
 

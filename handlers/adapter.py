@@ -17,11 +17,11 @@ from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message, U
 from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
-from bot import buttons as bt
-from bot import senders
+from bot.core import buttons as bt
 from bot.core import events as ev
 from bot.core import views as vw
 from bot.deps import Deps, deps
+from bot.tg import senders
 from handlers.longtext import show_long, split_html
 from handlers.quiet import send_unread
 from handlers.screen import acknowledge, refuse, with_retry
@@ -67,7 +67,7 @@ parse_data = lru_cache(maxsize=1024)(bt.parse)
 
 
 def well_formed(data: str) -> bool:
-    """Button data some button of this bot packs (bot.buttons.parse): anything else is refused at the
+    """Button data some button of this bot packs (bot.core.buttons.parse): anything else is refused at the
     door (handlers/gate.py), so no flow sees forged, garbled or out-of-range data."""
     return parse_data(data) is not None
 
@@ -82,7 +82,7 @@ def press_event(update: Update, limit: int | None = None) -> ev.Press:
 
 def _fetcher(bot: Bot, limit: int) -> Callable[[str, Path], Awaitable[None]]:
     """Downloads a file by its Telegram id. Telegram being busy or refusing the file raises EvidenceRefused
-    (bot/senders.py), so the core tells the user what to do; nothing is stored."""
+    (bot/tg/senders.py), so the core tells the user what to do; nothing is stored."""
 
     async def fetch_file(file_id: str, dest: Path) -> None:
         data = await senders.download(bot, file_id, limit=limit)
@@ -223,7 +223,7 @@ class TelegramOut(vw.Out):
 
     async def _sending(self, view: vw.Sending) -> None:
         """The delivery report replaces the pressed message (or is a new one for a command); the sender
-        edits it as the broadcast goes out (bot/senders.py)."""
+        edits it as the broadcast goes out (bot/tg/senders.py)."""
         query = self.update.callback_query if self.update is not None else None
         if query is not None and query.message is not None:
             await self._screen(vw.Screen(view.text))

@@ -9,7 +9,7 @@ They also post the Bot API's parameters directly (ExtBot._do_post, where PTB's o
 the flood gate), rather than through send_message and its kin: those collect some twenty optional arguments,
 apply the application's Defaults to each, and serialise the keyboard through TelegramObject.to_dict, which
 together cost about a tenth of a walk update's CPU. The parameters sent are the same, to the key
-(tests/test_quiet_calls.py compares them with PTB's own methods), the application's Defaults included.
+(tests/e2e/test_quiet_calls.py compares them with PTB's own methods), the application's Defaults included.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from telegram import Bot, CallbackQuery, InlineKeyboardButton, InlineKeyboardMar
 from telegram._utils.defaultvalue import DEFAULT_NONE, DefaultValue
 from telegram.ext import ExtBot
 
-from bot.floodgate import UNREAD
+from bot.tg.floodgate import UNREAD
 
 # A button with only a label and callback data is {"text", "callback_data"}; any other field set (a URL, a
 # login...) goes through PTB's to_dict.

@@ -1,4 +1,4 @@
-"""The evidence index. The files themselves are written by bot.evidence under the data directory."""
+"""The evidence index. The files themselves are written by bot.domain.reports.evidence under the data directory."""
 
 from __future__ import annotations
 

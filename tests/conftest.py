@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from bench.standin import StandIn
-from bot import buttons
 from bot.clock import FrozenClock
-from tests.helpers import T0, ErrorCollector, Harness, make_settings
+from bot.core import buttons
+from tests.support.helpers import T0, ErrorCollector, Harness, make_settings
 
 # Tests talk only to 127.0.0.1; a proxy from the environment must never get in the way.
 for _var in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy"):
@@ -36,11 +36,11 @@ def fail_on_logged_errors() -> Iterator[ErrorCollector]:
     yield collector
     root.removeHandler(collector)
     refused = [r for s in StandIn.created for r in s.unexpected_refusals()]
-    # Every button any screen of any test showed must parse (bot.buttons), or the gate would refuse it.
+    # Every button any screen of any test showed must parse (bot.core.buttons), or the gate would refuse it.
     unparsed = sorted({data for s in StandIn.created for data in s.button_data() if buttons.parse(data) is None})
     StandIn.created.clear()
     if unparsed:
-        pytest.fail(f"the bot showed buttons whose data bot.buttons.parse refuses: {unparsed}")
+        pytest.fail(f"the bot showed buttons whose data bot.core.buttons.parse refuses: {unparsed}")
     if refused:
         details = "\n".join(f"{r.method}: {r.description} {str(r.params)[:300]}" for r in refused)
         pytest.fail(f"the Bot API stand-in refused calls, as Telegram would:\n{details}")

@@ -5,20 +5,20 @@ from __future__ import annotations
 import asyncio
 import html
 
-from bot import broadcast
-from bot import buttons as bt
-from bot.answers import Invalid, parse_text, parse_whole_numbers
+from bot.core import buttons as bt
 from bot.core.events import Command, Press, Text, Upload
 from bot.core.guards import office_only, pressed
+from bot.core.stages import BroadcastPending, BroadcastStage, QuestStage, WalkStage, pending
 from bot.core.uploads import fetched
 from bot.core.views import Button, Keyboard, Out
 from bot.deps import Deps
-from bot.evidence import EvidenceRefused, blob_path, write_blob
-from bot.filetypes import detect
-from bot.questionnaire import check
-from bot.reminders import due_dates, parse_due
-from bot.roster import ANHUI_CITIES, KINDS
-from bot.stages import BroadcastPending, BroadcastStage, QuestStage, WalkStage, pending
+from bot.domain.answers.parsers import Invalid, parse_text, parse_whole_numbers
+from bot.domain.campaign import broadcast
+from bot.domain.campaign.questionnaire import check
+from bot.domain.campaign.reminders import due_dates, parse_due
+from bot.domain.people.roster import ANHUI_CITIES, KINDS
+from bot.domain.reports.evidence import EvidenceRefused, blob_path, write_blob
+from bot.domain.reports.filetypes import detect
 from messages import when, zh
 from storage import AlreadyApplied, audit, campaign, cursors, roster
 from storage.models import Person

@@ -48,7 +48,7 @@ COMMANDS: dict[str, Callable[[Deps, Command, Out], Awaitable[None]]] = {
     "web": web.web_link,
 }
 
-# By the text before the first ':' of the button data (bot/buttons.py packs it).
+# By the text before the first ':' of the button data (bot/core/buttons.py packs it).
 PRESSES: dict[str, Callable[[Deps, Press, Out], Awaitable[None]]] = {
     "i": start.press_rebind_button,
     "ofc": office.press_office_menu,

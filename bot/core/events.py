@@ -6,7 +6,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot import buttons as bt
+from bot.core import buttons as bt
 
 
 @dataclass(frozen=True)

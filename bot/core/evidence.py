@@ -6,22 +6,22 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot import buttons as bt
-from bot import reuse
-from bot.answers import visible
+from bot.core import buttons as bt
 from bot.core import campaign as core_campaign
 from bot.core import render
 from bot.core.events import Press, Upload
 from bot.core.guards import bound, pressed
 from bot.core.render import item_name
+from bot.core.stages import AsideStage, EvidenceStage, PlacePending, WalkStage, pending
 from bot.core.uploads import fetched_by
 from bot.core.views import Button, Keyboard, Out
 from bot.deps import Deps
-from bot.evidence import EvidenceRefused, store_upload
-from bot.evidence import remove as remove_evidence
-from bot.outlines.loader import Item
-from bot.reporting import Ctx, Refused, Walk, load_ctx, may_write, reports_for
-from bot.stages import AsideStage, EvidenceStage, PlacePending, WalkStage, pending
+from bot.domain.answers.parsers import visible
+from bot.domain.outlines.loader import Item
+from bot.domain.reports import reuse
+from bot.domain.reports.evidence import EvidenceRefused, store_upload
+from bot.domain.reports.evidence import remove as remove_evidence
+from bot.domain.walk.reporting import Ctx, Refused, Walk, load_ctx, may_write, reports_for
 from messages import entry as en
 from messages import org_oversight as zo
 from messages import zh

@@ -10,17 +10,17 @@ import tempfile
 from html import escape
 from pathlib import Path
 
-from bot import access
 from bot.core.events import Command, Press
 from bot.core.guards import office_only
 from bot.core.tasks import spawn
 from bot.core.views import Out
 from bot.deps import Deps
+from bot.domain.campaign.reminders import due_dates
+from bot.domain.people import access
+from bot.domain.people.roster import ANHUI_CITIES
+from bot.domain.walk.reporting import load_ctx, may_write
 from bot.export.meta import ExportMeta, for_campaign
 from bot.export.run import Exported, export, stamp
-from bot.reminders import due_dates
-from bot.reporting import load_ctx, may_write
-from bot.roster import ANHUI_CITIES
 from messages import documents as words
 from messages import entry as en
 from messages import firstday as msg

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from bot import access, matching
 from bot.core.events import Command
 from bot.core.views import Out
 from bot.deps import Deps
+from bot.domain.people import access, matching
 from messages import firstday as msg
 from messages import zh
 from storage import roster

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import TypeVar
 
-from bot import access
-from bot import buttons as bt
+from bot.core import buttons as bt
 from bot.core.events import Event, Press
 from bot.core.views import Out
 from bot.deps import Deps
+from bot.domain.people import access
 from messages import zh
 from storage.models import Person
 

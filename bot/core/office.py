@@ -5,17 +5,17 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
-from bot import access, matching
-from bot import buttons as bt
-from bot.buttons import parse_id
+from bot.core import buttons as bt
 from bot.core import campaign, exports, office_review, oversight
+from bot.core.buttons import parse_id
 from bot.core.events import Command, Press
 from bot.core.firstday import resolve_unit
 from bot.core.guards import pressed
 from bot.core.views import Button, Keyboard, Out
 from bot.deps import Deps
-from bot.invitations import deep_link, issue, web_link
-from bot.roster import ANHUI_CITIES, without_city
+from bot.domain.people import access, matching
+from bot.domain.people.invitations import deep_link, issue, web_link
+from bot.domain.people.roster import ANHUI_CITIES, without_city
 from messages import firstday as msg
 from messages import web as web_text
 from messages import when, zh

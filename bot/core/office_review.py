@@ -5,17 +5,17 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from bot import buttons as bt
+from bot.core import buttons as bt
 from bot.core import campaign, exports, notify
 from bot.core.events import Command, Press, Text
 from bot.core.firstday import resolve_unit
 from bot.core.guards import office_only, pressed
 from bot.core.render import answer_text, item_label
+from bot.core.stages import BroadcastStage, ReturnPending, ReturnStage, pending
 from bot.core.views import Button, Keyboard, Out
 from bot.deps import Deps
-from bot.lifecycle import accept, diff, return_for_revision, review
-from bot.reporting import Ctx, Refused, load_ctx
-from bot.stages import BroadcastStage, ReturnPending, ReturnStage, pending
+from bot.domain.reports.lifecycle import accept, diff, return_for_revision, review
+from bot.domain.walk.reporting import Ctx, Refused, load_ctx
 from messages import documents as words
 from messages import entry as en
 from messages import when, zh

@@ -5,18 +5,27 @@ from __future__ import annotations
 import json
 import logging
 
-from bot import buttons as bt
-from bot.buttons import parse_id
-from bot.charts import progress_png
+from bot.core import buttons as bt
+from bot.core.buttons import parse_id
 from bot.core.events import Command, Press, Text
 from bot.core.guards import office_only, pressed, with_role
+from bot.core.stages import GradePending, GradeStage, pending
 from bot.core.tasks import spawn
 from bot.core.views import Button, Keyboard, Out
 from bot.deps import Deps
-from bot.oversight import GRADES, GradeUnit, NotGradable, draw_sample, findings, grade, grade_unit, grade_units
-from bot.progress import STATUSES, Unit, tally, units
-from bot.reading import CommentRefused, grade_comment
-from bot.stages import GradePending, GradeStage, pending
+from bot.domain.campaign.progress import STATUSES, Unit, tally, units
+from bot.domain.oversight.oversight import (
+    GRADES,
+    GradeUnit,
+    NotGradable,
+    draw_sample,
+    findings,
+    grade,
+    grade_unit,
+    grade_units,
+)
+from bot.domain.reports.reading import CommentRefused, grade_comment
+from bot.export.pictures import progress_png
 from messages import documents as words
 from messages import org_oversight as zo
 from messages import when, zh

@@ -3,15 +3,15 @@ certificates' training organizations)."""
 
 from __future__ import annotations
 
-from bot import buttons as bt
-from bot import reading
+from bot.core import buttons as bt
 from bot.core import notify
 from bot.core.events import Press
 from bot.core.exports import schedule_city_export
 from bot.core.guards import pressed, with_role
 from bot.core.views import Button, Keyboard, Out
 from bot.deps import Deps
-from bot.reporting import Refused
+from bot.domain.reports import reading
+from bot.domain.walk.reporting import Refused
 from messages import when, zh
 from storage import AlreadyApplied, versions
 from storage.models import Person

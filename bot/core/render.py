@@ -5,14 +5,14 @@ from __future__ import annotations
 from html import escape
 from typing import Any
 
-from bot import buttons as bt
+from bot.core import buttons as bt
+from bot.core.stages import WalkStage
 from bot.core.views import Button, Keyboard
-from bot.outlines.loader import Item
-from bot.outlines.models import Numbers
-from bot.reporting import Ctx, View
-from bot.rules import Finding
-from bot.stages import WalkStage
-from bot.walk import State
+from bot.domain.outlines.loader import Item
+from bot.domain.outlines.models import Numbers
+from bot.domain.walk.reporting import Ctx, View
+from bot.domain.walk.rules import Finding
+from bot.domain.walk.state import State
 from messages import documents as words
 from messages import entry as en
 from messages import zh

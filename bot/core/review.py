@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bot import buttons as bt
+from bot.core import buttons as bt
 from bot.core import notify
 from bot.core.events import Event, Press
 from bot.core.exports import schedule_own_report
@@ -13,10 +13,10 @@ from bot.core.office_review import render_card
 from bot.core.render import answer_text, item_label
 from bot.core.views import Button, Keyboard, Out
 from bot.deps import Deps
-from bot.evidence import blob_path
-from bot.lifecycle import Incomplete, Review, may_read, review, submit
-from bot.reading import may_fetch, reader_ctx, reader_files
-from bot.reporting import Ctx, Refused, load_ctx, may_write
+from bot.domain.reports.evidence import blob_path
+from bot.domain.reports.lifecycle import Incomplete, Review, may_read, review, submit
+from bot.domain.reports.reading import may_fetch, reader_ctx, reader_files
+from bot.domain.walk.reporting import Ctx, Refused, load_ctx, may_write
 from messages import entry as en
 from messages import when, zh
 from storage import AlreadyApplied, cursors, reports

@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
-from bot import access, signin
-from bot import buttons as bt
+from bot.core import buttons as bt
 from bot.core.events import Command, Press
 from bot.core.guards import pressed
 from bot.core.views import Button, Keyboard, Out
 from bot.deps import Deps
-from bot.invitations import InvitationRefused, Rebind, TooManyAttempts, confirm_rebind, keep_binding, sign_in
+from bot.domain.people import access, signin
+from bot.domain.people.invitations import (
+    InvitationRefused,
+    Rebind,
+    TooManyAttempts,
+    confirm_rebind,
+    keep_binding,
+    sign_in,
+)
 from messages import signin as texts
 from messages import web as web_text
 from messages import zh

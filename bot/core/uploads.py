@@ -11,7 +11,7 @@ from pathlib import Path
 
 from bot.core.events import Upload
 from bot.deps import Deps
-from bot.evidence import EvidenceRefused
+from bot.domain.reports.evidence import EvidenceRefused
 
 
 async def fetched(d: Deps, event: Upload) -> bytes:
@@ -24,7 +24,7 @@ async def fetched(d: Deps, event: Upload) -> bytes:
 
 async def fetched_by(d: Deps, fetch: Callable[[Path], Awaitable[None]]) -> bytes:
     """What `fetch` writes, read back: the channel writes the file to a temp file under the evidence folder
-    (removed here; start-up removes any a crash left, bot.evidence.clean_temp)."""
+    (removed here; start-up removes any a crash left, bot.domain.reports.evidence.clean_temp)."""
     tmp_dir = d.settings.evidence_dir / "tmp"
     await asyncio.to_thread(tmp_dir.mkdir, parents=True, exist_ok=True)
     tmp = tmp_dir / f"upload.{secrets.token_hex(8)}.part"

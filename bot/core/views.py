@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bot import buttons as bt
+from bot.core import buttons as bt
 
 
 @dataclass(frozen=True)

@@ -7,16 +7,16 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any
 
-from bot import buttons as bt
+from bot.core import buttons as bt
 from bot.core import campaign, exports, office, office_review, oversight, readers, render
 from bot.core import evidence as core_evidence
 from bot.core.events import Event, Press, Text
 from bot.core.guards import bound, pressed
+from bot.core.stages import QuestStage
 from bot.core.views import Button, Keyboard, Out
 from bot.deps import Deps
-from bot.reminders import due_dates
-from bot.reporting import Ctx, Refused, View, Walk, load_ctx, may_write, reports_for
-from bot.stages import QuestStage
+from bot.domain.campaign.reminders import due_dates
+from bot.domain.walk.reporting import Ctx, Refused, View, Walk, load_ctx, may_write, reports_for
 from messages import zh
 from storage import AlreadyApplied, cursors, reports, roster
 from storage.models import Cursor, Person, Report

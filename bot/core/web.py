@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from bot import signin
 from bot.core.events import Command
 from bot.core.guards import bound
 from bot.core.views import Out
 from bot.deps import Deps
+from bot.domain.people import signin
 from messages import web as web_text
 
 

@@ -10,8 +10,8 @@ import zipfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from bot.answers import printable
-from bot.evidence import blob_path
+from bot.domain.answers.parsers import printable
+from bot.domain.reports.evidence import blob_path
 from bot.export.cells import FORMULA_START
 from bot.export.data import Province, ReportData
 from messages import zh

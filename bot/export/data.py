@@ -6,13 +6,13 @@ import json
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from bot.figures import Table, numbers_table
-from bot.outlines.loader import Item, LaidOut, Outlines
-from bot.outlines.models import Numbers
-from bot.oversight import Findings, findings
-from bot.progress import status_of
-from bot.rules import RateLine, Row, rates, rows_for
-from bot.walk import State
+from bot.domain.campaign.progress import status_of
+from bot.domain.outlines.loader import Item, LaidOut, Outlines
+from bot.domain.outlines.models import Numbers
+from bot.domain.oversight.oversight import Findings, findings
+from bot.domain.walk.figures import Table, numbers_table
+from bot.domain.walk.rules import RateLine, Row, rates, rows_for
+from bot.domain.walk.state import State
 from messages import zh
 from storage import Database, oversight, people, reports, roster, snapshots
 from storage import evidence as evidence_store

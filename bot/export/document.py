@@ -14,14 +14,14 @@ from docx.document import Document as DocType
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.text.paragraph import Paragraph
 
-from bot.answers import printable
+from bot.domain.answers.parsers import printable
+from bot.domain.outlines.loader import Item
+from bot.domain.outlines.models import Numbers
+from bot.domain.walk.figures import numbers_table
 from bot.export import template
 from bot.export.data import ReportData
 from bot.export.meta import ExportMeta
 from bot.export.text import answer_plain
-from bot.figures import numbers_table
-from bot.outlines.loader import Item
-from bot.outlines.models import Numbers
 from messages import documents as words
 from messages import zh
 

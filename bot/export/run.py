@@ -8,10 +8,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from bot.domain.outlines.loader import Outlines
 from bot.export import bundle, document, workbook
 from bot.export.data import Audience, load
 from bot.export.meta import ExportMeta
-from bot.outlines.loader import Outlines
 from messages import documents as words
 from messages import zh
 from storage import Database

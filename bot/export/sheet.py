@@ -20,7 +20,7 @@ from openpyxl.cell.cell import ERROR_CODES
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
-from bot.answers import printable
+from bot.domain.answers.parsers import printable
 from bot.export.cells import FORMULA_START, PERCENT, display_width
 
 # Style flags of a cell; each combination becomes one openpyxl style, built once per workbook.

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.answer_types.scope import ItemScope
-from bot.answers import printable
+from bot.domain.answers.parsers import printable
+from bot.domain.answers.types.scope import ItemScope
+from bot.domain.outlines.loader import Item
 from bot.export.data import ReportData
-from bot.outlines.loader import Item
 from messages import zh
 
 

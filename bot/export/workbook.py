@@ -9,6 +9,11 @@ from pathlib import Path
 
 from openpyxl.worksheet.worksheet import Worksheet
 
+from bot.domain.campaign.progress import STATUSES
+from bot.domain.outlines.loader import Item, LaidOut
+from bot.domain.outlines.models import RATE_ROLES, Numbers
+from bot.domain.people.roster import ANHUI_CITIES
+from bot.domain.walk.figures import Table, rate_parts
 from bot.export import charts
 from bot.export.bundle import arc_path
 from bot.export.cells import sheet_name
@@ -16,11 +21,6 @@ from bot.export.data import Province, ReportData
 from bot.export.meta import ExportMeta
 from bot.export.sheet import Book, Sheet, coordinate, fit_columns, merge, put
 from bot.export.text import answer_plain, core_value
-from bot.figures import Table, rate_parts
-from bot.outlines.loader import Item, LaidOut
-from bot.outlines.models import RATE_ROLES, Numbers
-from bot.progress import STATUSES
-from bot.roster import ANHUI_CITIES
 from messages import documents as doc
 from messages import org_oversight as zo
 from messages import when, zh

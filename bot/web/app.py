@@ -16,11 +16,11 @@ from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
-from bot import access, signin
 from bot.clock import Clock
 from bot.config import Settings
-from bot.invitations import InvitationRefused, deep_link
-from bot.outlines import Outlines
+from bot.domain.outlines import Outlines
+from bot.domain.people import access, signin
+from bot.domain.people.invitations import InvitationRefused, deep_link
 from bot.web.html import Safe, esc, hidden_csrf, page, t
 from messages import web as text
 from messages import zh
@@ -54,7 +54,7 @@ class Web:
     notify: Notify | None = None
     tasks: set[asyncio.Task[object]] = field(default_factory=set)
     # The conversation page (bot/web/chat.py) runs the channel-neutral core with the app's Deps, and starts a
-    # broadcast's sender when a bot runs here (bot/app.py sets both).
+    # broadcast's sender when a bot runs here (bot/tg/app.py sets both).
     core: Deps | None = None
     send_broadcast: Callable[[int], object] | None = None
 

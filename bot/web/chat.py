@@ -5,7 +5,7 @@ core's own tables (bot/core/dispatch.py) exactly as Telegram's handlers are; the
 become the page (messages with their buttons as small forms, refusals and pop-ups as notices, files as
 download links for this person only, pictures inline, status lines, notices to others through the web's
 notifier). Every form carries a one-time token bound to an update id of its own (bot/core/forms.py), so a
-form submitted twice is applied once. No storage, no role logic here: tests/test_architecture.py."""
+form submitted twice is applied once. No storage, no role logic here: tests/unit/test_architecture.py."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ from urllib.parse import quote
 
 from aiohttp import web
 
-from bot import buttons as bt
+from bot.core import buttons as bt
 from bot.core import dispatch, forms
 from bot.core import errors as failure
 from bot.core import events as ev

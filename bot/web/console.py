@@ -11,13 +11,13 @@ from datetime import timedelta
 import aiosqlite
 from aiohttp import web
 
-from bot import access
+from bot.domain.campaign.progress import STATUSES, Unit, tally, units
+from bot.domain.oversight.oversight import draw_sample
+from bot.domain.people import access
+from bot.domain.reports.lifecycle import accept, diff, return_for_revision, review
+from bot.domain.walk.reporting import Ctx, Refused, load_ctx
 from bot.export.meta import for_campaign
 from bot.export.run import export, stamp
-from bot.lifecycle import accept, diff, return_for_revision, review
-from bot.oversight import draw_sample
-from bot.progress import STATUSES, Unit, tally, units
-from bot.reporting import Ctx, Refused, load_ctx
 from bot.web.app import Visitor, deps, html_response, message_page, visitor
 from bot.web.html import EMPTY, Safe, hidden_csrf, join, t
 from bot.web.walk import answer_text, item_title, readable, temporary_attachment, unit_heading

@@ -1,5 +1,6 @@
 """The office's invitations on the web: the same domain call as `/invite` and `xcheck invite`
-(bot.invitations.issue), for an institution, an organization, a city, an expert (with the institutions they
+(bot.domain.people.invitations.issue), for an institution, an organization, a city, an expert (with the
+institutions they
 will review) or the office; the page shows each invitation's Telegram link, web link and QR code."""
 
 from __future__ import annotations
@@ -8,11 +9,11 @@ import base64
 
 from aiohttp import web
 
-from bot import matching
-from bot.bulk_invites import qr_png
-from bot.invitations import Issued, deep_link, issue, web_link
-from bot.notices import plain
-from bot.roster import ANHUI_CITIES
+from bot.domain.campaign.notices import plain
+from bot.domain.people import matching
+from bot.domain.people.bulk_invites import qr_png
+from bot.domain.people.invitations import Issued, deep_link, issue, web_link
+from bot.domain.people.roster import ANHUI_CITIES
 from bot.web.app import Visitor, deps, html_response
 from bot.web.console import office
 from bot.web.html import EMPTY, Safe, hidden_csrf, join, t

@@ -1,6 +1,7 @@
 """Readers' pages: a city bureau (its city's 中职, their reports, the city's package), a lead institution (its
 certificates' organization reports) and an expert (the assigned units, reading them, grading). The same
-access rules as Telegram (bot.access) and the same domain calls (bot.reading, bot.oversight)."""
+access rules as Telegram (bot.domain.people.access) and the same domain calls (bot.domain.reports.reading,
+bot.domain.oversight.oversight)."""
 
 from __future__ import annotations
 
@@ -8,14 +9,15 @@ import secrets
 
 from aiohttp import web
 
-from bot import access, reading
-from bot.evidence import blob_path
+from bot.domain.campaign.notices import plain
+from bot.domain.oversight.oversight import GRADES, GradeUnit, NotGradable, grade, grade_unit, grade_units
+from bot.domain.people import access
+from bot.domain.reports import reading
+from bot.domain.reports.evidence import blob_path
+from bot.domain.walk.reporting import Ctx
 from bot.export.data import Audience
 from bot.export.meta import for_campaign
 from bot.export.run import export, stamp
-from bot.notices import plain
-from bot.oversight import GRADES, GradeUnit, NotGradable, grade, grade_unit, grade_units
-from bot.reporting import Ctx
 from bot.web.app import Visitor, deps, html_response, visitor
 from bot.web.html import EMPTY, Safe, hidden_csrf, join, t
 from bot.web.walk import answer_text, attachment, item_title, temporary_attachment
@@ -374,7 +376,8 @@ async def unit_page(request: web.Request) -> web.StreamResponse:
 
 
 async def grade_post(request: web.Request) -> web.StreamResponse:
-    """Records the expert's grade and comment with the same domain call as Telegram (bot.oversight.grade):
+    """Records the expert's grade and comment with the same domain call as Telegram
+    (bot.domain.oversight.oversight.grade):
     only while the unit's report is submitted; the comment under Telegram's rules."""
     w, v = deps(request), _as(request, "expert")
     unit = await _assigned_unit(request, v)

@@ -12,18 +12,20 @@ from urllib.parse import quote
 
 from aiohttp import web
 
-from bot import access, notices, reading
-from bot.answer_types.base import NumberBox, Options, TextBox, WebField
-from bot.evidence import EvidenceRefused, blob_path, store_upload
-from bot.evidence import remove as remove_evidence
+from bot.domain.answers.types.base import NumberBox, Options, TextBox, WebField
+from bot.domain.campaign import notices
+from bot.domain.outlines.loader import Item
+from bot.domain.outlines.models import Numbers
+from bot.domain.people import access
+from bot.domain.reports import reading
+from bot.domain.reports.evidence import EvidenceRefused, blob_path, store_upload
+from bot.domain.reports.evidence import remove as remove_evidence
+from bot.domain.reports.lifecycle import Incomplete, Receipt, review, submit
+from bot.domain.walk.reporting import EDITABLE, Ctx, Refused, load_ctx, reports_for
+from bot.domain.walk.rules import Row, field_value, rates
+from bot.domain.walk.sectionform import ItemOutcome, SectionOutcome, apply_section
 from bot.export.meta import for_campaign
 from bot.export.run import export, stamp
-from bot.lifecycle import Incomplete, Receipt, review, submit
-from bot.outlines.loader import Item
-from bot.outlines.models import Numbers
-from bot.reporting import EDITABLE, Ctx, Refused, load_ctx, reports_for
-from bot.rules import Row, field_value, rates
-from bot.sectionform import ItemOutcome, SectionOutcome, apply_section
 from bot.web import uploads
 from bot.web.app import NONCE, UPLOAD_ROUTE, Visitor, deps, html_response, message_page, visitor
 from bot.web.html import EMPTY, Safe, hidden_csrf, join, t

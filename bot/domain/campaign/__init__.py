@@ -1,0 +1,1 @@
+"""The campaign: deadlines and reminders, broadcasts, questionnaire quotas, progress."""

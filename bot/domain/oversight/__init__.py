@@ -1,0 +1,1 @@
+"""Oversight: the sample, experts and grades, flags and cross-checks."""

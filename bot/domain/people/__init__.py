@@ -1,0 +1,1 @@
+"""People: roster, invitations and sign-in, who may do what."""

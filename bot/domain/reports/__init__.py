@@ -1,0 +1,1 @@
+"""Reports: their life (review, submit, return, accept, versions), evidence and file types."""

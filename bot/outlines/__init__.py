@@ -1,6 +1,0 @@
-"""The two official outlines (附件1, 附件2) as validated data."""
-
-from bot.outlines.loader import Item, LaidOut, Outlines, load_outline, load_outlines
-from bot.outlines.models import Outline
-
-__all__ = ["Item", "LaidOut", "Outline", "Outlines", "load_outline", "load_outlines"]

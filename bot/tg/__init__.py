@@ -1,0 +1,1 @@
+"""The Telegram runtime: application factory, HTTP, update processor, flood gate, inbox, senders."""
