@@ -14,28 +14,22 @@ import pytest
 from openpyxl import load_workbook
 
 from bench.filling import fill_report
-from bot.clock import FrozenClock
-from bot.config import Settings
 from bot.core import buttons as bt
 from bot.core import exports, office, office_review, oversight, readers
 from bot.core.events import Command, Press, Sender, Text
 from bot.core.stages import BroadcastStage, GradeStage, ReturnStage
 from bot.core.views import Ack, Button, Document, Keyboard, Notice, Progress, Recorder, Refusal, Screen, View
 from bot.deps import Deps
-from bot.domain.outlines import load_outlines
 from bot.domain.people import access
-from bot.domain.people.roster import load_seed
 from bot.domain.reports.lifecycle import submit
-from bot.tg.floodgate import FloodGate
-from bot.tg.inbox import Inbox
 from messages import firstday as msg
 from messages import org_oversight as zo
 from messages import zh
-from storage import Database, cursors, people, reports, roster, versions
+from storage import cursors, people, reports, roster, versions
 from storage import oversight as oversight_store
 from storage.models import Person, Role
 from storage.roster import CertificateRow, PilotRow, RosterRow
-from tests.support.helpers import T0
+from tests.support.core import core_deps
 
 OFFICE, COORDINATOR, SECOND_COORDINATOR, CITY, EXPERT, STRANGER = 1, 600, 601, 800, 900, 999
 SCHOOL = "安徽工商职业学院"  # 附件3 No. 24
@@ -44,22 +38,8 @@ _update_ids = itertools.count(1000)
 
 @pytest.fixture
 async def d(tmp_path: Path) -> AsyncIterator[Deps]:
-    settings = Settings(data_dir=tmp_path / "data", admin_ids=(OFFICE,), _env_file=None)  # type: ignore[call-arg]
-    clock = FrozenClock(T0)
-    db = Database(settings.db_path)
-    await db.connect()
-    deps = Deps(
-        settings=settings,
-        db=db,
-        clock=clock,
-        outlines=load_outlines(year=settings.campaign_year),
-        gate=FloodGate(cap=settings.flood_limit, bulk_rate=settings.broadcast_rate, clock=clock),
-        inbox=Inbox(db),
-    )
-    await load_seed(db, at=clock.now().isoformat())
-    yield deps
-    await asyncio.gather(*deps.tasks, return_exceptions=True)
-    await db.close()
+    async with core_deps(tmp_path, office=OFFICE) as deps:
+        yield deps
 
 
 def sender(user_id: int) -> Sender:

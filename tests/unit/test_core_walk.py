@@ -14,8 +14,6 @@ from pathlib import Path
 
 import pytest
 
-from bot.clock import FrozenClock
-from bot.config import Settings
 from bot.core import buttons as bt
 from bot.core import campaign as core_campaign
 from bot.core import evidence, walk
@@ -24,18 +22,14 @@ from bot.core.stages import EvidenceStage, PlacePending, QuestStage, pending
 from bot.core.views import Button, Keyboard, Recorder, Refusal, Screen, Sending, View
 from bot.deps import Deps
 from bot.domain.campaign import broadcast as core_broadcast
-from bot.domain.outlines import load_outlines
 from bot.domain.outlines.loader import Item
-from bot.domain.people.roster import load_seed
 from bot.domain.walk.reporting import load_ctx
-from bot.tg.floodgate import FloodGate
-from bot.tg.inbox import Inbox
 from messages import zh
-from storage import Database, campaign, cursors, people, reports, roster
+from storage import campaign, cursors, people, reports, roster
 from storage import evidence as evidence_store
 from storage.models import Role
 from storage.roster import CertificateRow, PilotRow, RosterRow
-from tests.support.helpers import T0
+from tests.support.core import core_deps
 
 OFFICE, COORDINATOR, OTHER_COORDINATOR, CITY, EXPERT, STRANGER = 1, 600, 601, 800, 900, 999
 SCHOOL, OTHER_SCHOOL = "安徽工商职业学院", "合肥学院"  # 附件3 No. 24 and No. 10
@@ -46,32 +40,18 @@ _update_ids = itertools.count(1000)
 
 @pytest.fixture
 async def d(tmp_path: Path) -> AsyncIterator[Deps]:
-    settings = Settings(data_dir=tmp_path / "data", admin_ids=(OFFICE,), _env_file=None)  # type: ignore[call-arg]
-    clock = FrozenClock(T0)
-    db = Database(settings.db_path)
-    await db.connect()
-    deps = Deps(
-        settings=settings,
-        db=db,
-        clock=clock,
-        outlines=load_outlines(year=settings.campaign_year),
-        gate=FloodGate(cap=settings.flood_limit, bulk_rate=settings.broadcast_rate, clock=clock),
-        inbox=Inbox(db),
-    )
-    await load_seed(db, at=clock.now().isoformat())
-    async with db.transaction() as conn:
-        # One certificate piloted by the school: every per-certificate table has one row.
-        await roster.upsert_institutions(conn, [RosterRow(None, "培训评价组织", "某评价组织", None)])
-        await roster.replace_certificates(
-            conn, [CertificateRow(CERTIFICATE, "某评价组织", OTHER_SCHOOL)], [PilotRow(SCHOOL, CERTIFICATE, SCALE)]
-        )
-    await bind(deps, COORDINATOR, "coordinator", SCHOOL)
-    await bind(deps, OTHER_COORDINATOR, "coordinator", OTHER_SCHOOL)
-    await bind(deps, CITY, "city", city="合肥")
-    await bind(deps, EXPERT, "expert")
-    yield deps
-    await asyncio.gather(*deps.tasks, return_exceptions=True)
-    await db.close()
+    async with core_deps(tmp_path, office=OFFICE) as deps:
+        async with deps.db.transaction() as conn:
+            # One certificate piloted by the school: every per-certificate table has one row.
+            await roster.upsert_institutions(conn, [RosterRow(None, "培训评价组织", "某评价组织", None)])
+            await roster.replace_certificates(
+                conn, [CertificateRow(CERTIFICATE, "某评价组织", OTHER_SCHOOL)], [PilotRow(SCHOOL, CERTIFICATE, SCALE)]
+            )
+        await bind(deps, COORDINATOR, "coordinator", SCHOOL)
+        await bind(deps, OTHER_COORDINATOR, "coordinator", OTHER_SCHOOL)
+        await bind(deps, CITY, "city", city="合肥")
+        await bind(deps, EXPERT, "expert")
+        yield deps
 
 
 async def bind(d: Deps, user_id: int, role: Role, unit: str | None = None, city: str | None = None) -> None:
