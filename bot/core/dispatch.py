@@ -5,6 +5,7 @@ two channels offer the same commands and buttons and run the same flows."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Awaitable, Callable
 
 from bot.core import (
@@ -25,8 +26,30 @@ from bot.core import (
 from bot.core.events import Command, Press, Text, Upload
 from bot.core.views import Out
 from bot.deps import Deps
+from bot.domain.people import access
+from messages import zh
 
-COMMANDS: dict[str, Callable[[Deps, Command, Out], Awaitable[None]]] = {
+CommandFlow = Callable[[Deps, Command, Out], Awaitable[None]]
+
+
+def checked(name: str, flow: CommandFlow) -> CommandFlow:
+    """The flow of command `name`, run only for those the access table lets use it (bot/domain/people/
+    access.py); anyone else is refused as the flows refuse: a stranger is told how to get bound, anyone else
+    that they may not."""
+
+    @functools.wraps(flow)
+    async def guarded(d: Deps, event: Command, out: Out) -> None:
+        who = await access.person(d.db, event.sender.user_id, admin_ids=d.settings.admin_ids)
+        if not access.may_use(who, name):
+            bound_only = access.COMMAND_ACCESS.get(name) == "bound"
+            await out.refuse(zh.NOT_BOUND if bound_only else zh.NOT_ALLOWED)
+            return
+        await flow(d, event, out)
+
+    return guarded
+
+
+_FLOWS: dict[str, CommandFlow] = {
     "start": start.start,
     "help": start.show_help,
     "cancel": start.cancel,
@@ -47,6 +70,7 @@ COMMANDS: dict[str, Callable[[Deps, Command, Out], Awaitable[None]]] = {
     "quotas": campaign.list_quota_gaps,
     "web": web.web_link,
 }
+COMMANDS: dict[str, CommandFlow] = {name: checked(name, flow) for name, flow in _FLOWS.items()}
 
 # By the text before the first ':' of the button data (bot/core/buttons.py packs it).
 PRESSES: dict[str, Callable[[Deps, Press, Out], Awaitable[None]]] = {

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from storage import Database, people
 from storage.models import Person, Report
 
@@ -31,3 +33,39 @@ def may_write(who: Person, report: Report) -> bool:
     from bot.domain.walk.reporting import may_write as rule
 
     return rule(who, report)
+
+
+CommandAccess = Literal["anyone", "bound", "office"]
+# Who may use which command, in every channel: the core's dispatch checks it before any flow runs (and each
+# flow still checks the person it acts for and the report it touches).
+COMMAND_ACCESS: dict[str, CommandAccess] = {
+    "start": "anyone",  # with an invitation, or to learn how to get one
+    "help": "anyone",
+    "cancel": "anyone",
+    "whoami": "anyone",  # a stranger's id is what the office needs to bind them
+    "menu": "bound",
+    "web": "bound",
+    "invite": "office",
+    "review": "office",
+    "progress": "office",
+    "sample": "office",
+    "assign": "office",
+    "experts": "office",
+    "grades": "office",
+    "flags": "office",
+    "export": "office",
+    "deadline": "office",
+    "broadcast": "office",
+    "questionnaire": "office",
+    "quotas": "office",
+}
+
+
+def may_use(who: Person | None, command: str) -> bool:
+    """Whether `who` (None: nobody bound) may use `command`; a command not in the table is nobody's."""
+    rule = COMMAND_ACCESS.get(command)
+    if rule == "anyone":
+        return True
+    if rule == "bound":
+        return who is not None
+    return rule == "office" and is_office(who)
