@@ -33,7 +33,7 @@ PARTS: list[tuple[str, Callable[[str], bool]]] = [
     ("inbox clean-up", lambda s: "Inbox._run" in s),
     ("HTTP out (aiohttp request)", lambda s: "AiohttpRequest.do_request" in s),
     ("PTB around a call (parameters, defaults, the gate)", lambda s: "Bot._post" in s or "_do_post" in s),
-    ("screen text and buttons", lambda s: "handlers/render.py" in s),
+    ("screen text and buttons", lambda s: "bot/core/render.py" in s),
     ("SQL", lambda s: "storage/db.py" in s),
     (
         "walk logic",

@@ -330,6 +330,9 @@ async def show_questionnaire(d: Deps, who: Person, report_id: int, out: Out) -> 
 async def ask_questionnaire_row(d: Deps, who: Person, report_id: int, row: int, out: Out) -> None:
     assert who.institution_id is not None
     pilots = await roster.pilots_of(d.db.read, who.institution_id)
+    if not 0 <= row < len(pilots):  # a stale button (the roster changed) or data nobody's button packs
+        await out.refuse(zh.STALE_BUTTON)
+        return
     async with d.db.transaction() as conn:
         await cursors.put(
             conn, user_id=who.user_id, report_id=report_id, item=None, row=row, stage=QuestStage.ROW, at=d.now_iso()

@@ -139,16 +139,19 @@ async def take_office_text(d: Deps, event: Text, who: Person, out: Out) -> None:
         if bad or not comments:
             await out.refuse(zh.RETURN_BAD_LINES + "\n" + "\n".join(bad or [event.text[:40]]))
             return
-    async with d.db.transaction(update_id=event.sender.update_id, at=d.now_iso()) as conn:
-        await cursors.put(
-            conn,
-            user_id=who.user_id,
-            report_id=report.id,
-            item=None,
-            stage=ReturnStage.CONFIRM,
-            pending=ReturnPending(comments).dump(),
-            at=d.now_iso(),
-        )
+    try:
+        async with d.db.transaction(update_id=event.sender.update_id, at=d.now_iso()) as conn:
+            await cursors.put(
+                conn,
+                user_id=who.user_id,
+                report_id=report.id,
+                item=None,
+                stage=ReturnStage.CONFIRM,
+                pending=ReturnPending(comments).dump(),
+                at=d.now_iso(),
+            )
+    except AlreadyApplied:  # the same message again: its preview was shown the first time
+        return
     lines = [(item_label(ctx, k), c) for k, c in comments.items()]
     keyboard = Keyboard.of(
         [

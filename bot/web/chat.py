@@ -339,6 +339,8 @@ async def _run(out: WebOut, flow: Any, event: ev.Event) -> None:
             await out.refuse(perf.BUSY)
         elif failure.closed(err):
             await out.refuse(first.CLOSED_READ_ONLY)
+        elif failure.replayed(err):
+            await out.refuse(text.ALREADY_DONE)
         else:
             log.error("the conversation page failed on update %s", event.sender.update_id, exc_info=err)
             await out.refuse(zh.INTERNAL_ERROR)

@@ -66,8 +66,9 @@ def page(title: str, body: Safe, *, nonce: str, csrf: str | None = None, heading
         if csrf is None
         else t(
             '<nav><a href="/chat" id="chat-link" title="{hint}">💬 {chat}</a> '
-            '<form method="post" action="/logout">{c}<button>退出登录</button></form></nav>',
+            '<form method="post" action="/logout">{c}<button>{out}</button></form></nav>',
             c=hidden_csrf(csrf),
+            out=text.SIGN_OUT,
             chat=web_chat.LINK,
             hint=web_chat.LINK_HINT,
         )

@@ -9,6 +9,7 @@ import base64
 
 from aiohttp import web
 
+from bot.core.buttons import parse_id
 from bot.domain.campaign.notices import plain
 from bot.domain.people import matching
 from bot.domain.people.bulk_invites import qr_png
@@ -92,7 +93,8 @@ async def invite_page(request: web.Request) -> web.StreamResponse:
 
 
 def _unit(units: list[Institution], raw: str) -> Institution:
-    found = next((u for u in units if raw.isdigit() and u.id == int(raw)), None)
+    wanted = parse_id(raw.strip())
+    found = next((u for u in units if u.id == wanted), None) if wanted is not None else None
     if found is None:
         raise Refusal(say.INVITE_NEED_UNIT)
     return found
@@ -134,10 +136,10 @@ def _target(
 def _count(role: Role, raw: str) -> int:
     if role == "expert":
         return 1  # an expert's invitation carries their institutions: one person
-    raw = raw.strip() or "1"
-    if not raw.isdigit() or not 1 <= int(raw) <= MAX_COUNT:
+    count = parse_id(raw.strip() or "1")
+    if count is None or not 1 <= count <= MAX_COUNT:
         raise Refusal(zh.INVITE_BAD_COUNT)
-    return int(raw)
+    return count
 
 
 def _issued(

@@ -71,13 +71,15 @@ async def test_the_chat_diff_shows_each_versions_own_table(d: Deps) -> None:
     rid, _, before, after = await _resubmitted_with_new_figures(d)
     views = await run(office_review.press_office_button, d, press(OFFICE, bt.Card(rid, "diff")))
     (screen,) = [v for v in views if isinstance(v, Screen)]
-    old_figures = sorted({str(n) for figures in before["rows"].values() for n in figures.values()})
-    new_figures = sorted({str(n) for figures in after["rows"].values() for n in figures.values()})
-    line = next(line for line in screen.text.split("\n") if "→" in line and "第 1 版" not in line)
-    left, right = line.split(" → ", 1)
-    assert [n for n in old_figures if n in left] == old_figures
-    assert [n for n in new_figures if n in right] == new_figures
-    assert not any(n in left for n in new_figures)
+    # One certificate (scale 100), one figure: each side is that version's figure and the rate from it.
+    ((old,),) = [list(row.values()) for row in before["rows"].values()]
+    ((new,),) = [list(row.values()) for row in after["rows"].values()]
+    assert new == old + 1000
+    row = "• Web前端开发（规模 100）：已报名人数 {n} → 报考率 {r:.2f}%"
+    assert screen.text.split("\n") == [
+        "🔍 <b>第 1 版 → 第 2 版</b>",
+        f"• <b>监测点 1</b>：{row.format(n=old, r=old)} → {row.format(n=new, r=new)}",
+    ]
 
 
 async def test_the_web_diff_shows_each_versions_own_table(harness: Harness) -> None:

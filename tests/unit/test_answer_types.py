@@ -1,4 +1,4 @@
-"""Each answer type on its own (bot/answer_types): reading typed text, buttons and web forms, completeness, the
+"""Each answer type on its own (bot/domain/answers/types): reading typed text, buttons and web forms, completeness, the
 texts for chat, web and exports, the walk's prompt and buttons, and the registry against the outline files."""
 
 from __future__ import annotations

@@ -33,6 +33,10 @@ async def d(tmp_path: Path) -> AsyncIterator[Deps]:
 
 def test_every_command_has_one_rule_and_every_rule_a_command() -> None:
     assert set(access.COMMAND_ACCESS) == set(dispatch.COMMANDS)
+    # Every command both channels dispatch runs its flow behind the table's check, not the flow alone.
+    assert {name: getattr(flow, "__wrapped__", None) for name, flow in dispatch.COMMANDS.items()} == dict(
+        dispatch._FLOWS
+    )
 
 
 PEOPLE: dict[int, Role | None] = {STRANGER: None, COORDINATOR: "coordinator", CITY: "city", EXPERT: "expert"}

@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-# The answer types are classes of their own (bot/answer_types); they are named here too, where the outline is.
+# The answer types are classes of their own (bot/domain/answers/types); they are named here too, where the outline is.
 from bot.domain.answers.types import Answer as Answer
 from bot.domain.answers.types import Check as Check
 from bot.domain.answers.types import Choice as Choice

@@ -41,9 +41,10 @@ def match(units: Iterable[Institution], ref: str) -> list[Institution]:
     pool = list(units)
     if not ref:
         return []
-    if ref.isdigit():
+    # ASCII digits only: str.isdigit() also takes '²' (which int() refuses) and '١٢' (which it reads as 12).
+    if ref.isascii() and ref.isdigit():
         return [u for u in pool if u.seq == int(ref)]
-    if ref.startswith("#") and ref[1:].isdigit():
+    if ref.startswith("#") and ref[1:].isascii() and ref[1:].isdigit():
         return [u for u in pool if u.id == int(ref[1:])]
     exact = [u for u in pool if u.name == ref]
     if exact:

@@ -31,7 +31,8 @@ class Choice(AnswerType):
         word = raw.strip()
         if not word:
             return FormRead(None)
-        if word.isdigit() and int(word) < len(self.options):  # a radio button sends the option's index
+        # A radio button sends the option's index, in ASCII digits ('²'.isdigit() is true too).
+        if word.isascii() and word.isdigit() and int(word) < len(self.options):
             return FormRead({"choice": self.options[int(word)]})
         return FormRead({"choice": parse_choice(raw, self.options)})
 
