@@ -115,3 +115,8 @@ def invite_done(target: str, role: str, count: int, expires: str) -> str:
 
 def invite_qr_note(telegram: bool) -> str:
     return "二维码打开 Telegram 链接。" if telegram else "二维码打开网页版链接（机器人名称尚未知晓）。"
+
+
+INVITE_FORM_USED = (
+    "这份邀请表单已经提交过（或已过期），没有重复生成邀请；已生成的邀请链接只显示一次。如需更多邀请，请在下方重新填写。"
+)

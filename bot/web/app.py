@@ -103,6 +103,14 @@ def deps(request: web.Request) -> Web:
     return request.app[WEB]
 
 
+def core(request: web.Request) -> Deps:
+    """The Deps the channel-neutral core runs with (the conversation page, one-time form tokens)."""
+    found = deps(request).core
+    if found is None:  # the app was built without the process around it (it always sets this)
+        raise web.HTTPServiceUnavailable()
+    return found
+
+
 def visitor(request: web.Request) -> Visitor:
     found: Visitor | None = request.get(VISITOR)
     if found is None:

@@ -30,7 +30,7 @@ from bot.core import views as vw
 from bot.core.uploads import EvidenceRefused
 from bot.deps import Deps
 from bot.web import uploads
-from bot.web.app import CHAT_UPLOAD_ROUTE, NONCE, Web, deps, html_response, visitor
+from bot.web.app import CHAT_UPLOAD_ROUTE, NONCE, Web, core, deps, html_response, visitor
 from bot.web.html import EMPTY, Safe, esc, hidden_csrf, join, t
 from messages import firstday as first
 from messages import perf, zh
@@ -76,13 +76,6 @@ class Chats:
 
 
 CHATS = web.AppKey("xcheck.chats", Chats)
-
-
-def core(request: web.Request) -> Deps:
-    found = deps(request).core
-    if found is None:  # the app was built without the process around it (it always sets this)
-        raise web.HTTPServiceUnavailable()
-    return found
 
 
 # --- views -> page ---------------------------------------------------------------------------------------

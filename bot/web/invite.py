@@ -9,20 +9,21 @@ import base64
 
 from aiohttp import web
 
+from bot.core import forms
 from bot.core.buttons import parse_id
 from bot.domain.campaign.notices import plain
 from bot.domain.people import matching
 from bot.domain.people.bulk_invites import qr_png
 from bot.domain.people.invitations import Issued, deep_link, issue, web_link
 from bot.domain.people.roster import ANHUI_CITIES
-from bot.web.app import Visitor, deps, html_response
+from bot.web.app import Visitor, core, deps, html_response
 from bot.web.console import office
 from bot.web.html import EMPTY, Safe, hidden_csrf, join, t
 from messages import firstday as msg
 from messages import web_roles as say
 from messages import zh
 from messages.when import local_time
-from storage import meta, roster
+from storage import AlreadyApplied, meta, roster
 from storage.models import ORG_KIND, SCHOOL_KINDS, Institution, Role
 
 ROLES: tuple[Role, ...] = ("coordinator", "org", "city", "expert", "office")
@@ -40,12 +41,12 @@ def _options(values: list[tuple[str, str]], chosen: str) -> Safe:
     )
 
 
-def _form(v: Visitor, units: list[Institution], form: dict[str, str]) -> Safe:
+def _form(v: Visitor, units: list[Institution], form: dict[str, str], once: str) -> Safe:
     schools = [(str(u.id), f"{u.seq or ''} {u.name}".strip()) for u in units if u.kind in SCHOOL_KINDS]
     orgs = [(str(u.id), u.name) for u in units if u.kind == ORG_KIND]
     unit = form.get("unit", "")
     return t(
-        '<form method="post" action="/office/invite" id="invite">{csrf}'
+        '<form method="post" action="/office/invite" id="invite">{csrf}<input type="hidden" name="once" value="{once}">'
         '<p><label>{rl}<br><select name="role">{roles}</select></label></p>'
         '<p><label>{ul}<br><select name="unit"><option value="">{pick}</option>'
         '<optgroup label="{sl}">{schools}</optgroup><optgroup label="{ol}">{orgs}</optgroup></select></label></p>'
@@ -54,6 +55,7 @@ def _form(v: Visitor, units: list[Institution], form: dict[str, str]) -> Safe:
         '<p><label>{nl}<br><input type="number" name="count" min="1" max="{max}" value="{count}"></label></p>'
         "<button>{make}</button></form>",
         csrf=hidden_csrf(v.csrf),
+        once=once,
         rl=say.INVITE_ROLE,
         roles=_options([(r, zh.ROLE_NAMES[r]) for r in ROLES], form.get("role", "coordinator")),
         ul=say.INVITE_UNIT,
@@ -74,22 +76,36 @@ def _form(v: Visitor, units: list[Institution], form: dict[str, str]) -> Safe:
     )
 
 
-def _page(v: Visitor, units: list[Institution], form: dict[str, str], notice: Safe = EMPTY) -> Safe:
+def _page(v: Visitor, units: list[Institution], form: dict[str, str], once: str, notice: Safe = EMPTY) -> Safe:
+    """The form, with a one-time token bound to an update id of its own (bot/core/forms.py): the same form
+    posted twice issues its invitations once, as a Telegram /invite delivered twice does."""
     return t(
         '<div class="card"><h1>{title}</h1><p class="muted small">{intro}</p>{notice}{form}'
         '<p><a href="/office">{back}</a></p></div>',
         title=say.INVITE_TITLE,
         intro=say.INVITE_INTRO,
         notice=notice,
-        form=_form(v, units, form),
+        form=_form(v, units, form, once),
         back=say.BACK,
     )
+
+
+async def _once(request: web.Request, v: Visitor) -> str:
+    (token,) = await forms.issue(core(request), v.who.user_id, 1)
+    return token
+
+
+async def _used(request: web.Request, v: Visitor, units: list[Institution], form: dict[str, str]) -> web.Response:
+    """A form posted before (or too old): nothing issued again; the form again, with a fresh token."""
+    notice = t('<p class="warn">{m}</p>', m=say.INVITE_FORM_USED)
+    page = _page(v, units, form, await _once(request, v), notice)
+    return html_response(request, say.INVITE_TITLE, page, status=409)
 
 
 async def invite_page(request: web.Request) -> web.StreamResponse:
     v = office(request)
     units = await roster.institutions(deps(request).db.read)
-    return html_response(request, say.INVITE_TITLE, _page(v, units, {}))
+    return html_response(request, say.INVITE_TITLE, _page(v, units, {}, await _once(request, v)))
 
 
 def _unit(units: list[Institution], raw: str) -> Institution:
@@ -181,6 +197,10 @@ async def invite_post(request: web.Request) -> web.StreamResponse:
     posted = await request.post()
     form = {k: str(val)[:400] for k, val in posted.items() if isinstance(val, str) and k != "csrf"}
     units = await roster.institutions(w.db.read)
+    once = form.pop("once", "")
+    update_id = await forms.update_id(core(request), v.who.user_id, once)
+    if update_id is None or await forms.applied(core(request), update_id):
+        return await _used(request, v, units, form)
     role = matching.role_of(form.get("role", ""))
     try:
         if role is None or role not in ROLES:
@@ -189,18 +209,22 @@ async def invite_post(request: web.Request) -> web.StreamResponse:
         count = _count(role, form.get("count", ""))
     except Refusal as refused:
         notice = t('<p class="err">{m}</p>', m=str(refused))
-        return html_response(request, say.INVITE_TITLE, _page(v, units, form, notice), status=400)
-    issued = await issue(
-        w.db,
-        role=role,
-        institution=institution,
-        city=city,
-        actor=f"tg:{v.who.user_id}",
-        now=w.clock.now(),
-        days=w.settings.invitation_days,
-        count=count,
-        scope=scope or None,
-    )
+        return html_response(request, say.INVITE_TITLE, _page(v, units, form, once, notice), status=400)
+    try:
+        issued = await issue(
+            w.db,
+            role=role,
+            institution=institution,
+            city=city,
+            actor=f"tg:{v.who.user_id}",
+            now=w.clock.now(),
+            days=w.settings.invitation_days,
+            count=count,
+            scope=scope or None,
+            update_id=update_id,
+        )
+    except AlreadyApplied:  # the same form posted twice at once: the other post issued them
+        return await _used(request, v, units, form)
     names = {u.id: u.name for u in units}
     target = institution.name if institution else (city or "、".join(names[i] for i in scope) or zh.ROLE_NAMES[role])
     username = await meta.get(w.db.read, "bot_username") or None

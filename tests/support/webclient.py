@@ -10,6 +10,7 @@ import aiohttp
 from yarl import URL
 
 _CSRF = re.compile(r'name="csrf" value="([^"]+)"')
+_ONCE = re.compile(r'name="once" value="([^"]+)"')
 
 
 OPEN: set[WebClient] = set()
@@ -38,6 +39,13 @@ class WebClient:
     @property
     def csrf(self) -> str:
         found = _CSRF.findall(self.page)
+        assert found, self.page[:500]
+        return unescape(found[-1])
+
+    @property
+    def once(self) -> str:
+        """The one-time token of the last page's last form that carries one (a form acting exactly once)."""
+        found = _ONCE.findall(self.page)
         assert found, self.page[:500]
         return unescape(found[-1])
 

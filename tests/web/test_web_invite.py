@@ -66,7 +66,8 @@ async def test_the_office_invites_each_role_and_sees_both_links_and_a_qr_code(si
     assert school is not None and org is not None
     await client.get("/office/invite")
     page = await client.post(
-        "/office/invite", {"csrf": client.csrf, "role": "coordinator", "unit": str(school.id), "count": "2"}
+        "/office/invite",
+        {"csrf": client.csrf, "once": client.once, "role": "coordinator", "unit": str(school.id), "count": "2"},
     )
     assert client.status == 200
     (expires_at,) = (await d.db.read.execute_fetchall("SELECT MAX(expires_at) FROM invitations"))[0]
@@ -90,7 +91,9 @@ async def test_the_office_invites_each_role_and_sees_both_links_and_a_qr_code(si
     async with d.db.transaction() as conn:
         await meta.put(conn, "bot_username", "")
     await client.get("/office/invite")
-    page = await client.post("/office/invite", {"csrf": client.csrf, "role": "org", "unit": str(org.id)})
+    page = await client.post(
+        "/office/invite", {"csrf": client.csrf, "once": client.once, "role": "org", "unit": str(org.id)}
+    )
     ((tg, web),) = _links(page)
     assert tg == f"/start {web.rsplit('/', 1)[1]}"
     assert say.invite_qr_note(False) in shown(page)
@@ -100,7 +103,7 @@ async def test_the_office_invites_each_role_and_sees_both_links_and_a_qr_code(si
         {"role": "office", "count": "1"},
     ):
         await client.get("/office/invite")
-        await client.post("/office/invite", {"csrf": client.csrf, **form})
+        await client.post("/office/invite", {"csrf": client.csrf, "once": client.once, **form})
         assert client.status == 200, shown(client.page)
     assert await _invitations(site) == [
         ("coordinator", school.id, None),
@@ -137,7 +140,7 @@ async def test_bad_forms_are_refused_with_invites_words_and_nothing_issued(site:
     ]
     for form, words in cases:
         await client.get("/office/invite")
-        page = await client.post("/office/invite", {"csrf": client.csrf, **form})
+        page = await client.post("/office/invite", {"csrf": client.csrf, "once": client.once, **form})
         assert client.status == 400, form
         assert words in shown(page), (form, shown(page)[:300])
         assert 'class="hash web"' not in page
@@ -169,7 +172,9 @@ async def test_only_the_office_invites_and_only_with_a_token(site: Harness) -> N
     assert await _invitations(site) == []
     # A web invitation made here signs its invitee in on the web.
     await office.get("/office/invite")
-    page = await office.post("/office/invite", {"csrf": office.csrf, "role": "coordinator", "unit": str(school.id)})
+    page = await office.post(
+        "/office/invite", {"csrf": office.csrf, "once": office.once, "role": "coordinator", "unit": str(school.id)}
+    )
     ((_tg, web),) = _links(page)
     invitee = WebClient(base(site))
     await invitee.sign_in(web.rsplit("/", 1)[1], name="新老师")

@@ -16,7 +16,7 @@ async def test_odd_digits_are_refused_and_nothing_is_issued(site: Harness, field
     office = await _office(site)
     await office.get("/office/invite")
     before = await _invitations(site)
-    form = {"csrf": office.csrf, "role": "coordinator", "unit": "24", "count": "1", field: odd}
+    form = {"csrf": office.csrf, "once": office.once, "role": "coordinator", "unit": "24", "count": "1", field: odd}
     await office.post("/office/invite", form)
     assert office.status == 400, office.page[:300]
     assert await _invitations(site) == before

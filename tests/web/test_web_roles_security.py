@@ -36,7 +36,9 @@ async def test_what_the_invitation_form_sends_back_is_escaped(harness: Harness) 
     office = await web_person(harness, "office")
     await office.get("/office/invite")
     hostile = '"><script>alert(1)</script>'
-    page = await office.post("/office/invite", {"csrf": office.csrf, "role": "expert", "scope": hostile})
+    page = await office.post(
+        "/office/invite", {"csrf": office.csrf, "once": office.once, "role": "expert", "scope": hostile}
+    )
     assert office.status == 400
     assert "<script>alert" not in page
     assert "&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;" in page
