@@ -24,6 +24,15 @@ from pathlib import Path
 from bench import run_all
 from bench.run_all import GATE_OFF, _run_walkers
 
+
+def _deepest(stack: str) -> str:
+    """The innermost frame of the project's own code (bot/, handlers/, storage/, messages/) in a stack."""
+    for frame in reversed(stack.split(";")):
+        if any(f"({top}/" in frame for top in ("bot", "handlers", "storage", "messages")):
+            return frame
+    return ""
+
+
 # Parts of an update, by the first rule that matches a sampled stack (the event loop's own work last).
 PARTS: list[tuple[str, Callable[[str], bool]]] = [
     ("threads (checkpoints; idle waits)", lambda s: "_connection_worker_thread" in s),
@@ -33,7 +42,12 @@ PARTS: list[tuple[str, Callable[[str], bool]]] = [
     ("inbox clean-up", lambda s: "Inbox._run" in s),
     ("HTTP out (aiohttp request)", lambda s: "AiohttpRequest.do_request" in s),
     ("PTB around a call (parameters, defaults, the gate)", lambda s: "Bot._post" in s or "_do_post" in s),
-    ("screen text and buttons", lambda s: "bot/core/render.py" in s),
+    (
+        "screen text and buttons (the core's render, the keyboard's JSON)",
+        lambda s: any(
+            m in s for m in ("bot/core/render.py", "keyboard (handlers/quiet.py", "markup (handlers/adapter.py")
+        ),
+    ),
     ("SQL", lambda s: "storage/db.py" in s),
     (
         "walk logic",
@@ -42,6 +56,8 @@ PARTS: list[tuple[str, Callable[[str], bool]]] = [
         ),
     ),
     ("storage, rows to models", lambda s: "storage/" in s),
+    ("the core's flows and dispatch (bot/core)", lambda s: "(bot/core/" in _deepest(s)),
+    ("the Telegram adapter (handlers/)", lambda s: "(handlers/" in _deepest(s)),
     ("handlers, other", lambda s: "handlers/" in s),
     ("PTB dispatch", lambda s: "process_update" in s),
     ("aiohttp reading replies", lambda s: "aiohttp" in s or "selector_events" in s),

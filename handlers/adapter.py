@@ -135,17 +135,6 @@ class TelegramOut(vw.Out):
             chat_id = update.effective_chat.id
         self.chat_id = chat_id
         self._progress: dict[str, Message] = {}
-        self._send: dict[type[Any], Callable[[Any], Awaitable[Any]]] = {
-            vw.Screen: self._screen,
-            vw.Reply: self._reply,
-            vw.Refusal: self._refusal,
-            vw.Ack: self._ack,
-            vw.Document: self._document,
-            vw.Progress: self._progress_line,
-            vw.Picture: self._picture,
-            vw.Notice: self._notice,
-            vw.Sending: self._sending,
-        }
 
     @classmethod
     def to_chat(cls, bot: Bot, chat_id: int) -> TelegramOut:
@@ -153,19 +142,19 @@ class TelegramOut(vw.Out):
         return cls(None, bot, chat_id)
 
     async def emit(self, view: vw.View) -> Any:
-        return await self._send[type(view)](view)
+        return await _SEND[type(view)](self, view)
 
     async def _screen(self, view: vw.Screen) -> None:
         if self.update is None:
             await self._reply(vw.Reply(view.text, view.keyboard))
             return
         # A screen longer than a message goes out in parts (the first where a screen goes, cut at line ends).
-        await show_long(self.update, view.text, markup(view.keyboard))
+        await show_long(self.update, view.text, view.keyboard)
 
     async def _reply(self, view: vw.Reply) -> None:
         parts = split_html(view.text)
         for n, part in enumerate(parts):
-            keys = markup(view.keyboard) if n == len(parts) - 1 else None
+            keys = view.keyboard if n == len(parts) - 1 else None
             await with_retry(lambda p=part, k=keys: send_unread(self.bot, self.chat_id, p, k))  # type: ignore[misc]
 
     async def _refusal(self, view: vw.Refusal) -> None:
@@ -233,6 +222,20 @@ class TelegramOut(vw.Out):
             chat_id, message_id = sent.chat.id, sent.message_id
         assert self.d is not None, "a broadcast needs the app's Deps"
         await senders.begin_broadcast(self.bot, self.d, view.broadcast_id, chat_id, message_id)
+
+
+# Each kind of view to the method that sends it (one table for every update, not one per update).
+_SEND: dict[type[Any], Callable[[TelegramOut, Any], Awaitable[Any]]] = {
+    vw.Screen: TelegramOut._screen,
+    vw.Reply: TelegramOut._reply,
+    vw.Refusal: TelegramOut._refusal,
+    vw.Ack: TelegramOut._ack,
+    vw.Document: TelegramOut._document,
+    vw.Progress: TelegramOut._progress_line,
+    vw.Picture: TelegramOut._picture,
+    vw.Notice: TelegramOut._notice,
+    vw.Sending: TelegramOut._sending,
+}
 
 
 def _run(flow: Callable[[Deps, Any, vw.Out], Awaitable[None]], make: Callable[..., ev.Event]) -> Callback:

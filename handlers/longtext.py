@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import re
 
-from telegram import InlineKeyboardMarkup, Update
+from telegram import Update
 
+from bot.core import views as vw
+from handlers.quiet import send_unread
 from handlers.screen import show, with_retry
 
 LIMIT = 4096  # Telegram's cap on a message's text; the HTML counted here is longer than what Telegram counts
@@ -75,20 +77,20 @@ def split_html(text: str, limit: int = LIMIT) -> list[str]:
     return parts
 
 
-async def show_long(update: Update, text: str, markup: InlineKeyboardMarkup | None = None) -> None:
+async def show_long(update: Update, text: str, keys: vw.Keyboard | None = None) -> None:
     """Shows a text of any length: the first part where `show` would put it, the rest as new messages,
     the buttons under the last part."""
     parts = split_html(text)
     if len(parts) == 1:
-        await show(update, text, markup)
+        await show(update, text, keys)
         return
     await show(update, parts[0], None)
     chat = update.effective_chat
     assert chat is not None
     for n, part in enumerate(parts[1:], 2):
-        await _send(update, chat.id, part, markup if n == len(parts) else None)
+        await _send(update, chat.id, part, keys if n == len(parts) else None)
 
 
-async def _send(update: Update, chat_id: int, text: str, markup: InlineKeyboardMarkup | None) -> None:
+async def _send(update: Update, chat_id: int, text: str, keys: vw.Keyboard | None) -> None:
     bot = update.get_bot()
-    await with_retry(lambda: bot.send_message(chat_id, text, reply_markup=markup))
+    await with_retry(lambda: send_unread(bot, chat_id, text, keys))

@@ -9,9 +9,10 @@ from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
-from telegram import InlineKeyboardMarkup, Update
+from telegram import Update
 from telegram.error import BadRequest, NetworkError, RetryAfter, TimedOut
 
+from bot.core import views as vw
 from handlers.quiet import answer_unread, edit_unread, send_unread
 
 T = TypeVar("T")
@@ -78,13 +79,13 @@ async def with_retry(call: Callable[[], Awaitable[T]]) -> T:
             await asyncio.sleep(0.2 * failures)
 
 
-async def show(update: Update, text: str, markup: InlineKeyboardMarkup | None = None) -> None:
+async def show(update: Update, text: str, keys: vw.Keyboard | None = None) -> None:
     query = update.callback_query
     if query is not None and query.message is not None:
         # The press's answer (which stops the button's spinner; once only) and the new screen go out together:
         # one round trip to Telegram per press instead of two in a row.
         answered, edited = await asyncio.gather(
-            acknowledge(update), with_retry(lambda: edit_unread(query, text, markup)), return_exceptions=True
+            acknowledge(update), with_retry(lambda: edit_unread(query, text, keys)), return_exceptions=True
         )
         if isinstance(answered, BaseException):
             raise answered
@@ -96,11 +97,11 @@ async def show(update: Update, text: str, markup: InlineKeyboardMarkup | None = 
             return
         # Too old or gone: send the screen as a new message.
         chat_id = query.message.chat.id
-        await with_retry(lambda: send_unread(query.get_bot(), chat_id, text, markup))
+        await with_retry(lambda: send_unread(query.get_bot(), chat_id, text, keys))
         return
     message = update.effective_message
     assert message is not None
-    await with_retry(lambda: send_unread(message.get_bot(), message.chat_id, text, markup))
+    await with_retry(lambda: send_unread(message.get_bot(), message.chat_id, text, keys))
 
 
 async def refuse(update: Update, text: str) -> None:
