@@ -15,7 +15,8 @@ from bot.domain.outlines import load_outlines
 from bot.domain.people.roster import load_seed
 from bot.tg.floodgate import FloodGate
 from bot.tg.inbox import Inbox
-from storage import Database
+from storage import Database, people, roster
+from storage.models import Role
 from tests.support.helpers import T0
 
 
@@ -41,3 +42,19 @@ async def core_deps(tmp_path: Path, *, office: int) -> AsyncIterator[Deps]:
     finally:
         await asyncio.gather(*deps.tasks, return_exceptions=True)
         await db.close()
+
+
+async def bind(d: Deps, user_id: int, role: Role, unit: str | None = None, city: str | None = None) -> None:
+    """Binds `user_id` to a role (and the unit named, or a city), as an invitation would."""
+    inst = await roster.find_institution(d.db.read, unit) if unit else None
+    async with d.db.transaction() as conn:
+        await people.bind(
+            conn,
+            user_id=user_id,
+            name=f"用户{user_id}",
+            role=role,
+            institution_id=inst.id if inst else None,
+            city=city,
+            chat_id=user_id,
+            at=d.now_iso(),
+        )

@@ -27,9 +27,9 @@ from messages import org_oversight as zo
 from messages import zh
 from storage import cursors, people, reports, roster, versions
 from storage import oversight as oversight_store
-from storage.models import Person, Role
+from storage.models import Person
 from storage.roster import CertificateRow, PilotRow, RosterRow
-from tests.support.core import core_deps
+from tests.support.core import bind, core_deps
 
 OFFICE, COORDINATOR, SECOND_COORDINATOR, CITY, EXPERT, STRANGER = 1, 600, 601, 800, 900, 999
 SCHOOL = "安徽工商职业学院"  # 附件3 No. 24
@@ -60,21 +60,6 @@ def typed(user_id: int, text: str) -> Text:
 
 def payloads(keyboard: Keyboard | None) -> list[list[bt.Payload | str | None]]:
     return [[b.data if b.data is not None else b.url for b in row] for row in (keyboard.rows if keyboard else ())]
-
-
-async def bind(d: Deps, user_id: int, role: Role, unit: str | None = None, city: str | None = None) -> None:
-    inst = await roster.find_institution(d.db.read, unit) if unit else None
-    async with d.db.transaction() as conn:
-        await people.bind(
-            conn,
-            user_id=user_id,
-            name=f"用户{user_id}",
-            role=role,
-            institution_id=inst.id if inst else None,
-            city=city,
-            chat_id=user_id,
-            at=d.now_iso(),
-        )
 
 
 async def pilots(d: Deps, units: list[str]) -> None:

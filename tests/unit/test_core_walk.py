@@ -25,11 +25,10 @@ from bot.domain.campaign import broadcast as core_broadcast
 from bot.domain.outlines.loader import Item
 from bot.domain.walk.reporting import load_ctx
 from messages import zh
-from storage import campaign, cursors, people, reports, roster
+from storage import campaign, cursors, reports, roster
 from storage import evidence as evidence_store
-from storage.models import Role
 from storage.roster import CertificateRow, PilotRow, RosterRow
-from tests.support.core import core_deps
+from tests.support.core import bind, core_deps
 
 OFFICE, COORDINATOR, OTHER_COORDINATOR, CITY, EXPERT, STRANGER = 1, 600, 601, 800, 900, 999
 SCHOOL, OTHER_SCHOOL = "安徽工商职业学院", "合肥学院"  # 附件3 No. 24 and No. 10
@@ -52,21 +51,6 @@ async def d(tmp_path: Path) -> AsyncIterator[Deps]:
         await bind(deps, CITY, "city", city="合肥")
         await bind(deps, EXPERT, "expert")
         yield deps
-
-
-async def bind(d: Deps, user_id: int, role: Role, unit: str | None = None, city: str | None = None) -> None:
-    inst = await roster.find_institution(d.db.read, unit) if unit else None
-    async with d.db.transaction() as conn:
-        await people.bind(
-            conn,
-            user_id=user_id,
-            name=f"用户{user_id}",
-            role=role,
-            institution_id=inst.id if inst else None,
-            city=city,
-            chat_id=user_id,
-            at=d.now_iso(),
-        )
 
 
 def sender(user_id: int) -> Sender:
