@@ -83,32 +83,3 @@ class WebClient:
         """Opens the page at `path` for its token, then posts `fields` to it."""
         await self.get(path)
         return await self.post(path, {"csrf": self.csrf, **fields})
-
-
-def valid_form(laid: Any, rows: list[str], section_no: int) -> dict[str, str]:
-    """Fields that answer every item of a section validly (warnings confirmed), as a browser would post them.
-    `rows` are the row keys of per-certificate tables (c<certificate id>)."""
-    from bot.domain.outlines.models import LEVELS, Choice, Number, Numbers, YesNo
-
-    out: dict[str, str] = {}
-    for item in laid.section_items(section_no):
-        if item.narrative is not None:
-            out[item.key] = f"{item.narrative.label}：网页填写。"
-            continue
-        answer = item.point.answer
-        if isinstance(answer, YesNo):
-            out[item.key] = "1" if answer.flavour == "practice" else "0"
-        elif isinstance(answer, Choice):
-            out[item.key] = "0"
-        elif isinstance(answer, Number):
-            out[item.key] = str(answer.max)
-        elif isinstance(answer, Numbers):
-            keys = rows if answer.rows == "certificates" else (list(LEVELS) if answer.rows == "levels" else ["_"])
-            base = 300 - 5 * item.index
-            for n, row in enumerate(keys):
-                for i, f in enumerate(answer.fields):
-                    out[f"{item.key}.{row}.{f.id}"] = str(base - i - n)
-            out[f"{item.key}.ok"] = "1"
-        else:
-            out[item.key] = "网页填写"
-    return out

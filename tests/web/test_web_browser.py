@@ -15,10 +15,10 @@ from typing import Any
 
 import pytest
 
+from bench.web_bench import form_for
 from storage import audit, reports, versions
 from tests.support import files
 from tests.support.helpers import Harness
-from tests.support.webclient import valid_form
 from tests.web.test_web_security import base
 
 CHROMIUM = "/usr/bin/chromium"
@@ -113,7 +113,7 @@ async def test_coordinator_walks_submits_office_returns_telegram_fixes_office_ac
     # Sections 2 to 10: every item as a form, filled as a person would (radios, numbers, text).
     for no in range(2, len(laid.sections) + 1):
         await page.goto(f"{url}/r/{rid}/s/{no}")
-        for name, value in valid_form(laid, row_keys, no).items():
+        for name, value in form_for(laid, row_keys, no).items():
             if name.endswith(".ok"):
                 continue  # the confirmation box appears only with a warning, below
             field = page.locator(f'[name="{name}"]').first

@@ -7,12 +7,13 @@ from collections.abc import AsyncIterator
 
 import pytest
 
+from bench.web_bench import form_for
 from messages import zh
 from storage import closing, reports
 from storage import evidence as evidence_store
 from tests.support import files
 from tests.support.helpers import Harness
-from tests.support.webclient import close_all, valid_form
+from tests.support.webclient import close_all
 from tests.web.test_web_security import _upload, report_id, signed_in
 
 
@@ -31,7 +32,7 @@ async def test_after_close_the_web_refuses_answers_uploads_and_submission(harnes
     before = await reports.answers(harness.deps.db.read, rid)
     await client.get(f"/r/{rid}/s/2")
     token = client.csrf
-    await client.post(f"/r/{rid}/s/2", {"csrf": token, **valid_form(harness.deps.outlines.institution, [], 2)})
+    await client.post(f"/r/{rid}/s/2", {"csrf": token, **form_for(harness.deps.outlines.institution, [], 2)})
     assert client.status in (400, 409) and zh.REFUSALS["closed"] in client.page, client.page[-800:]
     await client.post(f"/r/{rid}/e/p4", _upload(token, files.pdf("late"), "late.pdf"))
     assert client.status in (400, 409) and zh.REFUSALS["closed"] in client.page, client.page[-800:]

@@ -12,12 +12,13 @@ import aiohttp
 import pytest
 
 from bench.standin import StandIn
+from bench.web_bench import form_for
 from bot.clock import FrozenClock
 from storage import audit, reports
 from storage import evidence as evidence_store
 from tests.support import files
 from tests.support.helpers import Harness, make_settings
-from tests.support.webclient import WebClient, close_all, valid_form
+from tests.support.webclient import WebClient, close_all
 
 SCHOOL = "安徽工商职业学院"
 OTHER = "合肥学院"
@@ -90,7 +91,7 @@ PROTECTED_POST = [
 async def test_nothing_is_reachable_without_a_session(site: Harness, web: WebClient) -> None:
     coordinator = await signed_in(site)
     rid = await report_id(coordinator)
-    await coordinator.form(f"/r/{rid}/s/2", valid_form(site.deps.outlines.institution, [], 2))
+    await coordinator.form(f"/r/{rid}/s/2", form_for(site.deps.outlines.institution, [], 2))
     for path in PROTECTED_GET:
         await web.get(path.replace("/1", f"/{rid}", 1))
         assert web.status == 401, path
@@ -158,7 +159,7 @@ async def test_another_institutions_report_and_files_are_refused_by_url(site: Ha
     await theirs.get(f"/r/{other_rid}/s/2")
     token = theirs.csrf
     for path, data in (
-        (f"/r/{rid}/s/2", {"csrf": token, **valid_form(site.deps.outlines.institution, [], 2)}),
+        (f"/r/{rid}/s/2", {"csrf": token, **form_for(site.deps.outlines.institution, [], 2)}),
         (f"/r/{rid}/submit", {"csrf": token}),
         (f"/r/{rid}/f/{evidence.id}/delete", {"csrf": token}),
         (f"/r/{other_rid}/f/{evidence.id}/delete", {"csrf": token}),
@@ -189,7 +190,7 @@ async def test_every_form_needs_the_sessions_csrf_token(site: Harness) -> None:
     coordinator = await signed_in(site)
     office = await signed_in(site, "office", "")
     rid = await report_id(coordinator)
-    fields = valid_form(site.deps.outlines.institution, [], 2)
+    fields = form_for(site.deps.outlines.institution, [], 2)
     await coordinator.get("/")
     await office.get("/office")
     theirs = {"coordinator": office.csrf, "office": coordinator.csrf}  # a real token, of another session
@@ -370,7 +371,7 @@ async def test_html_in_every_field_is_escaped(site: Harness) -> None:
     cert_row = re.search(r'name="p1\.(c\d+)\.registered"', await client.get(f"/r/{rid}/s/1"))
     assert cert_row
     for no in range(1, len(laid.sections) + 1):
-        fields = valid_form(laid, [cert_row.group(1)], no)
+        fields = form_for(laid, [cert_row.group(1)], no)
         for key in list(fields):
             item = laid.by_key.get(key)
             if item is not None and (
