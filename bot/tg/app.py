@@ -42,7 +42,7 @@ ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]
 # collector ran several times per update, and its older generations rescanned everything PTB, pydantic and
 # the outlines leave alive for the process's life: about a quarter of the walk's CPU (bench/walk_cpu.py).
 # At 10,000, 300 coordinators' updates in flight at once (each holding some dozens of objects while it waits on
-# the Bot API) kept crossing the threshold: ~100 young and ~9 middle collections in a 20 s run, 0.8–1.0 s of
+# the Bot API) kept crossing the threshold: ~100 young and ~9 middle collections in a 20 s run, 0.9–1.1 s of
 # the bot's 19 s of CPU. At 50,000 the same run makes ~13 and ~1 (30 ms), peak memory unchanged (122 MB);
 # garbage in cycles (rare: reference counting frees the rest) waits a little longer. bench-report.md, Concurrency.
 GC_YOUNG = 50_000
