@@ -23,6 +23,7 @@ from telegram.ext import ExtBot
 
 from bot.core import views as vw
 from bot.tg.floodgate import UNREAD
+from bot.tg.http import UNREAD_REPLY
 
 
 def _button(button: vw.Button) -> dict[str, str]:
@@ -52,7 +53,12 @@ async def _post(bot: Bot, endpoint: str, data: dict[str, Any]) -> None:
             value = given.get(key, value.value)
         if value is not None:
             params[key] = value
-    await bot._do_post(endpoint, ExtBot._merge_api_rl_kwargs(params, UNREAD) or params)
+    # The reply is not parsed either (bot/tg/http.py): the gate hands PTB `True` in its place anyway.
+    token = UNREAD_REPLY.set(True)
+    try:
+        await bot._do_post(endpoint, ExtBot._merge_api_rl_kwargs(params, UNREAD) or params)
+    finally:
+        UNREAD_REPLY.reset(token)
 
 
 def _message(text: str, keys: vw.Keyboard | None) -> dict[str, Any]:

@@ -41,7 +41,11 @@ ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]
 # objects (PTB's Update and Message, the reply's request, the walk's view); at CPython's default of 700 the
 # collector ran several times per update, and its older generations rescanned everything PTB, pydantic and
 # the outlines leave alive for the process's life: about a quarter of the walk's CPU (bench/walk_cpu.py).
-GC_YOUNG = 10_000
+# At 10,000, 300 coordinators' updates in flight at once (each holding some dozens of objects while it waits on
+# the Bot API) kept crossing the threshold: ~100 young and ~9 middle collections in a 20 s run, 0.9–1.1 s of
+# the bot's 19 s of CPU. At 50,000 the same run makes ~13 and ~1 (30 ms), peak memory unchanged (122 MB);
+# garbage in cycles (rare: reference counting frees the rest) waits a little longer. bench-report.md, Concurrency.
+GC_YOUNG = 50_000
 
 
 def settle_memory() -> None:

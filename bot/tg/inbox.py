@@ -25,6 +25,22 @@ from storage import inbox as store
 log = logging.getLogger("xcheck.inbox")
 FLUSH_EVERY = 0.5  # seconds
 BUSY_RETRY = 0.2  # seconds between attempts to store a fetched batch while the database is busy
+# What the bot reads of the message a pressed button sits on: which chat and which message (to edit it), and
+# its date (PTB tells an inaccessible message, date 0, from an accessible one by it).
+PRESSED_KEPT = ("message_id", "date", "chat")
+
+
+def lighten(update: dict[str, Any]) -> dict[str, Any]:
+    """A button press arrives with the whole message it sits on: its text, formatting, sender and keyboard.
+    Nothing reads those (handlers read the chat and the message id), and PTB built an object for each part
+    (the keyboard one per button) for every press: the pressed message keeps only what is read. Anything else
+    is left as it came."""
+    query = update.get("callback_query")
+    if query is not None:
+        message = query.get("message")
+        if message is not None:
+            query["message"] = {k: message[k] for k in PRESSED_KEPT if k in message}
+    return update
 
 
 class InboxRequest(AiohttpRequest):
@@ -45,6 +61,8 @@ class InboxRequest(AiohttpRequest):
             parsed = json.loads(payload)
             self._parsed = (payload, parsed)
             result = parsed.get("result") or []
+            for update in result:
+                lighten(update)
             if result:
                 await self._store(result)
         return status, payload
@@ -117,7 +135,7 @@ class Inbox:
         """Queues what a crash left unhandled, ahead of anything new, and starts flushing."""
         left = await store.pending(self.db.read)
         for payload in left:
-            update = Update.de_json(payload, application.bot)
+            update = Update.de_json(lighten(payload), application.bot)
             self.replaying.add(update.update_id)
             await application.update_queue.put(update)
         self._task = asyncio.create_task(self._run(), name="xcheck.inbox")
