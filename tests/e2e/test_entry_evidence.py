@@ -4,19 +4,16 @@ sent from the menu, photo names, and file types by content."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 from pydantic import ValidationError
 
 from bench.standin import Shown
 from bot.domain.outlines import load_outlines
 from bot.domain.outlines.models import Point
-from bot.domain.walk.reporting import load_ctx
 from storage import evidence as evidence_store
-from storage import reports
 from tests.support import files
 from tests.support.helpers import Chat, Harness
+from tests.support.walkdriver import go_to, school_answers
 
 SCHOOL = "安徽工商职业学院"
 CERTS = {"Web前端开发": ("腾讯云计算（北京）有限责任公司", SCHOOL)}
@@ -29,19 +26,6 @@ async def coordinator(harness: Harness) -> Chat:
     return harness.chat(900)
 
 
-async def _answers(harness: Harness) -> dict[str, Any]:
-    found = await reports.find(harness.deps.db.read, 24, None)
-    assert found is not None
-    return (await load_ctx(harness.deps.db.read, found, harness.deps.outlines)).state.answers
-
-
-async def _go(chat: Chat, section: str, label: str) -> Shown:
-    shown = await chat.say("/menu")
-    shown = await chat.tap(shown, "选择部分")
-    shown = await chat.tap(shown, section)
-    return await chat.tap(shown, label)
-
-
 def _labels(shown: Shown) -> list[str]:
     return [label for label, _ in shown.buttons]
 
@@ -49,14 +33,14 @@ def _labels(shown: Shown) -> list[str]:
 async def test_a_point_needing_evidence_says_so_and_asks_for_the_file_right_after(
     harness: Harness, coordinator: Chat
 ) -> None:
-    shown = await _go(coordinator, "2. 健全", "监测点 4")
+    shown = await go_to(coordinator, "2. 健全", "监测点 4")
     assert "📎 需上传佐证材料（尚未上传）" in shown.text
     shown = await coordinator.tap(shown, "是")
     assert "监测点 4 ★" in shown.text and "需要上传佐证材料才能提交" in shown.text
     assert _labels(shown) == ["📎 佐证材料 (0)", "稍后上传 ▶", "◀ 上一项", "☰ 菜单"]
     # A typed word here does not answer anything: the screen waits for a file.
     shown = await coordinator.say("是")
-    assert "这里需要的是文件" in shown.text and "p5" not in await _answers(harness)
+    assert "这里需要的是文件" in shown.text and "p5" not in await school_answers(harness)
     # The file sent now belongs to ★4; the question and its buttons stay on screen with it.
     shown = await coordinator.upload(files.pdf("group"), "领导小组文件.pdf", "application/pdf")
     assert shown.text.startswith("📎 已保存为<b>监测点 4</b>的佐证材料：领导小组文件.pdf（PDF，1 KB）。")
@@ -65,7 +49,7 @@ async def test_a_point_needing_evidence_says_so_and_asks_for_the_file_right_afte
     shown = await coordinator.tap(shown, "下一项")
     assert "监测点 5" in shown.text
     # 稍后上传 moves on and leaves the point marked in its section's list.
-    shown = await _go(coordinator, "2. 健全", "监测点 6")
+    shown = await go_to(coordinator, "2. 健全", "监测点 6")
     shown = await coordinator.tap(shown, "是")
     shown = await coordinator.tap(shown, "稍后上传")
     assert "监测点 7" in shown.text
@@ -77,13 +61,13 @@ async def test_a_point_needing_evidence_says_so_and_asks_for_the_file_right_afte
 
 
 async def test_an_answer_that_waives_evidence_asks_for_no_file(harness: Harness, coordinator: Chat) -> None:
-    shown = await _go(coordinator, "7. 参与", "监测点 17")
+    shown = await go_to(coordinator, "7. 参与", "监测点 17")
     assert "📎 需上传佐证材料" in shown.text
     shown = await coordinator.tap(shown, "否")
     shown = await coordinator.say("激励办法正在起草。")
     assert shown.text.splitlines()[0] == "✅ 已保存：监测点 17 否，说明 9 字"
     assert "监测点 18" in shown.text and "需要上传佐证材料" not in shown.text
-    shown = await _go(coordinator, "7. 参与", "监测点 17")
+    shown = await go_to(coordinator, "7. 参与", "监测点 17")
     assert "需上传佐证材料" not in shown.text  # 否: there is no scheme to prove
 
 
@@ -122,7 +106,7 @@ async def test_the_submit_check_lists_what_is_missing_as_jump_buttons(harness: H
 
 
 async def test_a_file_sent_from_the_menu_asks_which_point_it_supports(harness: Harness, coordinator: Chat) -> None:
-    shown = await _go(coordinator, "2. 健全", "监测点 5")
+    shown = await go_to(coordinator, "2. 健全", "监测点 5")
     await coordinator.tap(shown, "是")
     await coordinator.say("/menu")
     shown = await coordinator.upload(files.pdf("menu"), "实施方案.pdf", "application/pdf")
@@ -137,7 +121,7 @@ async def test_a_file_sent_from_the_menu_asks_which_point_it_supports(harness: H
 
 
 async def test_photos_are_named_after_the_point_and_caption_or_local_time(harness: Harness, coordinator: Chat) -> None:
-    await _go(coordinator, "2. 健全", "监测点 4")
+    await go_to(coordinator, "2. 健全", "监测点 4")
     await coordinator.photo(files.jpeg() + b"1", caption="领导小组会议")
     await coordinator.photo(files.jpeg() + b"2")
     names = [e.name for e in await evidence_store.of_report(harness.deps.db.read, 1, "p4")]
@@ -148,7 +132,7 @@ async def test_photos_are_named_after_the_point_and_caption_or_local_time(harnes
 async def test_installers_renamed_doc_are_refused_and_real_legacy_office_files_accepted(
     harness: Harness, coordinator: Chat
 ) -> None:
-    await _go(coordinator, "2. 健全", "监测点 4")
+    await go_to(coordinator, "2. 健全", "监测点 4")
     shown = await coordinator.upload(files.msi(), "制度.doc", "application/msword")
     assert "无法识别该文件的内容" in shown.text and "安装程序" in shown.text
     shown = await coordinator.upload(files.windows_exe(), "方案.doc", "application/msword")

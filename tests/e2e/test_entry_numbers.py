@@ -6,13 +6,11 @@ from typing import Any
 
 import pytest
 
-from bench.standin import Shown
 from bot.domain.answers.parsers import Invalid, parse_whole_numbers
 from bot.domain.answers.tables import parse_table
-from bot.domain.walk.reporting import load_ctx
 from bot.domain.walk.rules import Row
-from storage import reports
 from tests.support.helpers import Chat, Harness
+from tests.support.walkdriver import go_to, school_answers
 
 SCHOOL = "安徽工商职业学院"
 CERTS = {
@@ -28,19 +26,6 @@ async def school(harness: Harness) -> Chat:
     await harness.certify(CERTS, {SCHOOL: SCALES})
     await harness.bind(700, "coordinator", SCHOOL)
     return harness.chat(700)
-
-
-async def _answers(harness: Harness) -> dict[str, Any]:
-    found = await reports.find(harness.deps.db.read, 24, None)
-    assert found is not None
-    return (await load_ctx(harness.deps.db.read, found, harness.deps.outlines)).state.answers
-
-
-async def _go(chat: Chat, section: str, label: str) -> Shown:
-    shown = await chat.say("/menu")
-    shown = await chat.tap(shown, "选择部分")
-    shown = await chat.tap(shown, section)
-    return await chat.tap(shown, label)
 
 
 def _rows(answers: dict[str, Any], key: str) -> dict[str, dict[str, int]]:
@@ -86,30 +71,30 @@ def test_tables_by_order_or_by_name_prefix() -> None:
 
 # --- end to end -------------------------------------------------------------------------------------------
 async def test_thousands_are_read_right_at_one_number_and_two_number_prompts(harness: Harness, school: Chat) -> None:
-    shown = await _go(school, "2. 健全", "监测点 7")
+    shown = await go_to(school, "2. 健全", "监测点 7")
     shown = await school.say("1,000")  # one number asked, max 100: read as 1000, refused for being too big
     assert "1000 超出允许的最大值 100" in shown.text
     shown = await school.say("80.0")
     assert shown.text.splitlines()[0] == "✅ 已保存：监测点 7 工作动态周报填报率 80%"
-    assert (await _answers(harness))["p7"] == {"n": 80}
+    assert (await school_answers(harness))["p7"] == {"n": 80}
 
-    shown = await _go(school, "8. 统筹", "监测点 20")
+    shown = await go_to(school, "8. 统筹", "监测点 20")
     shown = await school.say("1,000")  # two numbers asked: never 已考核 1, 已支付 0
     assert "需要 2 个数，读到 1 个：1000" in shown.text
-    assert "p20" not in await _answers(harness)
+    assert "p20" not in await school_answers(harness)
     shown = await school.say("1,000 1，000")
     assert "已考核人数 1000、已支付考核费用人数 1000" in shown.text
-    assert _rows(await _answers(harness), "p20") == {"c1": {"fee_assessed": 1000, "fee_paid": 1000}}
+    assert _rows(await school_answers(harness), "p20") == {"c1": {"fee_assessed": 1000, "fee_paid": 1000}}
 
 
 async def test_chinese_numerals_are_refused_with_the_reason_and_an_example(harness: Harness, school: Chat) -> None:
     await school.tap(await school.say("/menu"), "继续填报")
     shown = await school.say("四百二十一")
     assert "“四百二十一”是中文数字" in shown.text and "例如：四百二十一 → 421" in shown.text
-    assert "p1" not in await _answers(harness)
+    assert "p1" not in await school_answers(harness)
     shown = await school.say("1 000")
     assert "Web前端开发" in shown.text and "第 2/3 个" in shown.text
-    assert _rows(await _answers(harness), "p1") == {"c1": {"registered": 1000}}
+    assert _rows(await school_answers(harness), "p1") == {"c1": {"registered": 1000}}
 
 
 async def test_the_scale_warning_names_the_certificate_and_both_numbers_and_keeps_buttons(
@@ -121,10 +106,10 @@ async def test_the_scale_warning_names_the_certificate_and_both_numbers_and_keep
     assert "⚠️ Web前端开发：已报名人数 200，试点规模 150。已报名人数超过试点规模" in shown.text
     labels = [label for label, _ in shown.buttons]
     assert labels == ["仍然保存", "重新输入", "📎 佐证材料 (0)", "◀ 上一项", "稍后填写 ▶", "☰ 菜单"]
-    assert _rows(await _answers(harness), "p1") == {"c1": {"registered": 1000}}
+    assert _rows(await school_answers(harness), "p1") == {"c1": {"registered": 1000}}
     shown = await school.tap(shown, "仍然保存")
     assert "物流管理" in shown.text
-    assert _rows(await _answers(harness), "p1")["c2"] == {"registered": 200}
+    assert _rows(await school_answers(harness), "p1")["c2"] == {"registered": 200}
 
 
 async def test_a_whole_table_in_one_message_by_order(harness: Harness, school: Chat) -> None:
@@ -134,7 +119,7 @@ async def test_a_whole_table_in_one_message_by_order(harness: Harness, school: C
     assert "请核对" in shown.text
     assert "• 建筑信息模型(BIM)（规模 1500）：已报名人数 1000" in shown.text
     assert "• Web前端开发（规模 150）：已报名人数 120" in shown.text
-    assert _rows(await _answers(harness), "p1") == {
+    assert _rows(await school_answers(harness), "p1") == {
         "c1": {"registered": 1000},
         "c2": {"registered": 120},
         "c3": {"registered": 60},
@@ -145,10 +130,10 @@ async def test_a_whole_table_in_one_message_by_order(harness: Harness, school: C
     # 完成考核 over 报名 in one row refuses the whole table: nothing of it is stored.
     shown = await school.say("900\n121\n60")
     assert "Web前端开发：已完成考核人数 121，已报名人数 120。" in shown.text and "数据未保存" in shown.text
-    assert "p2" not in await _answers(harness)
+    assert "p2" not in await school_answers(harness)
     shown = await school.say("物流 50\n建筑 900\nWeb 100")
     assert "请核对" in shown.text
-    assert _rows(await _answers(harness), "p2") == {
+    assert _rows(await school_answers(harness), "p2") == {
         "c1": {"assessed": 900},
         "c2": {"assessed": 100},
         "c3": {"assessed": 50},
@@ -164,10 +149,10 @@ async def test_a_warned_table_shows_every_row_read_and_keeps_them_all(harness: H
     assert "读到的数字：\n• 建筑信息模型(BIM)：已报名人数 1000\n• Web前端开发：已报名人数 200" in shown.text
     assert "⚠️ Web前端开发：已报名人数 200，试点规模 150。" in shown.text
     assert "⚠️ 物流管理：已报名人数 0。已报名人数为 0" in shown.text
-    assert "p1" not in await _answers(harness)
+    assert "p1" not in await school_answers(harness)
     shown = await school.tap(shown, "仍然保存")
     assert "请核对" in shown.text
-    assert _rows(await _answers(harness), "p1") == {
+    assert _rows(await school_answers(harness), "p1") == {
         "c1": {"registered": 1000},
         "c2": {"registered": 200},
         "c3": {"registered": 0},
@@ -182,23 +167,23 @@ async def test_redo_asks_which_certificate_and_a_lone_number_never_overwrites_ro
     shown = await school.say("70")  # on the confirmation: which certificate is this for?
     assert "整张表已填写" in shown.text and "请核对" in shown.text
     before = {"c1": {"registered": 1000}, "c2": {"registered": 120}, "c3": {"registered": 60}}
-    assert _rows(await _answers(harness), "p1") == before
+    assert _rows(await school_answers(harness), "p1") == before
     shown = await school.tap(shown, "重新填写")
     assert "要修改哪个证书" in shown.text
     shown = await school.say("70")  # still no certificate chosen: nothing changes
     assert "整张表已填写" in shown.text and "请核对" in shown.text
-    assert _rows(await _answers(harness), "p1") == before
+    assert _rows(await school_answers(harness), "p1") == before
     shown = await school.tap(shown, "重新填写")
     assert [label for label, _ in shown.buttons] == ["建筑信息模型(BIM)", "Web前端开发", "物流管理", "↩ 返回核对"]
     shown = await school.tap(shown, "物流管理")
     assert "正在修改：<b>物流管理</b>" in shown.text
     shown = await school.say("70")
     assert "请核对" in shown.text
-    assert _rows(await _answers(harness), "p1") == {**before, "c3": {"registered": 70}}
+    assert _rows(await school_answers(harness), "p1") == {**before, "c3": {"registered": 70}}
     # `证书名 数字` on the confirmation changes that certificate only.
     shown = await school.say("web 130")
     assert "请核对" in shown.text and "Web前端开发（规模 150）：已报名人数 130" in shown.text
-    assert _rows(await _answers(harness), "p1") == {**before, "c2": {"registered": 130}, "c3": {"registered": 70}}
+    assert _rows(await school_answers(harness), "p1") == {**before, "c2": {"registered": 130}, "c3": {"registered": 70}}
 
 
 async def test_a_20_certificate_college_types_each_table_in_one_message(harness: Harness) -> None:
@@ -216,15 +201,15 @@ async def test_a_20_certificate_college_types_each_table_in_one_message(harness:
         shown = await chat.tap(shown, "确认无误")
         if "稍后上传 ▶" in [label for label, _ in shown.buttons]:
             shown = await chat.tap(shown, "稍后上传")
-    shown = await _go(chat, "6. 教师", "监测点 16")
+    shown = await go_to(chat, "6. 教师", "监测点 16")
     shown = await chat.say("\n".join(f"{n} 5 4 3" for n in reversed(names)))  # by name, in any order
     typed += 1
     assert "请核对" in shown.text
-    shown = await _go(chat, "8. 统筹", "监测点 20")
+    shown = await go_to(chat, "8. 统筹", "监测点 20")
     shown = await chat.say("\n".join("80 80" for _ in names))
     typed += 1
     assert "请核对" in shown.text
-    answers = await _answers(harness)
+    answers = await school_answers(harness)
     assert typed == 5
     assert all(len(answers[key]["rows"]) == 20 for key in ("p1", "p2", "p3", "p16", "p20"))
     trained = {"teacher_trained": 5, "teacher_skill": 4, "teacher_assessor": 3}

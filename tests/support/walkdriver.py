@@ -1,12 +1,17 @@
-"""Drives a chat through a whole outline, answering each item by its type, checking each screen."""
+"""Drives a chat through an outline (a whole one, answering each item by its type and checking each screen,
+or to one point), and reads back what the walk stored."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from bench.standin import Shown
 from bot.domain.outlines.loader import Item, LaidOut
 from bot.domain.outlines.models import Choice, Number, Numbers, YesNo
+from bot.domain.walk.reporting import load_ctx
 from bot.domain.walk.rules import rows_for
-from tests.support.helpers import Chat
+from storage import reports
+from tests.support.helpers import Chat, Harness
 
 
 def expected_header(laid: LaidOut, item: Item) -> str:
@@ -72,3 +77,18 @@ async def walk_all(chat: Chat, first: Shown, laid: LaidOut, certificates: int) -
             rows = len(rows_for(item.point.answer, [None] * certificates))  # type: ignore[list-item]
         shown = await answer_item(chat, shown, laid, item, rows)
     return shown
+
+
+async def school_answers(harness: Harness) -> dict[str, Any]:
+    """The answers of 附件3 No. 24's report as the walk reads them."""
+    found = await reports.find(harness.deps.db.read, 24, None)
+    assert found is not None
+    return (await load_ctx(harness.deps.db.read, found, harness.deps.outlines)).state.answers
+
+
+async def go_to(chat: Chat, section: str, label: str) -> Shown:
+    """From the menu to one point: 选择部分, the section, then the point's button."""
+    shown = await chat.say("/menu")
+    shown = await chat.tap(shown, "选择部分")
+    shown = await chat.tap(shown, section)
+    return await chat.tap(shown, label)
