@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from docx import Document
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 
 from bot.cli import _parser
 from bot.cli import main as cli_main
@@ -22,6 +22,7 @@ from bot.config import SettingsError, load_settings
 from bot.domain.campaign.reminders import parse_due
 from bot.domain.people.roster import ANHUI_CITIES, seed_rows, seed_sources
 from storage.db import _migrations
+from tests.support.files import roster_book
 
 LATEST = _migrations()[-1][0]  # the newest migration's number: init reports the schema it reached
 
@@ -52,25 +53,6 @@ def _rows(db: Path, sql: str, *args: object) -> list[tuple[object, ...]]:
         return [tuple(r) for r in conn.execute(sql, args)]
     finally:
         conn.close()
-
-
-def _book(path: Path, insts: list[list[object]], certs: list[list[object]], pilots: list[list[object]]) -> Path:
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "院校"
-    ws.append(["序号", "类型", "名称", "所在市"])
-    for row in insts:
-        ws.append(row)
-    wc = wb.create_sheet("证书")
-    wc.append(["证书名称", "培训评价组织", "牵头院校"])
-    for row in certs:
-        wc.append(row)
-    wp = wb.create_sheet("试点")
-    wp.append(["院校名称", "证书名称", "试点规模"])
-    for row in pilots:
-        wp.append(row)
-    wb.save(path)
-    return path
 
 
 # --- roster cities ----------------------------------------------------------------------------------------
@@ -104,7 +86,7 @@ def test_roster_check_lists_the_19_without_a_city(data: Path, capsys: pytest.Cap
         "填写后用 xcheck roster import 导入。",
         *[f"  {seq}\t中职\t{name}" for seq, name in NO_CITY],
     ]
-    book = _book(data.parent / "c.xlsx", [[seq, "中职", name, "合肥"] for seq, name in NO_CITY], [], [])
+    book = roster_book(data.parent / "c.xlsx", [[seq, "中职", name, "合肥"] for seq, name in NO_CITY], [], [])
     assert cli_main(["roster", "import", str(book)]) == 0
     capsys.readouterr()
     assert cli_main(["roster", "check"]) == 0
@@ -207,7 +189,7 @@ def test_invite_org_matches_roster_organizations_or_lists_them(data: Path, capsy
         "错误 (error)：名册中还没有培训评价组织，找不到 “工信” (no organizations yet)："
         "请先导入名册工作簿（证书表的培训评价组织列）\n"
     )
-    book = _book(
+    book = roster_book(
         data.parent / "orgs.xlsx",
         [],
         [["Web前端开发", "工业和信息化部教育与考试中心", ""], ["物流管理", "北京中物联物流采购培训中心", ""]],
@@ -258,7 +240,7 @@ def _set_username(db: Path) -> None:
 def test_invite_all_writes_workbook_with_qr_and_a_letter_per_unit(
     data: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    book = _book(data.parent / "orgs.xlsx", [], [["Web前端开发", "工业和信息化部教育与考试中心", ""]], [])
+    book = roster_book(data.parent / "orgs.xlsx", [], [["Web前端开发", "工业和信息化部教育与考试中心", ""]], [])
     assert cli_main(["roster", "import", str(book)]) == 0
     out = data.parent / "邀请.xlsx"
     capsys.readouterr()

@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 from telegram import Update
 from telegram.ext import CommandHandler, ContextTypes
 
@@ -22,6 +22,7 @@ from bot.config import SettingsError, load_settings
 from bot.domain.people.roster import RosterImportError, export_workbook, import_workbook, seed_rows
 from messages import zh
 from storage import Database, roster
+from tests.support.files import roster_book
 from tests.support.helpers import Harness
 
 # The annexes of the notice, shipped with the tests so the comparisons always run.
@@ -116,27 +117,6 @@ def test_seed_roster_names_are_exactly_those_of_the_notice() -> None:
     assert [(int(n), k[:2], name) for n, k, name in listed] == [(r.seq, r.kind, r.name) for r in seed_rows()]
 
 
-def _roster_book(
-    path: Path, institutions: list[list[object]], certs: list[list[object]], pilots: list[list[object]]
-) -> Path:
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "院校"
-    ws.append(["序号", "类型", "名称", "所在市"])
-    for row in institutions:
-        ws.append(row)
-    wc = wb.create_sheet("证书")
-    wc.append(["证书名称", "培训评价组织", "牵头院校"])
-    for row in certs:
-        wc.append(row)
-    wp = wb.create_sheet("试点")
-    wp.append(["院校名称", "证书名称", "试点规模"])
-    for row in pilots:
-        wp.append(row)
-    wb.save(path)
-    return path
-
-
 async def _seeded_db(tmp_path: Path) -> Database:
     db = Database(tmp_path / "r.sqlite3")
     await db.connect()
@@ -149,7 +129,7 @@ async def _seeded_db(tmp_path: Path) -> Database:
 async def test_roster_import_and_export_round_trip(tmp_path: Path) -> None:
     db = await _seeded_db(tmp_path)
     try:
-        book = _roster_book(
+        book = roster_book(
             tmp_path / "in.xlsx",
             [[24, "高职", "安徽工商职业学院", "合肥市"], [None, "培训评价组织", "某组织", None]],
             [["证书甲", "某组织", "安徽工商职业学院"], ["证书乙", "新组织", None]],
@@ -179,7 +159,7 @@ async def test_roster_import_and_export_round_trip(tmp_path: Path) -> None:
 async def test_roster_import_reports_every_bad_row_and_writes_nothing(tmp_path: Path) -> None:
     db = await _seeded_db(tmp_path)
     try:
-        book = _roster_book(
+        book = roster_book(
             tmp_path / "bad.xlsx",
             [[24, "高职", "安徽工商职业学院", "火星"], ["x", "高职", "新学校", None], [5, "大学", "某大学", None]],
             [["证书甲", "安徽工商职业学院", "不存在的学校"]],
@@ -225,7 +205,7 @@ def test_cli_init_invite_roster_and_backup(
     assert cli_main(["invite", "org", "24"]) == 2
     assert cli_main(["roster", "export", str(tmp_path / "r.xlsx")]) == 0
     assert cli_main(["roster", "import", str(tmp_path / "r.xlsx")]) == 0
-    bad = _roster_book(tmp_path / "bad.xlsx", [[1, "本科", "宿州学院", "纽约"]], [], [])
+    bad = roster_book(tmp_path / "bad.xlsx", [[1, "本科", "宿州学院", "纽约"]], [], [])
     capsys.readouterr()
     assert cli_main(["roster", "import", str(bad)]) == 1
     assert "院校 第2行" in capsys.readouterr().err

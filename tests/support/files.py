@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import struct
 import zipfile
+from pathlib import Path
 
 from openpyxl import Workbook
 
@@ -140,3 +141,25 @@ ACCEPTED = {
     "现场2.heif": (heif(), "image/heif", "heif"),
     "培训视频.mp4": (mp4(), "video/mp4", "mp4"),
 }
+
+
+def roster_book(
+    path: Path, institutions: list[list[object]], certs: list[list[object]], pilots: list[list[object]]
+) -> Path:
+    """The office's roster workbook (院校, 证书, 试点 sheets with their header rows) holding these rows."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "院校"
+    ws.append(["序号", "类型", "名称", "所在市"])
+    for row in institutions:
+        ws.append(row)
+    wc = wb.create_sheet("证书")
+    wc.append(["证书名称", "培训评价组织", "牵头院校"])
+    for row in certs:
+        wc.append(row)
+    wp = wb.create_sheet("试点")
+    wp.append(["院校名称", "证书名称", "试点规模"])
+    for row in pilots:
+        wp.append(row)
+    wb.save(path)
+    return path
