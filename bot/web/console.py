@@ -16,11 +16,9 @@ from bot.domain.oversight.oversight import draw_sample
 from bot.domain.people import access
 from bot.domain.reports.lifecycle import accept, diff, return_for_revision, review
 from bot.domain.walk.reporting import Ctx, Refused, load_ctx
-from bot.export.meta import for_campaign
-from bot.export.run import export, stamp
 from bot.web.app import Visitor, deps, html_response, message_page, visitor
 from bot.web.html import EMPTY, Safe, hidden_csrf, join, t
-from bot.web.walk import answer_text, item_title, readable, temporary_attachment, unit_heading
+from bot.web.walk import XLSX, answer_text, export_for, item_title, readable, temporary_attachment, unit_heading
 from messages import web as text
 from messages import web_roles as roles_text
 from messages import zh
@@ -471,21 +469,9 @@ async def diff_page(request: web.Request) -> web.StreamResponse:
 
 
 async def export_download(request: web.Request) -> web.StreamResponse:
-    w, v = deps(request), office(request)
-    folder = w.settings.exports_dir / f"{stamp(w.clock.now())}-web{v.who.user_id}-{secrets.token_hex(4)}"
-    result = await export(
-        w.db,
-        w.outlines,
-        year=w.settings.campaign_year,
-        evidence_root=w.settings.evidence_dir,
-        out=folder / f"{zh.EXPORT_NAME_ALL}.xlsx",
-        with_bundle=False,
-        meta=await for_campaign(w.db, w.settings, made_at=w.clock.now()),
-        data_dir=w.settings.data_dir,
-    )
-    return await temporary_attachment(
-        result.workbook, folder, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
+    v = office(request)
+    result, folder = await export_for(request, v, f"{zh.EXPORT_NAME_ALL}.xlsx")
+    return await temporary_attachment(result.workbook, folder, XLSX)
 
 
 def routes(app: web.Application) -> None:

@@ -5,8 +5,6 @@ bot.domain.oversight.oversight)."""
 
 from __future__ import annotations
 
-import secrets
-
 from aiohttp import web
 
 from bot.domain.campaign.notices import plain
@@ -16,11 +14,9 @@ from bot.domain.reports import reading
 from bot.domain.reports.evidence import blob_path
 from bot.domain.walk.reporting import Ctx
 from bot.export.data import Audience
-from bot.export.meta import for_campaign
-from bot.export.run import export, stamp
 from bot.web.app import Visitor, deps, html_response, visitor
 from bot.web.html import EMPTY, Safe, hidden_csrf, join, t
-from bot.web.walk import answer_text, attachment, item_title, temporary_attachment
+from bot.web.walk import XLSX, answer_text, attachment, export_for, item_title, temporary_attachment
 from messages import documents as words
 from messages import org_oversight as zo
 from messages import web as text
@@ -29,8 +25,6 @@ from messages import zh
 from messages.when import local_time
 from storage import oversight, reports, roster, versions
 from storage.models import ORG_KIND, Grade, Report
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _as(request: web.Request, role: str) -> Visitor:
@@ -203,21 +197,16 @@ async def city_complete(request: web.Request) -> web.StreamResponse:
 
 async def city_export(request: web.Request) -> web.StreamResponse:
     """The city's 中职 workbook (as /export in Telegram, for this city's audience only)."""
-    w, v = deps(request), _as(request, "city")
+    v = _as(request, "city")
     city = v.who.city
     assert city is not None
-    folder = w.settings.exports_dir / f"{stamp(w.clock.now())}-web{v.who.user_id}-{secrets.token_hex(4)}"
-    result = await export(
-        w.db,
-        w.outlines,
-        year=w.settings.campaign_year,
-        evidence_root=w.settings.evidence_dir,
-        out=folder / f"{zh.export_name_city(city)}.xlsx",
+    result, folder = await export_for(
+        request,
+        v,
+        f"{zh.export_name_city(city)}.xlsx",
+        maker=words.maker_city(city),
         city=city,
         audience=Audience.of_city(city),
-        with_bundle=False,
-        meta=await for_campaign(w.db, w.settings, made_at=w.clock.now(), maker=words.maker_city(city)),
-        data_dir=w.settings.data_dir,
     )
     return await temporary_attachment(result.workbook, folder, XLSX)
 

@@ -25,7 +25,7 @@ from bot.domain.walk.reporting import EDITABLE, Ctx, Refused, load_ctx, reports_
 from bot.domain.walk.rules import Row, field_value, rates
 from bot.domain.walk.sectionform import ItemOutcome, SectionOutcome, apply_section
 from bot.export.meta import for_campaign
-from bot.export.run import export, stamp
+from bot.export.run import Exported, export, stamp
 from bot.web import uploads
 from bot.web.app import NONCE, UPLOAD_ROUTE, Visitor, deps, html_response, message_page, visitor
 from bot.web.html import EMPTY, Safe, hidden_csrf, join, t
@@ -605,6 +605,34 @@ def attachment(path: Path, name: str, mime: str) -> web.FileResponse:
     )
 
 
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+async def export_for(
+    request: web.Request, v: Visitor, workbook: str, *, maker: str | None = None, docx: bool = False, **scope: Any
+) -> tuple[Exported, Path]:
+    """An export made for this request, and the folder of its own it was made in (`temporary_attachment`
+    removes it): the workbook named `workbook` (and the Word reports with `docx`), no evidence bundle;
+    `scope` says whose (city, audience, report_id); `maker`, who the printed pages say made it."""
+    w = deps(request)
+    folder = w.settings.exports_dir / f"{stamp(w.clock.now())}-web{v.who.user_id}-{secrets.token_hex(4)}"
+    made = {"maker": maker} if maker is not None else {}
+    result = await export(
+        w.db,
+        w.outlines,
+        year=w.settings.campaign_year,
+        evidence_root=w.settings.evidence_dir,
+        out=folder / workbook,
+        with_bundle=False,
+        meta=await for_campaign(w.db, w.settings, made_at=w.clock.now(), **made),
+        data_dir=w.settings.data_dir,
+        docx_dir=folder if docx else None,
+        **scope,
+    )
+    return result, folder
+
+
 async def temporary_attachment(path: Path, folder: Path, mime: str) -> web.Response:
     """An export made for this request: read, its folder removed, then sent (exports for people are temporary)."""
     try:
@@ -736,28 +764,14 @@ async def submit_post(request: web.Request) -> web.StreamResponse:
 async def word(request: web.Request) -> web.StreamResponse:
     """The report's own people's download (as /menu's in Telegram), and the office's: a returned report's Word
     carries the draft in progress, which readers (lead institution, city, expert) are not shown."""
-    w = deps(request)
     v, ctx = await readable(request)
     if not (access.is_office(v.who) or access.may_write(v.who, ctx.report)):
         raise web.HTTPForbidden()
-    folder = w.settings.exports_dir / f"{stamp(w.clock.now())}-web{v.who.user_id}-{secrets.token_hex(4)}"
-    result = await export(
-        w.db,
-        w.outlines,
-        year=w.settings.campaign_year,
-        evidence_root=w.settings.evidence_dir,
-        out=folder / f"{zh.EXPORT_NAME_ONE}.xlsx",
-        report_id=ctx.report.id,
-        with_bundle=False,
-        docx_dir=folder,
-        meta=await for_campaign(w.db, w.settings, made_at=w.clock.now()),
-        data_dir=w.settings.data_dir,
-    )
+    result, folder = await export_for(request, v, f"{zh.EXPORT_NAME_ONE}.xlsx", docx=True, report_id=ctx.report.id)
     if not result.documents:
         await asyncio.to_thread(shutil.rmtree, folder, True)
         raise web.HTTPNotFound()
-    mime = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-    return await temporary_attachment(result.documents[0], folder, mime)
+    return await temporary_attachment(result.documents[0], folder, DOCX)
 
 
 async def _removable(request: web.Request) -> tuple[Visitor, Ctx, Item, int, str]:
