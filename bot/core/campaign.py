@@ -89,22 +89,21 @@ def _audiences() -> Keyboard:
     return Keyboard.of(rows)
 
 
+async def _keep_draft(d: Deps, who: Person, stage: BroadcastStage, draft: BroadcastPending) -> None:
+    """The broadcast being written, kept on the office member's cursor until it is sent or cancelled."""
+    async with d.db.transaction() as conn:
+        await cursors.put(
+            conn, user_id=who.user_id, report_id=None, item=None, stage=stage, pending=draft.dump(), at=d.now_iso()
+        )
+
+
 async def take_broadcast_text(d: Deps, who: Person, text: str, out: Out) -> None:
     try:
         body = parse_text(text, limit=d.settings.max_text_length)
     except Invalid as invalid:
         await out.refuse(zh.invalid(invalid.code, invalid.params))
         return
-    async with d.db.transaction() as conn:
-        await cursors.put(
-            conn,
-            user_id=who.user_id,
-            report_id=None,
-            item=None,
-            stage=BroadcastStage.AUDIENCE,
-            pending=BroadcastPending(text=body).dump(),
-            at=d.now_iso(),
-        )
+    await _keep_draft(d, who, BroadcastStage.AUDIENCE, BroadcastPending(text=body))
     await out.show(zh.BROADCAST_PICK, _audiences())
 
 
@@ -148,16 +147,7 @@ async def press_broadcast_button(d: Deps, event: Press, out: Out) -> None:
         if not people_:
             await out.refuse(zh.BROADCAST_NOBODY)
             return
-        async with d.db.transaction() as conn:
-            await cursors.put(
-                conn,
-                user_id=who.user_id,
-                report_id=None,
-                item=None,
-                stage=BroadcastStage.CONFIRM,
-                pending=drafted.model_copy(update={"audience": audience, "arg": arg}).dump(),
-                at=d.now_iso(),
-            )
+        await _keep_draft(d, who, BroadcastStage.CONFIRM, drafted.model_copy(update={"audience": audience, "arg": arg}))
         markup = Keyboard.of(
             [
                 [Button(zh.BTN_SEND, bt.Broadcast("go"))],
