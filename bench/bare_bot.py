@@ -17,7 +17,7 @@ from telegram.ext import ApplicationBuilder, CallbackQueryHandler, ContextTypes,
 
 from bot.config import load_settings
 from bot.tg.app import settle_memory
-from bot.tg.http import AiohttpRequest
+from bot.tg.http import ApiRequest
 from bot.tg.processor import PerUserUpdateProcessor
 
 _n = itertools.count()
@@ -65,8 +65,8 @@ def main() -> None:
         .token(settings.bot_token.get_secret_value())
         .base_url(settings.api_base_url)
         .base_file_url(settings.api_file_url)
-        .request(AiohttpRequest(connection_pool_size=max(64, settings.concurrent_updates)))
-        .get_updates_request(AiohttpRequest(connection_pool_size=2, read_timeout=60.0))
+        .request(ApiRequest(connection_pool_size=max(64, settings.concurrent_updates)))
+        .get_updates_request(ApiRequest(connection_pool_size=2, read_timeout=60.0))
         .concurrent_updates(PerUserUpdateProcessor(settings.concurrent_updates))
         .build()
     )

@@ -207,6 +207,10 @@ class StandIn:
     ) -> None:
         self._faults.append(Fault(method, code, description or f"Error {code}", retry_after, times, match=match))
 
+    def heal(self) -> None:
+        """Every fault not yet taken is dropped: the network is back."""
+        self._faults.clear()
+
     def expect_refusal(self, description: str) -> None:
         """Marks 400s whose description contains this as provoked on purpose by the test."""
         self._expected_refusals.append(description)

@@ -40,7 +40,7 @@ PARTS: list[tuple[str, Callable[[str], bool]]] = [
     ("waiting in select", lambda s: s.endswith("EpollSelector.select (selectors.py:468)")),
     ("getUpdates and the inbox", lambda s: "polling_action_cb" in s or "InboxRequest" in s),
     ("inbox clean-up", lambda s: "Inbox._run" in s),
-    ("HTTP out (aiohttp request)", lambda s: "AiohttpRequest.do_request" in s),
+    ("HTTP out (the request class and bot/tg/wire.py)", lambda s: "ApiRequest.do_request" in s),
     ("PTB around a call (parameters, defaults, the gate)", lambda s: "Bot._post" in s or "_do_post" in s),
     (
         "screen text and buttons (the core's render, the keyboard's JSON)",
@@ -60,7 +60,7 @@ PARTS: list[tuple[str, Callable[[str], bool]]] = [
     ("the Telegram adapter (handlers/)", lambda s: "(handlers/" in _deepest(s)),
     ("handlers, other", lambda s: "handlers/" in s),
     ("PTB dispatch", lambda s: "process_update" in s),
-    ("aiohttp reading replies", lambda s: "aiohttp" in s or "selector_events" in s),
+    ("reading replies (bot/tg/wire.py, the loop's sockets)", lambda s: "bot/tg/wire.py" in s or "selector_events" in s),
     ("event loop", lambda s: True),
 ]
 

@@ -150,14 +150,14 @@ async def _bot_username(db: Database, settings: Settings) -> str | None:
         return None
     from telegram import Bot
 
-    from bot.tg.http import AiohttpRequest, resolve_proxy
+    from bot.tg.http import ApiRequest, resolve_proxy
 
     try:
         async with Bot(
             settings.bot_token.get_secret_value(),
             base_url=settings.api_base_url,
-            request=AiohttpRequest(proxy=resolve_proxy(settings.api_base_url, settings.proxy)),
-            get_updates_request=AiohttpRequest(proxy=resolve_proxy(settings.api_base_url, settings.proxy)),
+            request=ApiRequest(proxy=resolve_proxy(settings.api_base_url, settings.proxy)),
+            get_updates_request=ApiRequest(proxy=resolve_proxy(settings.api_base_url, settings.proxy)),
         ) as bot:
             return bot.username
     except Exception:  # offline: the plain /start code still works

@@ -22,7 +22,7 @@ from bot.domain.outlines import load_outlines
 from bot.domain.reports.evidence import clean_temp
 from bot.tg import senders
 from bot.tg.floodgate import FloodGate
-from bot.tg.http import AiohttpRequest, redact, resolve_proxy
+from bot.tg.http import ApiRequest, redact, resolve_proxy
 from bot.tg.inbox import Inbox, InboxRequest
 from bot.tg.processor import PerUserUpdateProcessor
 from bot.tg.startup import first_office_hint, wait_for_telegram
@@ -132,7 +132,7 @@ def build_application(settings: Settings, *, clock: Clock | None = None) -> Appl
         .base_url(settings.api_base_url)
         .base_file_url(settings.api_file_url)
         .request(
-            AiohttpRequest(
+            ApiRequest(
                 connection_pool_size=max(64, settings.concurrent_updates),
                 read_timeout=settings.api_timeout,
                 connect_timeout=settings.api_timeout,

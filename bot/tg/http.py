@@ -1,26 +1,27 @@
-"""A PTB BaseRequest on aiohttp.
+"""PTB's BaseRequest for every Bot API call, over our kept-alive HTTP/1.1 connections (bot/tg/wire.py).
 
 Measured on this kind of machine (shared performance notes): PTB's default httpx stack spends ~15 ms of
-CPU per update once many requests are in flight; aiohttp stays near 1 ms. This class is the difference.
+CPU per update once many requests are in flight; aiohttp's client stayed near 1 ms, and the plain
+connections of bot/tg/wire.py cost a quarter of aiohttp's client per call (see wire.py).
 """
 
 from __future__ import annotations
 
-import asyncio
 import json
 import os
 import re
+import secrets
 from collections.abc import Mapping
 from contextvars import ContextVar
 from typing import Any
 from urllib.parse import urlsplit
 
-import aiohttp
-from aiohttp_socks import ProxyConnector, ProxyError
 from telegram._utils.defaultvalue import DefaultValue
 from telegram._utils.types import ODVInput
 from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
+
+from bot.tg.wire import Connections, WireError, WireTimeout, multipart
 
 
 class TransportError(NetworkError):
@@ -36,6 +37,8 @@ _TOKEN = re.compile(r"\d{3,}:[A-Za-z0-9_-]{20,}")
 UNREAD_REPLY: ContextVar[bool] = ContextVar("xcheck_unread_reply", default=False)
 _OK: dict[str, Any] = {"ok": True, "result": True}
 _UNREAD_PAYLOAD = b'{"ok":true,"result":true}'  # what an unread successful reply is parsed as (_OK)
+_JSON = b"application/json"
+_SMALL = 64 * 1024  # bodies up to this size are sent at once; larger uploads get the write timeout too
 
 
 def redact(text: str) -> str:
@@ -67,15 +70,13 @@ def resolve_proxy(url: str, explicit: str = "", environ: Mapping[str, str] | Non
     return var(scheme_var) or var("all_proxy") or None
 
 
-class AiohttpRequest(BaseRequest):
+class ApiRequest(BaseRequest):
     __slots__ = (
         "_connect_timeout",
-        "_headers",
-        "_json_headers",
+        "_connections",
         "_limit",
         "_proxy",
         "_read_timeout",
-        "_session",
         "_write_timeout",
     )
 
@@ -88,15 +89,13 @@ class AiohttpRequest(BaseRequest):
         connect_timeout: float | None = 10.0,
         proxy: str | None = None,
     ) -> None:
-        """`proxy`: an http://, https:// or socks5:// URL every request goes through (see resolve_proxy)."""
+        """`proxy`: an http://, https://, socks5:// or socks5h:// URL every request goes through (see resolve_proxy)."""
         self._proxy = proxy or None
         self._limit = connection_pool_size
         self._read_timeout = read_timeout
         self._write_timeout = write_timeout
         self._connect_timeout = connect_timeout
-        self._session: aiohttp.ClientSession | None = None
-        self._headers = {"User-Agent": self.USER_AGENT}
-        self._json_headers = {"User-Agent": self.USER_AGENT, "Content-Type": "application/json"}
+        self._connections: Connections | None = None
 
     @staticmethod
     def parse_json_payload(payload: bytes) -> Any:
@@ -110,24 +109,13 @@ class AiohttpRequest(BaseRequest):
         return self._read_timeout
 
     async def initialize(self) -> None:
-        if self._session is None or self._session.closed:
-            # trust_env=False: the proxy is decided once, by resolve_proxy, and passed in explicitly.
-            connector: aiohttp.BaseConnector
-            if self._proxy and self._proxy.startswith("socks"):
-                # socks5h: the proxy resolves Telegram's name (where local DNS is poisoned or absent).
-                connector = ProxyConnector.from_url(
-                    self._proxy.replace("socks5h://", "socks5://", 1),
-                    rdns=self._proxy.startswith("socks5h://"),
-                    limit=self._limit,
-                )
-            else:
-                connector = aiohttp.TCPConnector(limit=self._limit, ttl_dns_cache=300)
-            self._session = aiohttp.ClientSession(connector=connector, trust_env=False)
+        if self._connections is None:
+            self._connections = Connections(limit=self._limit, user_agent=self.USER_AGENT, proxy=self._proxy)
 
     async def shutdown(self) -> None:
-        if self._session is not None and not self._session.closed:
-            await self._session.close()
-        self._session = None
+        if self._connections is not None:
+            await self._connections.close()
+        self._connections = None
 
     async def do_request(
         self,
@@ -139,43 +127,39 @@ class AiohttpRequest(BaseRequest):
         connect_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
         pool_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
     ) -> tuple[int, bytes]:
-        if self._session is None or self._session.closed:
-            raise RuntimeError("AiohttpRequest is not initialized")
+        if self._connections is None:
+            raise RuntimeError("ApiRequest is not initialized")
         read = self._read_timeout if isinstance(read_timeout, DefaultValue) else read_timeout
+        write = self._write_timeout if isinstance(write_timeout, DefaultValue) else write_timeout
         connect = self._connect_timeout if isinstance(connect_timeout, DefaultValue) else connect_timeout
-        data: aiohttp.FormData | bytes | None = None
-        headers = self._headers
+        body, content_type = b"", _JSON
         if request_data is not None:
             files = request_data.multipart_data
             if not files:
                 # A JSON body (the Bot API takes one): one json.dumps instead of a dumps per parameter
                 # and URL-encoding, which cost about a tenth of a walk update's CPU.
-                data = _encode(request_data.parameters).encode()
-                headers = self._json_headers
+                body = _encode(request_data.parameters).encode()
             else:
-                data = aiohttp.FormData(quote_fields=False)
-                for key, value in request_data.json_parameters.items():
-                    data.add_field(key, value)
-                for part, (filename, content, mime) in files.items():
-                    payload = content if isinstance(content, bytes) else content.read()
-                    data.add_field(part, payload, filename=filename, content_type=mime)
-        # Long polling passes its own read timeout; the total bounds the whole exchange.
-        total = None if read is None else read + (connect or 0) + 5
-        timeout = aiohttp.ClientTimeout(total=total, sock_connect=connect, sock_read=read)
+                boundary = secrets.token_hex(16)
+                content_type = b"multipart/form-data; boundary=" + boundary.encode()
+                uploads = {
+                    part: (filename, content if isinstance(content, bytes) else content.read(), mime)
+                    for part, (filename, content, mime) in files.items()
+                }
+                body = multipart(request_data.json_parameters, uploads, boundary)
+        # The response must arrive within the read timeout (long polling passes its own), the upload
+        # within the write timeout on top.
+        wait = read
+        if read is not None and write is not None and len(body) > _SMALL:
+            wait = read + write
         try:
-            http_proxy = self._proxy if self._proxy and not self._proxy.startswith("socks") else None
-            async with self._session.request(
-                method, url, data=data, timeout=timeout, headers=headers, proxy=http_proxy
-            ) as resp:
-                body = await resp.read()  # read in full either way: the connection goes back to the pool
-                if resp.status == 200 and UNREAD_REPLY.get():
-                    return 200, _UNREAD_PAYLOAD
-                return resp.status, body
-        except TimeoutError as exc:
-            raise TimedOut from exc
-        except asyncio.TimeoutError as exc:  # noqa: UP041 - aiohttp may raise the alias on older Pythons
-            raise TimedOut from exc
-        except aiohttp.ClientError as exc:
-            raise TransportError(redact(f"aiohttp.{exc.__class__.__name__}: {exc}")) from exc
-        except (ProxyError, OSError) as exc:  # aiohttp-socks' own errors for the proxy leg
-            raise TransportError(redact(f"proxy {exc.__class__.__name__}: {exc}")) from exc
+            status, payload = await self._connections.request(
+                method, url, body, content_type, connect_timeout=connect, read_timeout=wait
+            )
+        except WireTimeout as exc:
+            raise TimedOut(redact(str(exc))) from exc
+        except WireError as exc:
+            raise TransportError(redact(str(exc))) from exc
+        if status == 200 and UNREAD_REPLY.get():
+            return 200, _UNREAD_PAYLOAD
+        return status, payload

@@ -18,7 +18,7 @@ from typing import Any
 from telegram import Update
 from telegram.ext import Application
 
-from bot.tg.http import AiohttpRequest
+from bot.tg.http import ApiRequest
 from storage import Busy, Database
 from storage import inbox as store
 
@@ -43,7 +43,7 @@ def lighten(update: dict[str, Any]) -> dict[str, Any]:
     return update
 
 
-class InboxRequest(AiohttpRequest):
+class InboxRequest(ApiRequest):
     """The request class for getUpdates: it stores each batch before handing it to PTB."""
 
     __slots__ = ("_db", "_parsed")
@@ -72,7 +72,7 @@ class InboxRequest(AiohttpRequest):
         parsed, self._parsed = self._parsed, None
         if parsed is not None and parsed[0] is payload:
             return parsed[1]
-        return AiohttpRequest.parse_json_payload(payload)
+        return ApiRequest.parse_json_payload(payload)
 
     async def _store(self, result: list[dict[str, Any]]) -> None:
         # Nothing may reach PTB (which confirms it to Telegram) before it is stored. While another process

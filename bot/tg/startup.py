@@ -17,7 +17,7 @@ from telegram import Bot
 from telegram.error import InvalidToken, NetworkError, TelegramError, TimedOut
 
 from bot.config import Settings
-from bot.tg.http import AiohttpRequest, redact, resolve_proxy
+from bot.tg.http import ApiRequest, redact, resolve_proxy
 from messages import firstday as msg
 
 FIRST_DELAY, MAX_DELAY = 1.0, 300.0
@@ -58,8 +58,8 @@ def _detail(exc: BaseException, token: str) -> str:
 
 
 async def _get_me(settings: Settings, proxy: str | None) -> str:
-    def request() -> AiohttpRequest:
-        return AiohttpRequest(
+    def request() -> ApiRequest:
+        return ApiRequest(
             connection_pool_size=1, read_timeout=settings.api_timeout, connect_timeout=settings.api_timeout, proxy=proxy
         )
 

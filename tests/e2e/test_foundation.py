@@ -291,9 +291,9 @@ async def test_standin_fault_injection_reaches_ptb_as_the_right_exceptions(stand
     from telegram import Bot
     from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
 
-    from bot.tg.http import AiohttpRequest
+    from bot.tg.http import ApiRequest
 
-    async with Bot(standin.token, base_url=standin.base_url, request=AiohttpRequest()) as bot:
+    async with Bot(standin.token, base_url=standin.base_url, request=ApiRequest()) as bot:
         for code, exc, extra in (
             (429, RetryAfter, {"retry_after": 3}),
             (403, Forbidden, {}),

@@ -6,19 +6,19 @@ from typing import Any
 
 import pytest
 
-from bot.tg.http import AiohttpRequest
+from bot.tg.http import ApiRequest
 from tests.support.helpers import Harness
 
 
 async def test_ptb_does_not_parse_a_stored_batch_again(harness: Harness, monkeypatch: pytest.MonkeyPatch) -> None:
     parsed: list[bytes] = []
-    original = AiohttpRequest.parse_json_payload
+    original = ApiRequest.parse_json_payload
 
     def counting(payload: bytes) -> Any:
         parsed.append(payload)
         return original(payload)
 
-    monkeypatch.setattr(AiohttpRequest, "parse_json_payload", staticmethod(counting))
+    monkeypatch.setattr(ApiRequest, "parse_json_payload", staticmethod(counting))
     shown = await harness.chat(77).say("/whoami")
     assert "77" in shown.text  # the update was fetched, stored and handled
     # The batch was parsed (by the inbox) before the update was handled, so before the reply was shown: PTB

@@ -93,12 +93,13 @@ async def test_an_oversized_file_is_refused_before_any_download(harness: Harness
 
 async def test_an_interrupted_download_leaves_no_row_and_no_partial_file(harness: Harness, coordinator: Chat) -> None:
     await _at_point(coordinator, "2. 健全", "监测点 4")
-    harness.standin.fail("download", 500, times=3)
+    harness.standin.fail("download", 500, times=10)  # every download attempt cut, retries included
     shown = await coordinator.upload(files.pdf("cut"), "方案.pdf", "application/pdf")
     assert "接收失败" in shown.text and "重新发送" in shown.text
     assert await evidence_store.of_report(harness.deps.db.read, 1) == [] and _blobs(harness) == []
     tmp = harness.settings.evidence_dir / "tmp"
     assert not tmp.exists() or list(tmp.iterdir()) == []
+    harness.standin.heal()
     assert "已保存" in (await coordinator.upload(files.pdf("cut"), "方案.pdf", "application/pdf")).text
 
 

@@ -10,7 +10,7 @@ from telegram.request import RequestData
 from telegram.request._requestparameter import RequestParameter
 
 from bench.standin import StandIn
-from bot.tg.http import UNREAD_REPLY, AiohttpRequest
+from bot.tg.http import UNREAD_REPLY, ApiRequest
 from bot.tg.inbox import lighten
 from tests.support.helpers import Harness
 
@@ -67,13 +67,13 @@ async def test_a_walk_screen_edited_on_a_press_is_not_parsed(harness: Harness, m
     chat = harness.chat(600)
     menu = await chat.say("/menu")
     parsed: list[bytes] = []
-    original = AiohttpRequest.parse_json_payload
+    original = ApiRequest.parse_json_payload
 
     def counting(payload: bytes) -> Any:
         parsed.append(payload)
         return original(payload)
 
-    monkeypatch.setattr(AiohttpRequest, "parse_json_payload", staticmethod(counting))
+    monkeypatch.setattr(ApiRequest, "parse_json_payload", staticmethod(counting))
     shown = await chat.tap(menu, "继续填报")
     assert "监测点" in shown.text
     assert [c.method for c in harness.standin.calls[-2:]] in (
@@ -85,7 +85,7 @@ async def test_a_walk_screen_edited_on_a_press_is_not_parsed(harness: Harness, m
 
 
 async def _post(standin: StandIn, method: str, params: dict[str, Any]) -> Any:
-    request = AiohttpRequest()
+    request = ApiRequest()
     await request.initialize()
     try:
         data = RequestData([RequestParameter.from_input(k, v) for k, v in params.items()])

@@ -120,8 +120,8 @@ async def test_refused_connection_is_one_line_and_retried_with_backoff(tmp_path:
     lines = out.getvalue().splitlines()
     assert len(lines) == 4 and sleeps.delays == [1.0, 2.0, 4.0]
     detail = (
-        f"aiohttp.ClientConnectorError: Cannot connect to host 127.0.0.1:{port} ssl:default "
-        f"[Connect call failed ('127.0.0.1', {port})]"
+        f"cannot connect to 127.0.0.1:{port}: ConnectionRefusedError: [Errno 111] "
+        f"Connect call failed ('127.0.0.1', {port})"
     )
     assert lines[0] == (
         "无法连接 Telegram（Telegram unreachable）：无法连接 (cannot connect)："

@@ -48,6 +48,10 @@ class _Server:
             await self.handle(reader, writer)
         except (ConnectionError, asyncio.IncompleteReadError):
             writer.close()
+        except asyncio.CancelledError:
+            # stop() cancels the connections still open (a client may keep its tunnel alive to the end);
+            # ending quietly keeps asyncio from logging the cancelled handler as an error.
+            writer.close()
         finally:
             self._tasks.discard(task)  # type: ignore[arg-type]
 
@@ -67,11 +71,18 @@ class HttpProxy(_Server):
 
     scheme = "http"
 
+    def __init__(self) -> None:
+        super().__init__()
+        self.authorizations: list[str] = []  # the Proxy-Authorization values received
+
     async def handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         head = (await reader.readuntil(b"\r\n\r\n")).decode("latin-1")
         request_line, *headers = head.split("\r\n")
         method, target, version = request_line.split(" ")
         self.seen.append(f"{method} {target}")
+        self.authorizations += [
+            h.split(":", 1)[1].strip() for h in headers if h.lower().startswith("proxy-authorization:")
+        ]
         if method == "CONNECT":
             host, port = target.rsplit(":", 1)
             upstream = await asyncio.open_connection(host, int(port))
