@@ -301,3 +301,32 @@ async def test_a_download_cut_on_a_kept_alive_connection_is_sent_again_but_a_pos
         with pytest.raises(WireError):
             await call(pool, server.url + "/cut-post")  # on the kept-alive connection again
         assert [r.path for r in server.requests][3:] == ["/cut-post"]
+
+
+async def test_an_upload_the_server_never_reads_times_out() -> None:
+    accepted: list[asyncio.StreamWriter] = []
+
+    async def never_read(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        accepted.append(writer)  # holds the connection open and reads nothing
+
+    server = await asyncio.start_server(never_read, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    connections = Connections(limit=1, user_agent="t")
+    try:
+        upload = connections.request(
+            "POST",
+            f"http://127.0.0.1:{port}/botT/sendDocument",
+            b"x" * (64 << 20),
+            b"application/zip",
+            connect_timeout=5,
+            read_timeout=0.3,
+        )
+        with pytest.raises(WireTimeout):  # not wait_for's TimeoutError: the request's own deadline ended it
+            await asyncio.wait_for(upload, 30)
+        assert connections._open == set()  # the stalled connection was dropped
+    finally:
+        await connections.close()
+        for writer in accepted:
+            writer.close()
+        server.close()
+        await server.wait_closed()
