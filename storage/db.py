@@ -68,6 +68,27 @@ def _configure(conn: sqlite3.Connection, busy_timeout_ms: int) -> None:
     conn.execute("PRAGMA synchronous = NORMAL")
 
 
+class Kept:
+    """Rows kept in memory between updates by the one process that runs the bot (and its web channel): the
+    person asking, and where they stand (their cursor). Every update read both, one statement each.
+
+    How it stays true: people and cursors are written only through storage/people.py, storage/web.py and
+    storage/cursors.py, which forget a row at once when they write it (so the writing transaction reads its
+    own write from SQL) and keep the new one, or nothing, once it commits (nothing, if it rolls back); a row
+    read from SQL is kept only once it is known committed (LoopConnection.after_commit). Another process's
+    commit (the CLI, a hand edit) is seen in SQLite's data_version on the writer's connection, checked at the
+    start of every update (`Database.fresh`, when the person asking is looked up): it forgets all."""
+
+    def __init__(self) -> None:
+        self.people: dict[int, Any] = {}
+        self.cursors: dict[int, Any] = {}
+        self.version: int | None = None
+
+    def forget(self) -> None:
+        self.people.clear()
+        self.cursors.clear()
+
+
 class LoopConnection(aiosqlite.Connection):
     """aiosqlite's Connection interface, executed directly on the calling thread (the event loop).
 
@@ -83,6 +104,8 @@ class LoopConnection(aiosqlite.Connection):
         # ... and what they note about the open transaction alone (cleared when it ends, either way).
         self.txn_notes: dict[str, Any] = {}
         self._after_commit: list[Callable[[], None]] = []
+        # The people and cursors kept in memory (Kept; shared by the writer's and the reader's connection).
+        self.kept: Kept | None = None
 
     def after_commit(self, fn: Callable[[], None]) -> None:
         """Runs `fn` once the open transaction commits; dropped if it rolls back. Outside a transaction,
@@ -165,6 +188,7 @@ class Database:
         self._writer: LoopConnection | None = None
         self._reader: ReadConnection | None = None
         self._bulk: aiosqlite.Connection | None = None
+        self.kept = Kept()
         self._write_lock = asyncio.Lock()
         self._checkpoints: asyncio.Task[None] | None = None
         # After a transaction gave up on a lock another process held, the next ones try once without
@@ -183,8 +207,20 @@ class Database:
         own = sqlite3.connect(self.path, isolation_level=None)
         _configure(own, self.busy_timeout_ms)
         self._reader = ReadConnection(own, self._writer.raw)
+        self.kept.forget()
+        self._writer.kept = self._reader.kept = self.kept
+        self.fresh()
         rows = await self._reader.execute_fetchall("SELECT IFNULL(MAX(update_id), 0) FROM processed_updates")
         self.replay_horizon = int(next(iter(rows))[0])
+
+    def fresh(self) -> Kept:
+        """What is kept in memory, first forgotten if another process committed anything since the last
+        look (PRAGMA data_version on the writer's connection: no table is read). Once per update."""
+        version = int(self.writer.raw.execute("PRAGMA data_version").fetchone()[0])
+        if version != self.kept.version:
+            self.kept.forget()
+            self.kept.version = version
+        return self.kept
 
     def _open(self) -> LoopConnection:
         conn = sqlite3.connect(self.path, isolation_level=None)
