@@ -28,8 +28,8 @@ async def get(conn: aiosqlite.Connection, user_id: int) -> Cursor | None:
     if row is None:
         return None
     cursor = Cursor(*row)
-    if kept is not None:  # kept once what was read is known committed (at once, outside a transaction)
-        conn.after_commit(partial(kept.cursors.__setitem__, user_id, cursor))  # type: ignore[attr-defined]
+    if kept is not None:
+        kept.keep(conn, kept.cursors, user_id, cursor)
     return cursor
 
 
@@ -58,6 +58,12 @@ async def put(
     at: str,
 ) -> None:
     document = _encode(pending or {})
+    after = Cursor(user_id, report_id, item, row, str(stage), document)
+    kept: Kept | None = getattr(conn, "kept", None)
+    if kept is not None and after.stage != "submit" and kept.cursors.get(user_id) == after:
+        # The stored row already says this (what is kept is committed and not changed in this transaction,
+        # which would have forgotten it): no write. Only the submit flow reads updated_at (`submitting`).
+        return
     await conn.execute(
         "INSERT INTO cursors (user_id, report_id, item, row, stage, pending, updated_at) "
         "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (user_id) DO UPDATE SET report_id = excluded.report_id, "
@@ -65,7 +71,7 @@ async def put(
         "updated_at = excluded.updated_at",
         (user_id, report_id, item, row, stage, document, at),
     )
-    _changed(conn, user_id, Cursor(user_id, report_id, item, row, str(stage), document))
+    _changed(conn, user_id, after)
 
 
 async def reset_stage(db: Database, user_id: int, *, at: str) -> None:

@@ -20,6 +20,7 @@ import sqlite3
 import time
 from collections.abc import AsyncIterator, Callable, Iterable
 from contextlib import asynccontextmanager
+from functools import partial
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -70,23 +71,39 @@ def _configure(conn: sqlite3.Connection, busy_timeout_ms: int) -> None:
 
 class Kept:
     """Rows kept in memory between updates by the one process that runs the bot (and its web channel): the
-    person asking, and where they stand (their cursor). Every update read both, one statement each.
+    person asking, where they stand (their cursor), and who a report is for (its unit, certificate and
+    pilots). Every walk step read them all.
 
-    How it stays true: people and cursors are written only through storage/people.py, storage/web.py and
-    storage/cursors.py, which forget a row at once when they write it (so the writing transaction reads its
-    own write from SQL) and keep the new one, or nothing, once it commits (nothing, if it rolls back); a row
-    read from SQL is kept only once it is known committed (LoopConnection.after_commit). Another process's
-    commit (the CLI, a hand edit) is seen in SQLite's data_version on the writer's connection, checked at the
-    start of every update (`Database.fresh`, when the person asking is looked up): it forgets all."""
+    How it stays true: in this process people, cursors and the roster are written only through
+    storage/people.py, storage/web.py, storage/cursors.py and storage/roster.py, which forget what they write
+    at once (so the writing transaction reads its own write from SQL) and keep the new row, or nothing, once
+    it commits (nothing, if it rolls back); a row read from SQL is kept only once it is known committed and
+    not being changed (`keep`). Another process's commit (the CLI, a hand edit) is seen in SQLite's
+    data_version on the writer's connection, checked at the start of every update (`Database.fresh`, when the
+    person asking is looked up): it forgets all."""
 
     def __init__(self) -> None:
         self.people: dict[int, Any] = {}
         self.cursors: dict[int, Any] = {}
+        # Each report's unit, certificate and pilots (storage/reports.py), which only the roster changes
+        # (storage/roster.py forgets them all when it writes).
+        self.units: dict[int, Any] = {}
         self.version: int | None = None
+        self.writer: sqlite3.Connection | None = None
+
+    def keep(self, conn: aiosqlite.Connection, into: dict[int, Any], key: int, value: Any) -> None:
+        """Keeps `value`, just read through `conn`, once it is known committed: at once while no transaction
+        is open; when the open transaction commits if it was read inside it; never if it was read beside it
+        (that transaction may be changing it)."""
+        if self.writer is None or not self.writer.in_transaction:
+            into[key] = value
+        elif getattr(conn, "raw", None) is self.writer:
+            conn.after_commit(partial(into.__setitem__, key, value))  # type: ignore[attr-defined]
 
     def forget(self) -> None:
         self.people.clear()
         self.cursors.clear()
+        self.units.clear()
 
 
 class LoopConnection(aiosqlite.Connection):
@@ -209,6 +226,7 @@ class Database:
         self._reader = ReadConnection(own, self._writer.raw)
         self.kept.forget()
         self._writer.kept = self._reader.kept = self.kept
+        self.kept.writer = self._writer.raw
         self.fresh()
         rows = await self._reader.execute_fetchall("SELECT IFNULL(MAX(update_id), 0) FROM processed_updates")
         self.replay_horizon = int(next(iter(rows))[0])

@@ -24,8 +24,8 @@ async def get(conn: aiosqlite.Connection, user_id: int) -> Person | None:
     if row is None:
         return None
     person = Person(*row)
-    if kept is not None:  # kept once what was read is known committed (at once, outside a transaction)
-        conn.after_commit(partial(kept.people.__setitem__, user_id, person))  # type: ignore[attr-defined]
+    if kept is not None:
+        kept.keep(conn, kept.people, user_id, person)
     return person
 
 

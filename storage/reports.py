@@ -11,6 +11,7 @@ from typing import Any
 import aiosqlite
 
 from storage import audit
+from storage.db import Kept as KeptRows
 from storage.models import Report
 from storage.rows import first as _first
 
@@ -179,26 +180,49 @@ def _kept_answer(memo: Kept, report_id: int, gen: int, item: str, document: str)
         memo.pop(report_id, None)
 
 
-# The report's row (with what open_for reads beside it) and its context in one statement: a UNION ALL whose
-# first branch is the report's row; every other branch is padded to its width.
+# The report's row (with the campaign's close and whether a split text's part waits) and its context in one
+# statement: a UNION ALL whose first branch is the report's row; every other branch is padded to its width.
 _PAD = ", NULL" * 9
-_OPEN_CONTEXT = (
+_REPORT_ROW = (
     "SELECT 'R', id, institution_id, certificate_id, outline, status, version, submitted_at, "
     "(SELECT closes_at FROM campaign_close WHERE id = 1), EXISTS (SELECT 1 FROM text_fragments WHERE user_id = ?), "
-    "answers_gen FROM reports WHERE id = ? "
-    "UNION ALL SELECT 'i', name"
-    + _PAD
-    + " FROM institutions WHERE id = (SELECT institution_id FROM reports WHERE id = ?) "
-    "UNION ALL SELECT 'c', name" + _PAD + " FROM certificates "
-    "  WHERE id = (SELECT IFNULL(certificate_id, 0) FROM reports WHERE id = ?) "
-    "UNION ALL SELECT 'p', p.certificate_id, json_array(c.name, p.scale)" + _PAD[:-6] + " FROM pilots p "
-    "  JOIN certificates c ON c.id = p.certificate_id "
-    "  WHERE p.institution_id = (SELECT institution_id FROM reports WHERE id = ?) "
-    "UNION ALL SELECT 'e', item, COUNT(*)" + _PAD[:-6] + " FROM evidence WHERE report_id = ? AND removed_at IS NULL "
-    "  GROUP BY item "
-    "UNION ALL SELECT 'r', comments" + _PAD + " FROM revisions WHERE report_id = ? AND closed_at IS NULL"
+    "answers_gen FROM reports WHERE id = ?"
 )
-_WITH_ANSWERS = _OPEN_CONTEXT + " UNION ALL SELECT 'a', item, value" + _PAD[:-6] + " FROM answers WHERE report_id = ?"
+# Who reports and on what (the unit's name, the certificate's, the pilots): changed only by the roster, so kept.
+_UNIT = (
+    " UNION ALL SELECT 'i', name"
+    + _PAD
+    + " FROM institutions WHERE id = (SELECT institution_id FROM reports WHERE id = ?)"
+    " UNION ALL SELECT 'c', name" + _PAD + " FROM certificates"
+    "  WHERE id = (SELECT IFNULL(certificate_id, 0) FROM reports WHERE id = ?)"
+    " UNION ALL SELECT 'p', p.certificate_id, json_array(c.name, p.scale)" + _PAD[:-6] + " FROM pilots p"
+    "  JOIN certificates c ON c.id = p.certificate_id"
+    "  WHERE p.institution_id = (SELECT institution_id FROM reports WHERE id = ?)"
+)
+_STATE = (
+    " UNION ALL SELECT 'e', item, COUNT(*)" + _PAD[:-6] + " FROM evidence WHERE report_id = ? AND removed_at IS NULL"
+    "  GROUP BY item"
+    " UNION ALL SELECT 'r', comments" + _PAD + " FROM revisions WHERE report_id = ? AND closed_at IS NULL"
+)
+_ANSWERS_ROWS = " UNION ALL SELECT 'a', item, value" + _PAD[:-6] + " FROM answers WHERE report_id = ?"
+# By (the unit is kept, the answers are kept): the statement and how many times it takes the report's id.
+_READS = {
+    (unit_kept, answers_kept): (
+        _REPORT_ROW + ("" if unit_kept else _UNIT) + _STATE + ("" if answers_kept else _ANSWERS_ROWS),
+        1 + (0 if unit_kept else 3) + 2 + (0 if answers_kept else 1),
+    )
+    for unit_kept in (False, True)
+    for answers_kept in (False, True)
+}
+Unit = tuple[str, str | None, tuple[tuple[int, str, int], ...]]  # the unit's name, the certificate's, the pilots
+
+
+def forget_units(conn: aiosqlite.Connection) -> None:
+    """The roster changes in the open transaction: no unit is kept until it ends (read again then)."""
+    kept: KeptRows | None = getattr(conn, "kept", None)
+    if kept is not None:
+        kept.units.clear()
+        conn.after_commit(kept.units.clear)  # type: ignore[attr-defined]
 
 
 async def open_context(conn: aiosqlite.Connection, report_id: int, user_id: int) -> tuple[Opened, Context | None]:
@@ -218,11 +242,10 @@ async def _read(
     """`given`: the report as the caller read it (its status says whether comments apply), else as read here."""
     memo = _answers_memo(conn)
     kept = memo.get(report_id) if memo is not None else None
-    rid = report_id
-    rows = await conn.execute_fetchall(
-        _OPEN_CONTEXT if kept is not None else _WITH_ANSWERS,
-        (user_id, rid, rid, rid, rid, rid, rid) + ((rid,) if kept is None else ()),
-    )
+    rows_kept: KeptRows | None = getattr(conn, "kept", None)
+    unit_kept: Unit | None = rows_kept.units.get(report_id) if rows_kept is not None else None
+    sql, times = _READS[unit_kept is not None, kept is not None]
+    rows = await conn.execute_fetchall(sql, (user_id,) + (report_id,) * times)
     report: Report | None = None
     closes_at: str | None = None
     waiting = False
@@ -280,9 +303,14 @@ async def _read(
             conn.after_commit(partial(_keep, memo, report_id, gen, dict(answers)))  # type: ignore[attr-defined]
     if memo is not None and gen >= 0 and conn.raw.in_transaction:  # type: ignore[attr-defined]
         conn.txn_notes.setdefault(_ANSWERS, {})[report_id] = gen  # type: ignore[attr-defined]
-    for cert_id, (name, scale) in zip(pilot_ids, json.loads("[" + ",".join(pilot_docs) + "]"), strict=True):
-        pilots.append((cert_id, str(name), int(scale)))
-    pilots.sort()
+    if unit_kept is not None:
+        unit, cert, pilots = unit_kept[0], unit_kept[1], list(unit_kept[2])
+    else:
+        for cert_id, (name, scale) in zip(pilot_ids, json.loads("[" + ",".join(pilot_docs) + "]"), strict=True):
+            pilots.append((cert_id, str(name), int(scale)))
+        pilots.sort()
+        if rows_kept is not None:
+            rows_kept.keep(conn, rows_kept.units, report_id, (unit, cert, tuple(pilots)))
     return opened, Context(unit, cert, pilots, answers, evidence, comments)
 
 

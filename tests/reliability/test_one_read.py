@@ -18,7 +18,7 @@ def _kind(sql: str) -> str | None:
         return "person"
     if text.startswith("SELECT user_id, report_id, item") and "FROM cursors" in text:
         return "cursor"
-    if text.startswith("SELECT 'R', id, institution_id") and "FROM institutions" in text:  # with the report's row
+    if text.startswith("SELECT 'R', id, institution_id"):  # the report's row, then its context
         return "context"
     return None
 

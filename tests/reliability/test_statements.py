@@ -1,9 +1,10 @@
 """What a walk update runs in SQL, statement by statement, and why the rows kept in memory stay true.
 
 A typed answer and a button press each run: one look at whether another process committed anything (PRAGMA
-data_version: the person asking and their cursor are then read from memory, storage.db.Kept), and one short
-transaction that records the update id, reads the report with its whole context in one statement, writes the
-answer (if any) and the cursor. Counted with sqlite3's trace callback on both on-loop connections."""
+data_version: the person asking, their cursor and who their report is for are then read from memory,
+storage.db.Kept), and one short transaction that records the update id, reads the report with its context in
+one statement, writes the answer (if any) and the cursor. Counted with sqlite3's trace callback on both
+on-loop connections."""
 
 from __future__ import annotations
 
@@ -30,7 +31,7 @@ ANSWER_STEP = [
     "PRAGMA data_version",  # another process's commit? (then what is kept is read again)
     "BEGIN IMMEDIATE",
     "INSERT processed_updates",  # exactly once: the update id commits with the change
-    "SELECT report and context",  # the report, the campaign's close, a waiting text part, the context
+    "SELECT report and context",  # the report, the campaign's close, a waiting text part, answers, files
     "INSERT answers",  # (its triggers: the audit entry, the report's generation)
     "INSERT cursors",
     "COMMIT",
@@ -39,8 +40,9 @@ ANSWER_STEP = [
 
 def _label(sql: str) -> str:
     text = " ".join(sql.split())
-    if text.startswith("SELECT 'R', id, institution_id") and "FROM institutions" in text and "FROM pilots" in text:
-        return "SELECT report and context"
+    if text.startswith("SELECT 'R', id, institution_id"):
+        # Who the report is for (its unit, certificate and pilots) is read once, then kept.
+        return "SELECT report, unit and context" if "FROM pilots" in text else "SELECT report and context"
     words = text.replace("OR IGNORE ", "").split()
     if words[0] in ("INSERT", "DELETE") and len(words) > 2:
         return f"{words[0]} {words[2]}"
@@ -223,3 +225,53 @@ async def test_a_rolled_back_write_leaves_the_committed_row_kept(db: Database) -
     assert await cursors.get(db.read, USER) == before == _stored(db)
     assert await people.get(db.read, USER) == who
     assert who is not None and who.role == "coordinator"
+
+
+def _scale(shown: Shown) -> str:
+    return shown.text.split("试点规模 ")[1].split("）")[0]
+
+
+async def test_a_pilot_scale_changed_by_the_roster_counts_from_the_next_update(harness: Harness) -> None:
+    """Who a report is for is kept in memory: a roster import in this process forgets it."""
+    shown = await _walking(harness)
+    assert _scale(shown) == "150"
+    # ◀ 上一项 on the first point shows it again.
+    await harness.certify(CERTS, {SCHOOL: [("Web前端开发", 90)]})
+    assert _scale(await harness.chat(USER).tap(shown, "上一项")) == "90"
+
+
+async def test_a_pilot_scale_changed_by_another_process_counts_from_the_next_update(harness: Harness) -> None:
+    shown = await _walking(harness)
+    other = sqlite3.connect(harness.settings.db_path)
+    try:
+        with other:
+            other.execute("UPDATE pilots SET scale = 80")
+    finally:
+        other.close()
+    assert _scale(await harness.chat(USER).tap(shown, "上一项")) == "80"
+
+
+async def test_a_refused_answer_writes_only_the_update_id(harness: Harness) -> None:
+    """Nothing changes but the update being applied: no cursor write (it would write what is stored)."""
+    await _walking(harness)
+    chat = harness.chat(USER)
+    before = await cursors.get(harness.deps.db.read, USER)
+    with traced(harness) as seen:
+        refused = await chat.say("很多")
+    assert "监测点 1" in refused.text
+    assert statements(seen) == [s for s in ANSWER_STEP if s not in ("INSERT answers", "INSERT cursors")], seen
+    assert await cursors.get(harness.deps.db.read, USER) == before == _stored(harness.deps.db)
+    assert await reports.answers(harness.deps.db.read, 1) == {}
+
+
+async def test_a_cursor_read_beside_a_transaction_is_not_kept(db: Database) -> None:
+    """A read while another task's transaction is open sees the committed row, which that transaction may be
+    changing: keeping it would let a later write of the same value be skipped wrongly."""
+    committed = await cursors.get(db.read, USER)
+    assert committed == Cursor(USER, 1, "p1", 0, "ask", "{}")
+    async with db.transaction() as conn:
+        await cursors.put(conn, user_id=USER, report_id=1, item="p2", at="t")
+        assert await cursors.get(db.read, USER) == committed  # the reader's view: still the committed row
+        await cursors.put(conn, user_id=USER, report_id=1, item="p1", at="t")  # back to it
+    assert _stored(db) == committed
+    assert await cursors.get(db.read, USER) == committed
