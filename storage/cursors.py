@@ -57,7 +57,7 @@ async def put(
     pending: object = None,
     at: str,
 ) -> None:
-    document = _encode(pending or {})
+    document = _encode(pending) if pending else "{}"
     after = Cursor(user_id, report_id, item, row, str(stage), document)
     kept: Kept | None = getattr(conn, "kept", None)
     if kept is not None and after.stage != "submit" and kept.cursors.get(user_id) == after:
