@@ -120,7 +120,7 @@ class LoopConnection(aiosqlite.Connection):
         # ... and what they note about the open transaction alone (cleared when it ends, either way).
         self.txn_notes: dict[str, Any] = {}
         self._after_commit: list[Callable[[], None]] = []
-        # The people and cursors kept in memory (Kept; shared by the writer's and the reader's connection).
+        # The people, cursors and units kept in memory (Kept; shared by the writer's and the reader's connection).
         self.kept: Kept | None = None
 
     def after_commit(self, fn: Callable[[], None]) -> None:
