@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import json
+from functools import partial
 
 import aiosqlite
 
-from storage.db import Database
+from storage.db import Database, Kept
 from storage.models import Cursor
 from storage.rows import first as _first
 
@@ -17,8 +18,32 @@ _CURSOR = "SELECT user_id, report_id, item, row, stage, pending FROM cursors"
 
 
 async def get(conn: aiosqlite.Connection, user_id: int) -> Cursor | None:
+    """Where `user_id` stands: kept in memory (storage.db.Kept) after the first read."""
+    kept: Kept | None = getattr(conn, "kept", None)
+    if kept is not None:
+        found = kept.cursors.get(user_id)
+        if found is not None:
+            return found  # type: ignore[no-any-return]
     row = _first(await conn.execute_fetchall(_CURSOR + " WHERE user_id = ?", (user_id,)))
-    return Cursor(*row) if row else None
+    if row is None:
+        return None
+    cursor = Cursor(*row)
+    if kept is not None:
+        kept.keep(conn, kept.cursors, user_id, cursor)
+    return cursor
+
+
+def _changed(conn: aiosqlite.Connection, user_id: int, after: Cursor | None = None) -> None:
+    """`user_id`'s cursor is written in the open transaction: forgotten at once (the transaction reads its own
+    write from SQL), then kept as `after` once it commits (None: read again next time)."""
+    kept: Kept | None = getattr(conn, "kept", None)
+    if kept is None:
+        return
+    kept.cursors.pop(user_id, None)
+    if after is None:
+        conn.after_commit(partial(kept.cursors.pop, user_id, None))  # type: ignore[attr-defined]
+    else:
+        conn.after_commit(partial(kept.cursors.__setitem__, user_id, after))  # type: ignore[attr-defined]
 
 
 async def put(
@@ -32,13 +57,21 @@ async def put(
     pending: object = None,
     at: str,
 ) -> None:
+    document = _encode(pending) if pending else "{}"
+    after = Cursor(user_id, report_id, item, row, str(stage), document)
+    kept: Kept | None = getattr(conn, "kept", None)
+    if kept is not None and after.stage != "submit" and kept.cursors.get(user_id) == after:
+        # The stored row already says this (what is kept is committed and not changed in this transaction,
+        # which would have forgotten it): no write. Only the submit flow reads updated_at (`submitting`).
+        return
     await conn.execute(
         "INSERT INTO cursors (user_id, report_id, item, row, stage, pending, updated_at) "
         "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (user_id) DO UPDATE SET report_id = excluded.report_id, "
         "item = excluded.item, row = excluded.row, stage = excluded.stage, pending = excluded.pending, "
         "updated_at = excluded.updated_at",
-        (user_id, report_id, item, row, stage, _encode(pending or {}), at),
+        (user_id, report_id, item, row, stage, document, at),
     )
+    _changed(conn, user_id, after)
 
 
 async def reset_stage(db: Database, user_id: int, *, at: str) -> None:
@@ -47,6 +80,7 @@ async def reset_stage(db: Database, user_id: int, *, at: str) -> None:
             "UPDATE cursors SET stage = 'ask', pending = '{}', updated_at = ? WHERE user_id = ?",
             (at, user_id),
         )
+        _changed(conn, user_id)
 
 
 async def mark_menu(conn: aiosqlite.Connection, user_id: int, report_id: int, *, at: str) -> None:
@@ -58,6 +92,7 @@ async def mark_menu(conn: aiosqlite.Connection, user_id: int, report_id: int, *,
         "AND stage IN ('ask', 'followup', 'confirm', 'pick', 'evid', 'done', 'submit')",
         (at, user_id, report_id),
     )
+    _changed(conn, user_id)
 
 
 async def start_submit(conn: aiosqlite.Connection, user_id: int, report_id: int, *, at: str) -> None:
@@ -74,6 +109,7 @@ async def start_submit(conn: aiosqlite.Connection, user_id: int, report_id: int,
         "stage = 'submit', updated_at = ? WHERE user_id = ?",
         (report_id, report_id, at, user_id),
     )
+    _changed(conn, user_id)
 
 
 async def end_submit(conn: aiosqlite.Connection, user_id: int, *, at: str) -> None:
@@ -83,6 +119,7 @@ async def end_submit(conn: aiosqlite.Connection, user_id: int, *, at: str) -> No
         "WHERE user_id = ? AND stage = 'submit'",
         (at, user_id),
     )
+    _changed(conn, user_id)
 
 
 async def submitting(conn: aiosqlite.Connection, *, since: str) -> set[int]:

@@ -18,8 +18,8 @@ import contextlib
 import logging
 import sqlite3
 import time
-from collections.abc import AsyncIterator, Callable, Iterable
-from contextlib import asynccontextmanager
+from collections.abc import Callable, Iterable
+from functools import partial
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -68,6 +68,43 @@ def _configure(conn: sqlite3.Connection, busy_timeout_ms: int) -> None:
     conn.execute("PRAGMA synchronous = NORMAL")
 
 
+class Kept:
+    """Rows kept in memory between updates by the one process that runs the bot (and its web channel): the
+    person asking, where they stand (their cursor), and who a report is for (its unit, certificate and
+    pilots). Every walk step read them all.
+
+    How it stays true: in this process people, cursors and the roster are written only through
+    storage/people.py, storage/web.py, storage/cursors.py and storage/roster.py, which forget what they write
+    at once (so the writing transaction reads its own write from SQL) and keep the new row, or nothing, once
+    it commits (nothing, if it rolls back); a row read from SQL is kept only once it is known committed and
+    not being changed (`keep`). Another process's commit (the CLI, a hand edit) is seen in SQLite's
+    data_version on the writer's connection, checked at the start of every update (`Database.fresh`, when the
+    person asking is looked up): it forgets all."""
+
+    def __init__(self) -> None:
+        self.people: dict[int, Any] = {}
+        self.cursors: dict[int, Any] = {}
+        # Each report's unit, certificate and pilots (storage/reports.py), which only the roster changes
+        # (storage/roster.py forgets them all when it writes).
+        self.units: dict[int, Any] = {}
+        self.version: int | None = None
+        self.writer: sqlite3.Connection | None = None
+
+    def keep(self, conn: aiosqlite.Connection, into: dict[int, Any], key: int, value: Any) -> None:
+        """Keeps `value`, just read through `conn`, once it is known committed: at once while no transaction
+        is open; when the open transaction commits if it was read inside it; never if it was read beside it
+        (that transaction may be changing it)."""
+        if self.writer is None or not self.writer.in_transaction:
+            into[key] = value
+        elif getattr(conn, "raw", None) is self.writer:
+            conn.after_commit(partial(into.__setitem__, key, value))  # type: ignore[attr-defined]
+
+    def forget(self) -> None:
+        self.people.clear()
+        self.cursors.clear()
+        self.units.clear()
+
+
 class LoopConnection(aiosqlite.Connection):
     """aiosqlite's Connection interface, executed directly on the calling thread (the event loop).
 
@@ -83,6 +120,8 @@ class LoopConnection(aiosqlite.Connection):
         # ... and what they note about the open transaction alone (cleared when it ends, either way).
         self.txn_notes: dict[str, Any] = {}
         self._after_commit: list[Callable[[], None]] = []
+        # The people, cursors and units kept in memory (Kept; shared by the writer's and the reader's connection).
+        self.kept: Kept | None = None
 
     def after_commit(self, fn: Callable[[], None]) -> None:
         """Runs `fn` once the open transaction commits; dropped if it rolls back. Outside a transaction,
@@ -115,6 +154,15 @@ class LoopConnection(aiosqlite.Connection):
     def execute_fetchall(self, sql: str, parameters: Iterable[Any] | None = None) -> Result[Iterable[sqlite3.Row]]:
         # The hottest call of all: one coroutine instead of two.
         return Result(self._fetchall(sql, parameters))
+
+    async def _execute_now(self, sql: str, parameters: Iterable[Any] | None) -> aiosqlite.Cursor:
+        if self._connection is None:
+            raise ValueError("Connection closed")
+        return aiosqlite.Cursor(self, self._connection.execute(sql, [] if parameters is None else parameters))  # type: ignore[arg-type]
+
+    def execute(self, sql: str, parameters: Iterable[Any] | None = None) -> Result[aiosqlite.Cursor]:
+        # Every write of a walk step: one coroutine instead of two, as execute_fetchall.
+        return Result(self._execute_now(sql, parameters))
 
     async def close(self) -> None:
         conn, self._connection = self._connection, None
@@ -165,6 +213,7 @@ class Database:
         self._writer: LoopConnection | None = None
         self._reader: ReadConnection | None = None
         self._bulk: aiosqlite.Connection | None = None
+        self.kept = Kept()
         self._write_lock = asyncio.Lock()
         self._checkpoints: asyncio.Task[None] | None = None
         # After a transaction gave up on a lock another process held, the next ones try once without
@@ -183,8 +232,21 @@ class Database:
         own = sqlite3.connect(self.path, isolation_level=None)
         _configure(own, self.busy_timeout_ms)
         self._reader = ReadConnection(own, self._writer.raw)
+        self.kept.forget()
+        self._writer.kept = self._reader.kept = self.kept
+        self.kept.writer = self._writer.raw
+        self.fresh()
         rows = await self._reader.execute_fetchall("SELECT IFNULL(MAX(update_id), 0) FROM processed_updates")
         self.replay_horizon = int(next(iter(rows))[0])
+
+    def fresh(self) -> Kept:
+        """What is kept in memory, first forgotten if another process committed anything since the last
+        look (PRAGMA data_version on the writer's connection: no table is read). Once per update."""
+        version = int(self.writer.raw.execute("PRAGMA data_version").fetchone()[0])
+        if version != self.kept.version:
+            self.kept.forget()
+            self.kept.version = version
+        return self.kept
 
     def _open(self) -> LoopConnection:
         conn = sqlite3.connect(self.path, isolation_level=None)
@@ -304,33 +366,13 @@ class Database:
                     raise Busy(str(self.path)) from exc
             await asyncio.sleep(min(0.05, max(0.0, deadline - now)))
 
-    @asynccontextmanager
-    async def transaction(self, *, update_id: int | None = None, at: str = "") -> AsyncIterator[aiosqlite.Connection]:
+    def transaction(self, *, update_id: int | None = None, at: str = "") -> Transaction:
         """One atomic write. With update_id, the update is recorded as applied in the same commit,
         so a re-delivered update raises AlreadyApplied instead of applying twice.
 
         Raises Busy (nothing written) when another process holds the write lock for longer than the
         bot waits."""
-        async with self._write_lock:
-            conn = self.writer
-            raw = conn.raw
-            await self._begin(conn)
-            try:
-                if update_id is not None:
-                    cur = raw.execute(
-                        "INSERT OR IGNORE INTO processed_updates (update_id, at) VALUES (?, ?)",
-                        (update_id, at),
-                    )
-                    if cur.rowcount == 0:
-                        raise AlreadyApplied(update_id)
-                yield conn
-            except BaseException:
-                raw.execute("ROLLBACK")
-                conn._committed(False)
-                raise
-            else:
-                raw.execute("COMMIT")
-                conn._committed(True)
+        return Transaction(self, update_id, at)
 
     async def forget_applied_before(self, at: str) -> int:
         """Telegram keeps an undelivered update for at most 24 hours, so older ids can never come back.
@@ -364,3 +406,53 @@ class Database:
                 source.close()
 
         await asyncio.to_thread(copy)
+
+
+class Transaction:
+    """`async with db.transaction(...) as conn`: the write lock, BEGIN IMMEDIATE (and the update id), then
+    COMMIT, or ROLLBACK if the body raised. A class rather than an async generator: every walk step opens
+    one, and the generator's machinery cost more than the two statements it runs."""
+
+    __slots__ = ("_at", "_conn", "_db", "_update_id")
+
+    def __init__(self, db: Database, update_id: int | None, at: str) -> None:
+        self._db = db
+        self._update_id = update_id
+        self._at = at
+        self._conn: LoopConnection | None = None
+
+    async def __aenter__(self) -> LoopConnection:
+        db = self._db
+        await db._write_lock.acquire()
+        try:
+            conn = db.writer
+            await db._begin(conn)
+        except BaseException:
+            db._write_lock.release()
+            raise
+        self._conn = conn
+        if self._update_id is not None:
+            try:
+                cur = conn.raw.execute(
+                    "INSERT OR IGNORE INTO processed_updates (update_id, at) VALUES (?, ?)",
+                    (self._update_id, self._at),
+                )
+                if cur.rowcount == 0:
+                    raise AlreadyApplied(self._update_id)
+            except BaseException as exc:
+                await self.__aexit__(type(exc), exc, exc.__traceback__)
+                raise
+        return conn
+
+    async def __aexit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: Any) -> None:
+        conn = self._conn
+        assert conn is not None
+        try:
+            if exc_type is not None:
+                conn.raw.execute("ROLLBACK")
+                conn._committed(False)
+            else:
+                conn.raw.execute("COMMIT")
+                conn._committed(True)
+        finally:
+            self._db._write_lock.release()

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+from functools import partial
 
 import aiosqlite
 
+from storage.db import Database, Kept
 from storage.models import Invitation, Person, Role
 from storage.rows import first as _first
 
@@ -13,8 +15,41 @@ _PERSON = "SELECT user_id, name, role, institution_id, city, chat_id FROM people
 
 
 async def get(conn: aiosqlite.Connection, user_id: int) -> Person | None:
+    kept: Kept | None = getattr(conn, "kept", None)
+    if kept is not None:
+        found = kept.people.get(user_id)
+        if found is not None:
+            return found  # type: ignore[no-any-return]
     row = _first(await conn.execute_fetchall(_PERSON + " WHERE user_id = ?", (user_id,)))
-    return Person(*row) if row else None
+    if row is None:
+        return None
+    person = Person(*row)
+    if kept is not None:
+        kept.keep(conn, kept.people, user_id, person)
+    return person
+
+
+async def asking(db: Database, user_id: int) -> Person | None:
+    """The person an update comes from: its first read, so what is kept in memory is first checked against
+    other processes' commits (Database.fresh)."""
+    db.fresh()
+    return await get(db.read, user_id)
+
+
+def forget(conn: aiosqlite.Connection, *user_ids: int) -> None:
+    """`user_ids`' people rows change in the open transaction: not kept until it ends (read again then)."""
+    kept: Kept | None = getattr(conn, "kept", None)
+    if kept is None:
+        return
+    drop = partial(_drop, kept, user_ids)
+    drop()
+    conn.after_commit(drop)  # type: ignore[attr-defined]
+
+
+def _drop(kept: Kept, user_ids: tuple[int, ...]) -> None:
+    for user_id in user_ids:
+        kept.people.pop(user_id, None)
+        kept.cursors.pop(user_id, None)
 
 
 async def bind(
@@ -35,6 +70,7 @@ async def bind(
         "chat_id = excluded.chat_id, bound_at = excluded.bound_at",
         (user_id, name, role, institution_id, city, chat_id, at),
     )
+    forget(conn, user_id)
 
 
 async def with_role(conn: aiosqlite.Connection, role: Role) -> list[Person]:

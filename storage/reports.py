@@ -11,6 +11,7 @@ from typing import Any
 import aiosqlite
 
 from storage import audit
+from storage.db import Kept as KeptRows
 from storage.models import Report
 from storage.rows import first as _first
 
@@ -32,22 +33,6 @@ class Opened:
     report: Report | None
     closes_at: str | None  # the campaign's close instant (UTC ISO), None while no end is set
     fragment_waiting: bool  # the person has the first part of a split long text waiting (text_fragments)
-
-
-async def open_for(conn: aiosqlite.Connection, report_id: int, user_id: int) -> Opened:
-    """The report, the campaign's close and whether `user_id` has a text fragment waiting: one statement
-    instead of three on every walk step."""
-    row = _first(
-        await conn.execute_fetchall(
-            "SELECT id, institution_id, certificate_id, outline, status, version, submitted_at, "
-            "(SELECT closes_at FROM campaign_close WHERE id = 1), "
-            "EXISTS (SELECT 1 FROM text_fragments WHERE user_id = ?) FROM reports WHERE id = ?",
-            (user_id, report_id),
-        )
-    )
-    if row is None:
-        return Opened(None, None, False)
-    return Opened(Report(*row[:7]), None if row[7] is None else str(row[7]), bool(row[8]))
 
 
 async def find(conn: aiosqlite.Connection, institution_id: int, certificate_id: int | None) -> Report | None:
@@ -195,69 +180,138 @@ def _kept_answer(memo: Kept, report_id: int, gen: int, item: str, document: str)
         memo.pop(report_id, None)
 
 
-async def context(conn: aiosqlite.Connection, report: Report) -> Context:
-    memo = _answers_memo(conn)
-    kept = memo.get(report.id) if memo is not None else None
-    rows = await conn.execute_fetchall(
-        "SELECT 'i', name, NULL FROM institutions WHERE id = ? "
-        "UNION ALL SELECT 'c', name, NULL FROM certificates WHERE id = ? "
-        "UNION ALL SELECT 'p', p.certificate_id, json_array(c.name, p.scale) FROM pilots p "
-        "  JOIN certificates c ON c.id = p.certificate_id WHERE p.institution_id = ? "
-        "UNION ALL SELECT 'g', answers_gen, NULL FROM reports WHERE id = ? "
-        + ("" if kept is not None else "UNION ALL SELECT 'a', item, value FROM answers WHERE report_id = ? ")
-        + "UNION ALL SELECT 'e', item, COUNT(*) FROM evidence WHERE report_id = ? AND removed_at IS NULL GROUP BY item "
-        "UNION ALL SELECT 'r', comments, NULL FROM revisions WHERE report_id = ? AND closed_at IS NULL",
-        (report.institution_id, report.certificate_id or 0, report.institution_id, report.id)
-        + ((report.id,) if kept is None else ())
-        + (report.id, report.id),
+# The report's row (with the campaign's close and whether a split text's part waits) and its context in one
+# statement: a UNION ALL whose first branch is the report's row; every other branch is padded to its width.
+_PAD = ", NULL" * 9
+_REPORT_ROW = (
+    "SELECT 'R', id, institution_id, certificate_id, outline, status, version, submitted_at, "
+    "(SELECT closes_at FROM campaign_close WHERE id = 1), EXISTS (SELECT 1 FROM text_fragments WHERE user_id = ?), "
+    "answers_gen FROM reports WHERE id = ?"
+)
+# Who reports and on what (the unit's name, the certificate's, the pilots): changed only by the roster, so kept.
+_UNIT = (
+    " UNION ALL SELECT 'i', name"
+    + _PAD
+    + " FROM institutions WHERE id = (SELECT institution_id FROM reports WHERE id = ?)"
+    " UNION ALL SELECT 'c', name" + _PAD + " FROM certificates"
+    "  WHERE id = (SELECT IFNULL(certificate_id, 0) FROM reports WHERE id = ?)"
+    " UNION ALL SELECT 'p', p.certificate_id, json_array(c.name, p.scale)" + _PAD[:-6] + " FROM pilots p"
+    "  JOIN certificates c ON c.id = p.certificate_id"
+    "  WHERE p.institution_id = (SELECT institution_id FROM reports WHERE id = ?)"
+)
+_STATE = (
+    " UNION ALL SELECT 'e', item, COUNT(*)" + _PAD[:-6] + " FROM evidence WHERE report_id = ? AND removed_at IS NULL"
+    "  GROUP BY item"
+    " UNION ALL SELECT 'r', comments" + _PAD + " FROM revisions WHERE report_id = ? AND closed_at IS NULL"
+)
+_ANSWERS_ROWS = " UNION ALL SELECT 'a', item, value" + _PAD[:-6] + " FROM answers WHERE report_id = ?"
+# By (the unit is kept, the answers are kept): the statement and how many times it takes the report's id.
+_READS = {
+    (unit_kept, answers_kept): (
+        _REPORT_ROW + ("" if unit_kept else _UNIT) + _STATE + ("" if answers_kept else _ANSWERS_ROWS),
+        1 + (0 if unit_kept else 3) + 2 + (0 if answers_kept else 1),
     )
+    for unit_kept in (False, True)
+    for answers_kept in (False, True)
+}
+Unit = tuple[str, str | None, tuple[tuple[int, str, int], ...]]  # the unit's name, the certificate's, the pilots
+
+
+def forget_units(conn: aiosqlite.Connection) -> None:
+    """The roster changes in the open transaction: no unit is kept until it ends (read again then)."""
+    kept: KeptRows | None = getattr(conn, "kept", None)
+    if kept is not None:
+        kept.units.clear()
+        conn.after_commit(kept.units.clear)  # type: ignore[attr-defined]
+
+
+async def open_context(conn: aiosqlite.Connection, report_id: int, user_id: int) -> tuple[Opened, Context | None]:
+    """open_for and context together, in one statement: what a walk step reads before it changes anything.
+    The context is None when there is no such report."""
+    return await _read(conn, report_id, user_id, None)
+
+
+async def context(conn: aiosqlite.Connection, report: Report) -> Context:
+    found = (await _read(conn, report.id, 0, report))[1]
+    return found if found is not None else Context("", None, [], {}, {}, {})
+
+
+async def _read(
+    conn: aiosqlite.Connection, report_id: int, user_id: int, given: Report | None
+) -> tuple[Opened, Context | None]:
+    """`given`: the report as the caller read it (its status says whether comments apply), else as read here."""
+    memo = _answers_memo(conn)
+    kept = memo.get(report_id) if memo is not None else None
+    rows_kept: KeptRows | None = getattr(conn, "kept", None)
+    unit_kept: Unit | None = rows_kept.units.get(report_id) if rows_kept is not None else None
+    sql, times = _READS[unit_kept is not None, kept is not None]
+    rows = await conn.execute_fetchall(sql, (user_id,) + (report_id,) * times)
+    report: Report | None = None
+    closes_at: str | None = None
+    waiting = False
     unit, cert, gen = "", None, -1
     pilots: list[tuple[int, str, int]] = []
     evidence: dict[str, int] = {}
-    comments: dict[str, str] = {}
+    opened_comments: str | None = None
     # Answers and pilots are JSON documents: decoded in one json.loads call over all of them, not one call
     # each (this read runs on every walk step, and the per-call overhead was most of its cost).
     keys: list[str] = []
     docs: list[str] = []
     pilot_ids: list[int] = []
     pilot_docs: list[str] = []
-    for kind, key, value in rows:
-        if kind == "i":
+    for row in rows:
+        kind, key, value = row[0], row[1], row[2]
+        if kind == "a":
+            keys.append(str(key))
+            docs.append(value)
+        elif kind == "R":
+            report = Report(key, value, row[3], row[4], row[5], row[6], row[7])
+            closes_at = None if row[8] is None else str(row[8])
+            waiting = bool(row[9])
+            gen = int(row[10])
+        elif kind == "i":
             unit = str(key)
         elif kind == "c":
             cert = str(key)
         elif kind == "p":
             pilot_ids.append(int(key))
             pilot_docs.append(value)
-        elif kind == "a":
-            keys.append(str(key))
-            docs.append(value)
-        elif kind == "g":
-            gen = int(key)
         elif kind == "e":
             evidence[str(key)] = int(value)
-        elif report.status == "returned":
-            comments = json.loads(key)
+        else:
+            opened_comments = key
+    if report is None:
+        return Opened(None, None, False), None
+    opened = Opened(report, closes_at, waiting)
+    status = (given or report).status
+    comments: dict[str, str] = (
+        json.loads(opened_comments) if opened_comments is not None and status == "returned" else {}
+    )
     if kept is not None and kept[0] == gen:
         answers = dict(kept[1])
         assert memo is not None
-        memo.move_to_end(report.id)
+        memo.move_to_end(report_id)
     else:
         if kept is not None:  # they changed since they were kept: read them
             for key, value in await conn.execute_fetchall(
-                "SELECT item, value FROM answers WHERE report_id = ?", (report.id,)
+                "SELECT item, value FROM answers WHERE report_id = ?", (report_id,)
             ):
                 keys.append(str(key))
                 docs.append(value)
         answers = dict(zip(keys, json.loads("[" + ",".join(docs) + "]"), strict=True))
         if memo is not None and gen >= 0:
-            conn.after_commit(partial(_keep, memo, report.id, gen, dict(answers)))  # type: ignore[attr-defined]
+            conn.after_commit(partial(_keep, memo, report_id, gen, dict(answers)))  # type: ignore[attr-defined]
     if memo is not None and gen >= 0 and conn.raw.in_transaction:  # type: ignore[attr-defined]
-        conn.txn_notes.setdefault(_ANSWERS, {})[report.id] = gen  # type: ignore[attr-defined]
-    for cert_id, (name, scale) in zip(pilot_ids, json.loads("[" + ",".join(pilot_docs) + "]"), strict=True):
-        pilots.append((cert_id, str(name), int(scale)))
-    pilots.sort()
-    return Context(unit, cert, pilots, answers, evidence, comments)
+        conn.txn_notes.setdefault(_ANSWERS, {})[report_id] = gen  # type: ignore[attr-defined]
+    if unit_kept is not None:
+        unit, cert, pilots = unit_kept[0], unit_kept[1], list(unit_kept[2])
+    else:
+        for cert_id, (name, scale) in zip(pilot_ids, json.loads("[" + ",".join(pilot_docs) + "]"), strict=True):
+            pilots.append((cert_id, str(name), int(scale)))
+        pilots.sort()
+        if rows_kept is not None:
+            rows_kept.keep(conn, rows_kept.units, report_id, (unit, cert, tuple(pilots)))
+    return opened, Context(unit, cert, pilots, answers, evidence, comments)
 
 
 async def recent_items(conn: aiosqlite.Connection, report_id: int, *, limit: int) -> list[str]:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import aiosqlite
 
+from storage import reports
 from storage.models import Certificate, Institution, Kind, Pilot
 from storage.rows import first as _first
 
@@ -48,6 +49,7 @@ async def clear_seqs(conn: aiosqlite.Connection, names: list[str]) -> None:
 
 
 async def upsert_institutions(conn: aiosqlite.Connection, rows: Iterable[RosterRow]) -> int:
+    reports.forget_units(conn)
     n = 0
     for r in rows:
         await conn.execute(
@@ -64,6 +66,7 @@ async def replace_certificates(
     conn: aiosqlite.Connection, certificates: Iterable[CertificateRow], pilots: Iterable[PilotRow]
 ) -> None:
     """Certificates keep their ids (reports point at them); pilots are replaced as a whole."""
+    reports.forget_units(conn)
     ids = await institution_ids(conn)
     for c in certificates:
         await conn.execute(

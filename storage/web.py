@@ -7,6 +7,7 @@ from typing import Literal
 
 import aiosqlite
 
+from storage import people
 from storage.rows import first as _first
 
 LinkPurpose = Literal["web", "telegram"]
@@ -58,6 +59,7 @@ async def forget_expired(conn: aiosqlite.Connection, *, now: str) -> int:
 async def move_person(conn: aiosqlite.Connection, old: int, new: int, *, chat_id: int) -> None:
     """A web-only person bound their Telegram account: they are known by the Telegram id from now on."""
     await conn.execute("UPDATE people SET user_id = ?, chat_id = ? WHERE user_id = ?", (new, chat_id, old))
+    people.forget(conn, old, new)
     await conn.execute("UPDATE web_sessions SET user_id = ? WHERE user_id = ?", (new, old))
     await conn.execute("UPDATE expert_assignments SET user_id = ? WHERE user_id = ?", (new, old))
     # What was addressed to them or given by them stays theirs: broadcasts (the web home shows them by

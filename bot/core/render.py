@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from html import escape
 from typing import Any
 
@@ -51,22 +52,30 @@ def _pending_lines(ctx: Ctx, item: Item, table: Numbers, pending: dict[str, Any]
     return out
 
 
+# Buttons are immutable and every walk screen shows the same few rows: built once each (at most a few
+# thousand are kept), not again on every step.
+@lru_cache(maxsize=4096)
+def _nav_row(rid: int, key: str, second: str) -> tuple[Button, ...]:
+    label = {"next": zh.BTN_NEXT, "skip": zh.BTN_SKIP, "later": zh.BTN_LATER}[second]
+    return (
+        Button(zh.BTN_BACK, bt.Walk(rid, key, "back")),
+        Button(label, bt.Walk(rid, key, second)),  # type: ignore[arg-type]
+        Button(zh.BTN_MENU, bt.Menu("home", rid)),
+    )
+
+
+@lru_cache(maxsize=4096)
+def _evidence_button(rid: int, key: str, n: int) -> Button:
+    return Button(f"{zh.BTN_EVIDENCE} ({n})", bt.Evidence(rid, key, "list"))
+
+
 def _nav(ctx: Ctx, item: Item, complete: bool) -> list[Button]:
-    rid = ctx.report.id
-    buttons = [Button(zh.BTN_BACK, bt.Walk(rid, item.key, "back"))]
-    if complete:
-        buttons.append(Button(zh.BTN_NEXT, bt.Walk(rid, item.key, "next")))
-    elif item.skippable:
-        buttons.append(Button(zh.BTN_SKIP, bt.Walk(rid, item.key, "skip")))
-    else:
-        buttons.append(Button(zh.BTN_LATER, bt.Walk(rid, item.key, "later")))
-    buttons.append(Button(zh.BTN_MENU, bt.Menu("home", rid)))
-    return buttons
+    second = "next" if complete else "skip" if item.skippable else "later"
+    return list(_nav_row(ctx.report.id, item.key, second))
 
 
 def _evidence_row(ctx: Ctx, item: Item) -> list[Button]:
-    n = ctx.evidence.get(item.key, 0)
-    return [Button(f"{zh.BTN_EVIDENCE} ({n})", bt.Evidence(ctx.report.id, item.key, "list"))]
+    return [_evidence_button(ctx.report.id, item.key, ctx.evidence.get(item.key, 0))]
 
 
 def saved_line(view: View) -> str | None:

@@ -76,14 +76,16 @@ FLOWS: tuple[type[StrEnum], ...] = (
 )
 
 
+# Every stage by its stored name, the first flow's if two flows shared one (a look-up per walk step, where
+# trying each flow in turn raised and caught a ValueError per flow before the right one).
+_BY_NAME: dict[str, Stage] = {}
+for _flow in reversed(FLOWS):
+    _BY_NAME.update({str(member.value): member for member in _flow})  # type: ignore[misc]
+
+
 def stage_of(text: str) -> Stage | None:
     """The stage a stored cursor names, or None for a name no flow has (a row from a newer version)."""
-    for flow in FLOWS:
-        try:
-            return flow(text)  # type: ignore[return-value]
-        except ValueError:
-            continue
-    return None
+    return _BY_NAME.get(text)
 
 
 # --- pending state ----------------------------------------------------------------------------------------

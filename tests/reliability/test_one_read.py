@@ -1,4 +1,5 @@
-"""A typed answer reads the person, the cursor and the report's context once each."""
+"""A typed answer reads the report's context once; the person and the cursor come from memory (storage.db.Kept:
+read once, then kept by the one writer process)."""
 
 from __future__ import annotations
 
@@ -17,12 +18,12 @@ def _kind(sql: str) -> str | None:
         return "person"
     if text.startswith("SELECT user_id, report_id, item") and "FROM cursors" in text:
         return "cursor"
-    if text.startswith("SELECT 'i', name, NULL FROM institutions"):  # with or without the answers (kept)
+    if text.startswith("SELECT 'R', id, institution_id"):  # the report's row, then its context
         return "context"
     return None
 
 
-async def test_a_typed_answer_reads_person_cursor_and_context_once_each(harness: Harness) -> None:
+async def test_a_typed_answer_reads_the_context_once_and_the_person_and_cursor_from_memory(harness: Harness) -> None:
     await harness.certify(CERTS, {SCHOOL: [("Web前端开发", 150)]})
     await harness.bind(600, "coordinator", SCHOOL)
     chat = harness.chat(600)
@@ -38,4 +39,4 @@ async def test_a_typed_answer_reads_person_cursor_and_context_once_each(harness:
             conn.set_trace_callback(None)
     assert "请核对" in shown.text
     reads = Counter(k for k in map(_kind, seen) if k is not None)
-    assert reads == Counter({"person": 1, "cursor": 1, "context": 1}), seen
+    assert reads == Counter({"context": 1}), seen

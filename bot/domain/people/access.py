@@ -10,7 +10,7 @@ from storage.models import Person, Report
 
 async def person(db: Database, user_id: int, *, admin_ids: tuple[int, ...]) -> Person | None:
     """The user's binding. Office staff listed in XCHECK_ADMIN_IDS count as office without one."""
-    found = await people.get(db.read, user_id)
+    found = await people.asking(db, user_id)
     if found is None and user_id in admin_ids:
         return Person(user_id=user_id, name="", role="office", institution_id=None, city=None, chat_id=user_id)
     return found

@@ -147,7 +147,10 @@ def may_write(who: Person, report: Report) -> bool:
 
 
 async def load_ctx(conn: aiosqlite.Connection, report: Report, outlines: Outlines) -> Ctx:
-    found = await reports.context(conn, report)
+    return await _ctx(conn, report, await reports.context(conn, report), outlines)
+
+
+async def _ctx(conn: aiosqlite.Connection, report: Report, found: reports.Context, outlines: Outlines) -> Ctx:
     laid = outlines.get(report.outline)
     rows = [Row(f"c{cert_id}", name, scale) for cert_id, name, scale in found.pilots]
     answered = await replies.of_open_revision(conn, report.id) if report.status == "returned" else {}
@@ -212,18 +215,15 @@ class Walk:
         self.at = at
         self.update_id = update_id
 
-    async def _report(self, conn: aiosqlite.Connection, report_id: int) -> Report:
-        return (await self._open(conn, report_id))[0]
-
-    async def _open(self, conn: aiosqlite.Connection, report_id: int) -> tuple[Report, bool]:
-        """The report, checked (this person fills it in, the campaign is not closed), and whether a part of
-        a split long text is waiting: one read."""
-        opened = await reports.open_for(conn, report_id, self.who.user_id)
-        if opened.report is None or not may_write(self.who, opened.report):
+    async def _load(self, conn: aiosqlite.Connection, report_id: int) -> tuple[Ctx, bool]:
+        """The report, checked (this person fills it in, the campaign is not closed), its context, and whether
+        a part of a split long text is waiting: one read."""
+        opened, found = await reports.open_context(conn, report_id, self.who.user_id)
+        if opened.report is None or found is None or not may_write(self.who, opened.report):
             raise Refused("not_allowed")
         if opened.closes_at is not None and opened.closes_at <= self.at:
             raise Refused("closed")  # the campaign is over: reports are read-only
-        return opened.report, opened.fragment_waiting
+        return await _ctx(conn, opened.report, found, self.outlines), opened.fragment_waiting
 
     async def _save_cursor(self, conn: aiosqlite.Connection, view: View, warned: WarnPending | None = None) -> None:
         await cursors.put(
@@ -258,7 +258,7 @@ class Walk:
             rid = report_id or (cursor.report_id if cursor else None)
             if rid is None:
                 raise Refused("no_report")
-            ctx = await load_ctx(conn, await self._report(conn, rid), self.outlines)
+            ctx = (await self._load(conn, rid))[0]
             view = self._restore(ctx, cursor if cursor and cursor.report_id == rid else None)
             warned = pending(cursor, WarnPending) if view.stage == WalkStage.WARN else None
             await self._save_cursor(conn, view, warned)
@@ -281,14 +281,14 @@ class Walk:
 
     async def screen(self, report_id: int) -> View:
         """The screen the cursor is on, for showing it again (after an upload); writes nothing."""
-        ctx = await load_ctx(self.db.read, await self._report(self.db.read, report_id), self.outlines)
+        ctx = (await self._load(self.db.read, report_id))[0]
         cursor = await cursors.get(self.db.read, self.who.user_id)
         return self._restore(ctx, cursor if cursor and cursor.report_id == report_id else None)
 
     async def go(self, report_id: int, item_key: str) -> View:
         """Jump to one item (to answer it or change its answer)."""
         async with self.db.transaction(update_id=self.update_id, at=self.at) as conn:
-            ctx = await load_ctx(conn, await self._report(conn, report_id), self.outlines)
+            ctx = (await self._load(conn, report_id))[0]
             item = ctx.laid.by_key.get(item_key)
             if item is None:
                 raise Refused("stale")
@@ -305,8 +305,7 @@ class Walk:
                 cursor = await cursors.get(conn, self.who.user_id)
             if cursor is None or cursor.report_id is None:
                 raise Refused("no_report")
-            report, waiting = await self._open(conn, cursor.report_id)
-            ctx = await load_ctx(conn, report, self.outlines)
+            ctx, waiting = await self._load(conn, cursor.report_id)
             # Only a text after a long one may continue it: most texts skip the fragment read altogether.
             fragment = await fragments.get(conn, self.who.user_id) if waiting else None
             if fragment is not None:
@@ -544,7 +543,7 @@ class Walk:
     async def press(self, report_id: int, item_key: str, action: WalkAction, arg: int | None = None) -> View:
         """A button on a walk screen; every press is checked against this person's rights and the cursor."""
         async with self.db.transaction(update_id=self.update_id, at=self.at) as conn:
-            ctx = await load_ctx(conn, await self._report(conn, report_id), self.outlines)
+            ctx = (await self._load(conn, report_id))[0]
             item = ctx.laid.by_key.get(item_key)
             if item is None:
                 raise Refused("stale")
