@@ -316,10 +316,12 @@ def _pct(values: list[float], p: float) -> float:
 
 def tail(stats: Stats) -> dict[str, float]:
     """Where the slowest 1% of samples come from: the opening burst (every user's /menu and /help, sent at
-    the same instant) against the rest of the walk, and how many of the slowest 1% were sent in the run's
-    first second. Every sample counts; this only sorts them."""
+    the same instant; /help's reply must wait for /menu's) against the rest of the walk, and how many of the
+    slowest 1% were sent in the run's first second. Every sample counts; this only sorts them."""
     opening = set(stats.opening)
     burst = [stats.latencies[i] for i in sorted(opening)]
+    menus = [stats.latencies[i] for i in stats.opening[0::2]]  # walk() records each user's /menu, then /help
+    helps = [stats.latencies[i] for i in stats.opening[1::2]]
     rest = [x for i, x in enumerate(stats.latencies) if i not in opening]
     p99 = stats.pct(99)
     slowest = [i for i, x in enumerate(stats.latencies) if x >= p99]
@@ -328,6 +330,11 @@ def tail(stats: Stats) -> dict[str, float]:
         "opening_p50": _pct(burst, 50),
         "opening_p99": _pct(burst, 99),
         "opening_max": max(burst, default=float("nan")),
+        "menu_p99": _pct(menus, 99),
+        "help_p99": _pct(helps, 99),
+        # from the first send to the burst's last reply
+        "opening_drained": max((stats.sent[i] + stats.latencies[i] for i in opening), default=stats.first)
+        - stats.first,
         "rest_p99": _pct(rest, 99),
         "rest_max": max(rest, default=float("nan")),
         "slowest": len(slowest),

@@ -330,6 +330,7 @@ async def main(quick: bool, out: Path) -> None:
     print(f"concurrency: {conc}")
     conc_old = await concurrency_here(int(300 * scale) or 30, 0.1, old_method=True)
     print(f"concurrency, old method: {conc_old}")
+    StandIn.created.clear()  # the old method's records are not carried into the runs below
     webw = await web_bench.run(int(300 * scale) or 30)
     print(f"web walk: {webw}")
     gate = await default_gate(int(300 * scale) or 30, 0.1, 10)
