@@ -33,17 +33,30 @@ class HarnessGC:
     simulated users and the Bot API stand-in) stops, so no reply is recorded and no call of the bot's is
     answered. Pauses in seconds."""
 
-    young: list[float] = field(default_factory=list)  # generations 0 and 1
-    full: list[float] = field(default_factory=list)  # generation 2
+    young: list[float] = field(default_factory=list)  # generations 0 and 1: how long each took
+    full: list[tuple[float, float]] = field(default_factory=list)  # generation 2: when each began and ended
 
-    def figures(self) -> dict[str, float]:
-        return {
+    def figures(self, stats: Stats | None = None) -> dict[str, float]:
+        """Counts and pauses in ms; with the run's stats, also how many samples (and how many of the slowest
+        1%) were waiting for their reply while a full collection ran."""
+        pauses = [end - start for start, end in self.full]
+        out = {
             "harness_young": len(self.young),
             "harness_young_ms": 1000 * sum(self.young),
-            "harness_full": len(self.full),
-            "harness_full_ms": 1000 * sum(self.full),
-            "harness_full_max_ms": 1000 * max(self.full, default=0.0),
+            "harness_young_max_ms": 1000 * max(self.young, default=0.0),
+            "harness_full": len(pauses),
+            "harness_full_ms": 1000 * sum(pauses),
+            "harness_full_max_ms": 1000 * max(pauses, default=0.0),
         }
+        if stats is not None:
+            p99 = stats.pct(99)
+            during = [
+                any(start < sent + latency and sent < end for start, end in self.full)
+                for sent, latency in zip(stats.sent, stats.latencies, strict=True)
+            ]
+            out["samples_during_full"] = sum(during)
+            out["slowest_during_full"] = sum(1 for x, d in zip(stats.latencies, during, strict=True) if d and x >= p99)
+        return out
 
 
 @contextlib.contextmanager
@@ -60,9 +73,11 @@ def measured_window(*, quiet: bool = True) -> Iterator[HarnessGC]:
     def record(phase: str, info: dict[str, int]) -> None:
         nonlocal started
         if phase == "start":
-            started = time.perf_counter()
+            started = time.monotonic()  # the clock of the samples
+        elif info["generation"] == 2:
+            log.full.append((started, time.monotonic()))
         else:
-            (log.full if info["generation"] == 2 else log.young).append(time.perf_counter() - started)
+            log.young.append(time.monotonic() - started)
 
     thresholds = gc.get_threshold()
     if quiet:

@@ -37,7 +37,9 @@ def line(label: str, r: dict[str, Any]) -> str:
         f"{r['rest_p99'] * 1000:.0f} ms (max {r['rest_max'] * 1000:.0f}), slowest 1%: {r['slowest_opening']} of "
         f"{r['slowest']} in the burst, {r['slowest_first_second']} sent in the first second | benchmark process: "
         f"{r['harness_full']:.0f} full collections {r['harness_full_ms']:.0f} ms (longest "
-        f"{r['harness_full_max_ms']:.0f}), {r['harness_young']:.0f} young {r['harness_young_ms']:.0f} ms"
+        f"{r['harness_full_max_ms']:.0f}; {r['samples_during_full']} samples waited through one, "
+        f"{r['slowest_during_full']} of the slowest 1%), {r['harness_young']:.0f} young {r['harness_young_ms']:.0f} ms "
+        f"(longest {r['harness_young_max_ms']:.0f})"
     )
 
 

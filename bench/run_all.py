@@ -173,7 +173,7 @@ async def concurrency_here(users: int, latency: float, *, old_method: bool = Fal
         }
     )
     out.update(tail(run.stats))
-    out.update(run.harness.figures())
+    out.update(run.harness.figures(run.stats))
     return out
 
 

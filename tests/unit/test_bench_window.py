@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import gc
 
-from bench.load import HARNESS_GC_NO_FULL, HARNESS_GC_YOUNG, Stats, measured_window, tail
+from bench.load import HARNESS_GC_NO_FULL, HARNESS_GC_YOUNG, HarnessGC, Stats, measured_window, tail
 
 
 def test_quiet_window_holds_full_collections_and_restores_the_collector() -> None:
@@ -21,6 +21,7 @@ def test_quiet_window_holds_full_collections_and_restores_the_collector() -> Non
     assert set(log.figures()) == {
         "harness_young",
         "harness_young_ms",
+        "harness_young_max_ms",
         "harness_full",
         "harness_full_ms",
         "harness_full_max_ms",
@@ -56,3 +57,13 @@ def test_tail_sorts_every_sample_into_the_opening_burst_or_the_rest() -> None:
         "slowest_opening": 1,
         "slowest_first_second": 1,
     }
+
+
+def test_samples_waiting_through_a_full_collection_are_counted() -> None:
+    # Four samples (sent at, latency) around a pause from 1.0 to 1.2: the slowest (1% of four is one) spans
+    # it, one is sent during it, one is answered before it and one is sent after it.
+    stats = Stats(latencies=[0.5, 0.3, 0.2, 0.1], sent=[0.9, 1.1, 0.1, 1.5])
+    log = HarnessGC(full=[(1.0, 1.2)])
+    figures = log.figures(stats)
+    assert (figures["samples_during_full"], figures["slowest_during_full"]) == (2, 1)
+    assert round(figures["harness_full_ms"]) == round(figures["harness_full_max_ms"]) == 200
