@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 
 from bench.load import HARNESS_GC_NO_FULL, HARNESS_GC_YOUNG, HarnessGC, Stats, measured_window, tail
+from bench.standin import StandIn
 
 
 def test_quiet_window_holds_full_collections_and_restores_the_collector() -> None:
@@ -67,3 +68,13 @@ def test_samples_waiting_through_a_full_collection_are_counted() -> None:
     figures = log.figures(stats)
     assert (figures["samples_during_full"], figures["slowest_during_full"]) == (2, 1)
     assert round(figures["harness_full_ms"]) == round(figures["harness_full_max_ms"]) == 200
+
+
+async def test_stand_in_hands_out_pending_updates_from_the_offset_in_batches() -> None:
+    standin = StandIn()
+    ids = [standin.send_text(7, str(n)) for n in range(5)]
+    assert [u["update_id"] for u in await standin._m_getUpdates({"limit": 2})] == ids[:2]
+    # Confirming the first two by asking from the third: they are gone for good, as on Telegram.
+    assert [u["update_id"] for u in await standin._m_getUpdates({"offset": ids[2]})] == ids[2:]
+    assert [u["update_id"] for u in await standin._m_getUpdates({})] == ids[2:]
+    assert await standin._m_getUpdates({"offset": ids[-1] + 1}) == []
