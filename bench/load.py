@@ -337,6 +337,7 @@ def tail(stats: Stats) -> dict[str, float]:
     burst = [stats.latencies[i] for i in sorted(opening)]
     menus = [stats.latencies[i] for i in stats.opening[0::2]]  # walk() records each user's /menu, then /help
     helps = [stats.latencies[i] for i in stats.opening[1::2]]
+    drained = max((stats.sent[i] + stats.latencies[i] for i in opening), default=stats.first)
     rest = [x for i, x in enumerate(stats.latencies) if i not in opening]
     p99 = stats.pct(99)
     slowest = [i for i, x in enumerate(stats.latencies) if x >= p99]
@@ -347,9 +348,11 @@ def tail(stats: Stats) -> dict[str, float]:
         "opening_max": max(burst, default=float("nan")),
         "menu_p99": _pct(menus, 99),
         "help_p99": _pct(helps, 99),
-        # from the first send to the burst's last reply
-        "opening_drained": max((stats.sent[i] + stats.latencies[i] for i in opening), default=stats.first)
-        - stats.first,
+        # from the first send to the burst's last reply, and how many other updates were answered meanwhile
+        "opening_drained": drained - stats.first,
+        "rest_before_drained": sum(
+            1 for i, x in enumerate(stats.latencies) if i not in opening and stats.sent[i] + x <= drained
+        ),
         "rest_p99": _pct(rest, 99),
         "rest_max": max(rest, default=float("nan")),
         "slowest": len(slowest),

@@ -33,7 +33,7 @@ def line(label: str, r: dict[str, Any]) -> str:
         f"p99 {r['p99'] * 1000:.0f} ms, {r['out_of_order']} out of order, bot {r['cpu_ms']:.3f} ms CPU/update | "
         f"opening burst p99 {r['opening_p99'] * 1000:.0f} ms (max {r['opening_max'] * 1000:.0f}; /menu p99 "
         f"{r['menu_p99'] * 1000:.0f}, /help p99 {r['help_p99'] * 1000:.0f}; drained after "
-        f"{r['opening_drained'] * 1000:.0f}), rest p99 "
+        f"{r['opening_drained'] * 1000:.0f}, {r['rest_before_drained']} other updates answered by then), rest p99 "
         f"{r['rest_p99'] * 1000:.0f} ms (max {r['rest_max'] * 1000:.0f}), slowest 1%: {r['slowest_opening']} of "
         f"{r['slowest']} in the burst, {r['slowest_first_second']} sent in the first second | benchmark process: "
         f"{r['harness_full']:.0f} full collections {r['harness_full_ms']:.0f} ms (longest "

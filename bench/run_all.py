@@ -381,9 +381,10 @@ method (this process, after the runs above, its collector running freely) beside
 | old | {conc_old["rate"]:.0f} | {_ms(conc_old["p50"])} | {_ms(conc_old["p95"])} | {_ms(conc_old["p99"])} | {conc_old["out_of_order"]} | {conc_old["cpu_ms"]:.2f} ms | {conc_old["harness_full"]:.0f} ({conc_old["harness_full_ms"]:.0f} ms, longest {conc_old["harness_full_max_ms"]:.0f} ms) |
 
 The tail (new method): the opening burst (every coordinator's /menu and /help at the same instant,
-{conc["opening_samples"]:.0f} updates) has a p99 of {_ms(conc["opening_p99"])} (slowest {_ms(conc["opening_max"])}); the rest of the walk
-{_ms(conc["rest_p99"])} (slowest {_ms(conc["rest_max"])}); {conc["slowest_opening"]:.0f} of the run's {conc["slowest"]:.0f} slowest
-samples (1%) are the burst's.
+{conc["opening_samples"]:.0f} updates; each /help waits for its /menu's reply) has a p99 of {_ms(conc["opening_p99"])} (/menu
+{_ms(conc["menu_p99"])}, /help {_ms(conc["help_p99"])}; its last reply after {_ms(conc["opening_drained"])}, by which time
+{conc["rest_before_drained"]:.0f} other updates were answered too); the rest of the walk {_ms(conc["rest_p99"])} (slowest
+{_ms(conc["rest_max"])}); {conc["slowest_opening"]:.0f} of the run's {conc["slowest"]:.0f} slowest samples (1%) are the burst's.
 
 ## The walk on both channels ({conc["users"]} coordinators at once)
 The same walk of a whole outline, in Telegram (through the stand-in, {conc["latency_ms"]:.0f} ms per API call, gate off)

@@ -40,10 +40,11 @@ def test_free_window_leaves_the_collector_alone_and_records_it() -> None:
 
 def test_tail_sorts_every_sample_into_the_opening_burst_or_the_rest() -> None:
     # 100 samples, so that the slowest 1% is exactly one: three from the opening burst (one of them, the
-    # slowest of all, sent in the first second), 97 from the rest of the walk.
+    # slowest of all, sent in the first second), 97 from the rest of the walk (one answered before the burst's
+    # last reply).
     # The burst's samples are recorded in pairs, each user's /menu then /help: sample 98 is a third /menu.
     latencies = [0.9, 0.5] + [0.1] * 96 + [0.4, 0.2]
-    stats = Stats(latencies=latencies, sent=[0.0, 0.0] + [2.0] * 96 + [0.5, 3.0], opening=[0, 1, 98], first=0.0)
+    stats = Stats(latencies=latencies, sent=[0.0, 0.0, 0.2] + [2.0] * 95 + [0.5, 3.0], opening=[0, 1, 98], first=0.0)
     assert tail(stats) == {
         "opening_samples": 3,
         "opening_p50": 0.5,
@@ -52,6 +53,7 @@ def test_tail_sorts_every_sample_into_the_opening_burst_or_the_rest() -> None:
         "menu_p99": 0.9,
         "help_p99": 0.5,
         "opening_drained": 0.9,
+        "rest_before_drained": 1,  # sample 2, answered at 0.3, before the burst's last reply at 0.9
         "rest_p99": 0.2,
         "rest_max": 0.2,
         "slowest": 1,
