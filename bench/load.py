@@ -64,9 +64,10 @@ def measured_window(*, quiet: bool = True) -> Iterator[HarnessGC]:
     """Around the measured part of a run (users walking), in the benchmark process. quiet: what is alive now
     (the provisioning's leftovers, modules, earlier runs' garbage) is collected and frozen, young collections
     run at the bot's threshold and no full collection runs until the window ends, so the harness's own
-    stop-the-world pauses (100-700 ms each when they ran, growing with the run's records) stay out of the
-    latencies; nothing else changes, and every sample still runs from the user's send to the reply's arrival.
-    Collections in the window are recorded either way."""
+    stop-the-world pauses stay out of the latencies (a 300-coordinator run made six, 170-200 ms each in a fresh
+    process, growing to 500-800 ms by the fourth or fifth run in one process); nothing else changes, and every
+    sample still runs from the user's send to the reply's arrival. Collections in the window are recorded either
+    way. Cyclic garbage made in the window waits for its end (the process peaks near 220 MB either way)."""
     log = HarnessGC()
     started = 0.0
 
