@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import gc
 import os
 import re
 import signal
 import statistics
 import sys
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,6 +21,79 @@ from storage import Database, people, roster
 from storage.roster import CertificateRow, PilotRow, RosterRow
 
 CLK_TCK = os.sysconf("SC_CLK_TCK")
+# The benchmark process's youngest generation during a measured window: the bot's own setting (bot/tg/app.py).
+HARNESS_GC_YOUNG = 50_000
+# Middle collections before a full one during a measured window: never, in a run of any length.
+HARNESS_GC_NO_FULL = 1_000_000
+
+
+@dataclass
+class HarnessGC:
+    """The benchmark process's own collections during a measured window: while one runs, this process (the
+    simulated users and the Bot API stand-in) stops, so no reply is recorded and no call of the bot's is
+    answered. Pauses in seconds."""
+
+    young: list[float] = field(default_factory=list)  # generations 0 and 1: how long each took
+    full: list[tuple[float, float]] = field(default_factory=list)  # generation 2: when each began and ended
+
+    def figures(self, stats: Stats | None = None) -> dict[str, float]:
+        """Counts and pauses in ms; with the run's stats, also how many samples (and how many of the slowest
+        1%) were waiting for their reply while a full collection ran."""
+        pauses = [end - start for start, end in self.full]
+        out = {
+            "harness_young": len(self.young),
+            "harness_young_ms": 1000 * sum(self.young),
+            "harness_young_max_ms": 1000 * max(self.young, default=0.0),
+            "harness_full": len(pauses),
+            "harness_full_ms": 1000 * sum(pauses),
+            "harness_full_max_ms": 1000 * max(pauses, default=0.0),
+        }
+        if stats is not None:
+            p99 = stats.pct(99)
+            during = [
+                any(start < sent + latency and sent < end for start, end in self.full)
+                for sent, latency in zip(stats.sent, stats.latencies, strict=True)
+            ]
+            out["samples_during_full"] = sum(during)
+            out["slowest_during_full"] = sum(1 for x, d in zip(stats.latencies, during, strict=True) if d and x >= p99)
+        return out
+
+
+@contextlib.contextmanager
+def measured_window(*, quiet: bool = True) -> Iterator[HarnessGC]:
+    """Around the measured part of a run (users walking), in the benchmark process. quiet: what is alive now
+    (the provisioning's leftovers, modules, earlier runs' garbage) is collected and frozen, young collections
+    run at the bot's threshold and no full collection runs until the window ends, so the harness's own
+    stop-the-world pauses stay out of the latencies (a 300-coordinator run made six, 170-200 ms each in a fresh
+    process, growing to 500-800 ms by the fourth or fifth run in one process); nothing else changes, and every
+    sample still runs from the user's send to the reply's arrival. Collections in the window are recorded either
+    way. Cyclic garbage made in the window waits for its end (the process peaks near 220 MB either way)."""
+    log = HarnessGC()
+    started = 0.0
+
+    def record(phase: str, info: dict[str, int]) -> None:
+        nonlocal started
+        if phase == "start":
+            started = time.monotonic()  # the clock of the samples
+        elif info["generation"] == 2:
+            log.full.append((started, time.monotonic()))
+        else:
+            log.young.append(time.monotonic() - started)
+
+    thresholds = gc.get_threshold()
+    if quiet:
+        gc.collect()
+        gc.freeze()
+        gc.set_threshold(HARNESS_GC_YOUNG, thresholds[1], HARNESS_GC_NO_FULL)
+    gc.callbacks.append(record)
+    try:
+        yield log
+    finally:
+        gc.callbacks.remove(record)
+        if quiet:
+            gc.set_threshold(*thresholds)
+            gc.unfreeze()
+            gc.collect()
 
 
 class BotProcess:
@@ -134,16 +210,15 @@ async def provision(data_dir: Path, users: int, *, bystanders: int = 0) -> tuple
 @dataclass
 class Stats:
     latencies: list[float] = field(default_factory=list)
+    sent: list[float] = field(default_factory=list)  # when each sample's update was sent (monotonic), beside latencies
+    opening: list[int] = field(default_factory=list)  # which samples are the opening burst's (/menu and /help)
     updates: int = 0
     out_of_order: int = 0
     first: float = 0.0
     last: float = 0.0
 
     def pct(self, p: float) -> float:
-        if not self.latencies:
-            return float("nan")
-        ordered = sorted(self.latencies)
-        return ordered[min(len(ordered) - 1, int(p / 100 * len(ordered)))]
+        return _pct(self.latencies, p)
 
     @property
     def rate(self) -> float:
@@ -169,6 +244,7 @@ async def _step(standin: StandIn, uid: int, stats: Stats, send: object) -> Shown
     send()  # type: ignore[operator]
     shown, at = await _reply(standin, uid, n)
     stats.latencies.append(standin.shown_at[uid][at] - start)
+    stats.sent.append(start)
     stats.updates += 1
     stats.last = max(stats.last, standin.shown_at[uid][at])
     return shown
@@ -217,7 +293,9 @@ async def walk(standin: StandIn, uid: int, stats: Stats, max_steps: int | None =
     first, at = await _reply(standin, uid, n)
     second, at2 = await _reply(standin, uid, at + 1)
     for k in (at, at2):
+        stats.opening.append(len(stats.latencies))
         stats.latencies.append(standin.shown_at[uid][k] - start)
+        stats.sent.append(start)
     stats.updates += 2
     if "自查报告" not in first.text or "/cancel" not in second.text:
         stats.out_of_order += 1
@@ -245,6 +323,43 @@ async def bare_walk(standin: StandIn, uid: int, stats: Stats, steps: int) -> Non
 async def wait_ready(standin: StandIn, limit: float = 60) -> None:
     await standin.wait_for(lambda: standin.polls > 0, timeout=limit)
     await asyncio.sleep(0.3)  # let the first long poll settle
+
+
+def _pct(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(p / 100 * len(ordered)))] if ordered else float("nan")
+
+
+def tail(stats: Stats) -> dict[str, float]:
+    """Where the slowest 1% of samples come from: the opening burst (every user's /menu and /help, sent at
+    the same instant; /help's reply must wait for /menu's) against the rest of the walk, and how many of the
+    slowest 1% were sent in the run's first second. Every sample counts; this only sorts them."""
+    opening = set(stats.opening)
+    burst = [stats.latencies[i] for i in sorted(opening)]
+    menus = [stats.latencies[i] for i in stats.opening[0::2]]  # walk() records each user's /menu, then /help
+    helps = [stats.latencies[i] for i in stats.opening[1::2]]
+    drained = max((stats.sent[i] + stats.latencies[i] for i in opening), default=stats.first)
+    rest = [x for i, x in enumerate(stats.latencies) if i not in opening]
+    p99 = stats.pct(99)
+    slowest = [i for i, x in enumerate(stats.latencies) if x >= p99]
+    return {
+        "opening_samples": len(burst),
+        "opening_p50": _pct(burst, 50),
+        "opening_p99": _pct(burst, 99),
+        "opening_max": max(burst, default=float("nan")),
+        "menu_p99": _pct(menus, 99),
+        "help_p99": _pct(helps, 99),
+        # from the first send to the burst's last reply, and how many other updates were answered meanwhile
+        "opening_drained": drained - stats.first,
+        "rest_before_drained": sum(
+            1 for i, x in enumerate(stats.latencies) if i not in opening and stats.sent[i] + x <= drained
+        ),
+        "rest_p99": _pct(rest, 99),
+        "rest_max": max(rest, default=float("nan")),
+        "slowest": len(slowest),
+        "slowest_opening": sum(1 for i in slowest if i in opening),
+        "slowest_first_second": sum(1 for i in slowest if stats.sent[i] - stats.first < 1.0),
+    }
 
 
 def summary(stats: Stats) -> dict[str, float]:

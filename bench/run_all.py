@@ -10,8 +10,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
 import platform
+import resource
+import sys
 import tempfile
 import time
 from collections import Counter
@@ -21,7 +24,19 @@ from pathlib import Path
 from typing import Any
 
 from bench import export_bench, national, web_bench
-from bench.load import NOTICES, BotProcess, Stats, bare_walk, provision, summary, wait_ready, walk
+from bench.load import (
+    NOTICES,
+    BotProcess,
+    HarnessGC,
+    Stats,
+    bare_walk,
+    measured_window,
+    provision,
+    summary,
+    tail,
+    wait_ready,
+    walk,
+)
 from bench.standin import StandIn
 from storage import Database, campaign
 
@@ -38,6 +53,7 @@ class Run:
     texts: int  # typed messages the users sent
     messages: int  # sendMessage calls the bot made
     refused_429: int
+    harness: HarnessGC  # the benchmark process's own collections while the users walked
 
     @property
     def cpu_ms(self) -> float:
@@ -64,7 +80,14 @@ async def _run_walkers(
     bare_steps: int = 0,
     max_steps: int | None = None,
     flood_cap: int | None = None,
+    old_method: bool = False,
 ) -> Run:
+    """One run: a fresh database and stand-in, the bot started in its own process, every user walking at once.
+    The benchmark process's collector is kept quiet while they walk (load.measured_window) and the stand-in,
+    which records every call and screen, is dropped from the tests' registry afterwards so that nothing of
+    this run stays alive into the next one. old_method: as measured until 2026-11-27 (the collector running
+    freely, every stand-in kept), to show the difference beside the new figures; the stand-in's getUpdates no
+    longer scans every update of the run per poll, under both methods."""
     standin = StandIn()
     standin.latency = latency
     standin.flood_cap = flood_cap
@@ -75,20 +98,33 @@ async def _run_walkers(
         await bot.start()
         try:
             await wait_ready(standin)
-            stats = Stats(first=time.monotonic())
-            cpu0 = bot.cpu_seconds()
-            if bare_steps:
-                await asyncio.gather(*(bare_walk(standin, uid, stats, bare_steps) for uid in walkers))
-            else:
-                await asyncio.gather(*(walk(standin, uid, stats, max_steps) for uid in walkers))
-            cpu = bot.cpu_seconds() - cpu0
-            peak = bot.peak_mb()
+            with measured_window(quiet=not old_method) as harness:
+                stats = Stats(first=time.monotonic())
+                cpu0 = bot.cpu_seconds()
+                if bare_steps:
+                    await asyncio.gather(*(bare_walk(standin, uid, stats, bare_steps) for uid in walkers))
+                else:
+                    await asyncio.gather(*(walk(standin, uid, stats, max_steps) for uid in walkers))
+                cpu = bot.cpu_seconds() - cpu0
+                peak = bot.peak_mb()
         finally:
             await bot.stop()
             await standin.stop()
+            if not old_method:
+                StandIn.created.remove(standin)
     chars, buttons = _screens(standin)
     texts = sum(1 for u in standin.updates if "message" in u)
-    return Run(stats, cpu, peak, chars, buttons, texts, len(standin.calls_to("sendMessage")), standin.flood_refusals)
+    return Run(
+        stats,
+        cpu,
+        peak,
+        chars,
+        buttons,
+        texts,
+        len(standin.calls_to("sendMessage")),
+        standin.flood_refusals,
+        harness,
+    )
 
 
 async def efficiency(users: int) -> dict[str, Any]:
@@ -122,9 +158,9 @@ async def efficiency(users: int) -> dict[str, Any]:
     }
 
 
-async def concurrency(users: int, latency: float) -> dict[str, Any]:
-    """Everyone walking at once with every API call taking `latency`; the gate off."""
-    run = await _run_walkers("bot", users, latency, env=GATE_OFF)
+async def concurrency_here(users: int, latency: float, *, old_method: bool = False) -> dict[str, Any]:
+    """Everyone walking at once with every API call taking `latency`; the gate off; in this process."""
+    run = await _run_walkers("bot", users, latency, env=GATE_OFF, old_method=old_method)
     out: dict[str, Any] = dict(summary(run.stats))
     out.update(
         {
@@ -133,9 +169,34 @@ async def concurrency(users: int, latency: float) -> dict[str, Any]:
             "out_of_order": run.stats.out_of_order,
             "cpu_ms": run.cpu_ms,
             "peak_mb": run.peak_mb,
+            "harness_peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+            "method": "old: this process, collector free" if old_method else "new: fresh process, collector quiet",
         }
     )
+    out.update(tail(run.stats))
+    out.update(run.harness.figures(run.stats))
     return out
+
+
+async def concurrency(users: int, latency: float, *, quiet: bool = True) -> dict[str, Any]:
+    """Everyone walking at once with every API call taking `latency`; the gate off. Run in a fresh benchmark
+    process (`python -m bench.p99 --child`), so that nothing an earlier run left in this one (its records,
+    its heap, and so its collector's pauses) weighs on this run's latencies. quiet=False: the fresh process's
+    collector runs freely, as in the separate runs measured until 2026-11-27."""
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bench.p99",
+        "--child",
+        *("--users", str(users), "--latency", str(latency)),
+        *(() if quiet else ("--free",)),
+        stdout=asyncio.subprocess.PIPE,
+    )
+    out, _ = await proc.communicate()
+    if proc.returncode != 0:
+        raise RuntimeError(f"bench.p99 --child exited with {proc.returncode}")
+    result: dict[str, Any] = json.loads(out.decode().strip().splitlines()[-1])
+    return result
 
 
 async def default_gate(users: int, latency: float, steps: int) -> dict[str, Any]:
@@ -268,6 +329,9 @@ async def main(quick: bool, out: Path) -> None:
     print(f"efficiency: {eff}")
     conc = await concurrency(int(300 * scale) or 30, 0.1)
     print(f"concurrency: {conc}")
+    conc_old = await concurrency_here(int(300 * scale) or 30, 0.1, old_method=True)
+    print(f"concurrency, old method: {conc_old}")
+    StandIn.created.clear()  # the old method's records are not carried into the runs below
     webw = await web_bench.run(int(300 * scale) or 30)
     print(f"web walk: {webw}")
     gate = await default_gate(int(300 * scale) or 30, 0.1, 10)
@@ -307,9 +371,21 @@ walk-sized floor was sent exactly that. Both floors run with xcheck's garbage-co
 repeats this run alone (and `--py-spy FILE` shows where the loop's time goes, py-spy installed by hand).
 
 ## Concurrency ({conc["users"]} coordinators at once, {conc["latency_ms"]:.0f} ms per API call, gate off)
-| updates/s (goal ≥ 1,000) | p50 | p95 | p99 (goal < 0.5 s) | replies out of order | CPU per update |
-|---|---|---|---|---|---|
-| {conc["rate"]:.0f} | {_ms(conc["p50"])} | {_ms(conc["p95"])} | {_ms(conc["p99"])} | {conc["out_of_order"]} | {conc["cpu_ms"]:.2f} ms |
+Each run in a fresh benchmark process, its collector quiet while the users walk (`bench/load.py`
+`measured_window`): latency still runs from a user's send to the reply's arrival, every sample counted. The old
+method (this process, after the runs above, its collector running freely) beside it, for comparison;
+`python -m bench.p99 --repeat 5 --old` repeats both.
+
+| method | updates/s (goal ≥ 1,000) | p50 | p95 | p99 (goal < 0.5 s) | replies out of order | CPU per update | the benchmark process's full collections while walking |
+|---|---|---|---|---|---|---|---|
+| new | {conc["rate"]:.0f} | {_ms(conc["p50"])} | {_ms(conc["p95"])} | {_ms(conc["p99"])} | {conc["out_of_order"]} | {conc["cpu_ms"]:.2f} ms | {conc["harness_full"]:.0f} ({conc["harness_full_ms"]:.0f} ms) |
+| old | {conc_old["rate"]:.0f} | {_ms(conc_old["p50"])} | {_ms(conc_old["p95"])} | {_ms(conc_old["p99"])} | {conc_old["out_of_order"]} | {conc_old["cpu_ms"]:.2f} ms | {conc_old["harness_full"]:.0f} ({conc_old["harness_full_ms"]:.0f} ms, longest {conc_old["harness_full_max_ms"]:.0f} ms) |
+
+The tail (new method): the opening burst (every coordinator's /menu and /help at the same instant,
+{conc["opening_samples"]:.0f} updates; each /help waits for its /menu's reply) has a p99 of {_ms(conc["opening_p99"])} (/menu
+{_ms(conc["menu_p99"])}, /help {_ms(conc["help_p99"])}; its last reply after {_ms(conc["opening_drained"])}, by which time
+{conc["rest_before_drained"]:.0f} other updates were answered too); the rest of the walk {_ms(conc["rest_p99"])} (slowest
+{_ms(conc["rest_max"])}); {conc["slowest_opening"]:.0f} of the run's {conc["slowest"]:.0f} slowest samples (1%) are the burst's.
 
 ## The walk on both channels ({conc["users"]} coordinators at once)
 The same walk of a whole outline, in Telegram (through the stand-in, {conc["latency_ms"]:.0f} ms per API call, gate off)
