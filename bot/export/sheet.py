@@ -10,7 +10,6 @@ measured from the plain values held here."""
 from __future__ import annotations
 
 from contextlib import suppress
-from copy import copy
 from pathlib import Path
 from typing import Any
 
@@ -97,8 +96,10 @@ class Sheet:
                     cell.data_type = "s"
                 style = flags & STYLES
                 if style:
+                    # One style array per combination, shared by its cells: a write-only cell is written out
+                    # at once and its array only read (the workbook indexes it by value), so no copy.
                     known = styles.get(style)
-                    cell._style = copy(known if known is not None else self.book.style(style, ws))
+                    cell._style = known if known is not None else self.book.style(style, ws)
                 values[col - 1] = cell
             ws.append(values)
         self.cells = {}

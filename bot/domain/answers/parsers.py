@@ -43,7 +43,9 @@ def normalise(text: str) -> str:
 
 def printable(text: str) -> str:
     """The text without control characters (tab and line feed kept): what a document can hold."""
-    return text.translate(_CONTROLS)
+    # Every character dropped is a control character, which isprintable() refuses: most texts (no line feed,
+    # no tab) are checked in C and returned as they are; the export passes every cell's text through here.
+    return text if text.isprintable() else text.translate(_CONTROLS)
 
 
 def _tokens(text: str) -> list[str]:
