@@ -2,13 +2,26 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from bot.domain.answers.parsers import printable
 from bot.domain.answers.types.scope import ItemScope
 from bot.domain.outlines.loader import Item
+from bot.domain.walk.figures import Table
 from bot.export.data import ReportData
 from messages import zh
+
+
+@dataclass(frozen=True, slots=True)
+class _ReportScope(ItemScope):
+    """An item of a report being exported: its tables are the report's, computed once (ReportData.table)
+    for the text here, the sheets' tables and the summary alike."""
+
+    unit: ReportData
+
+    def table(self, label: str) -> Table:
+        return self.unit.table(self.item, label)
 
 
 def answer_plain(unit: ReportData, item: Item) -> str | None:
@@ -20,7 +33,7 @@ def answer_plain(unit: ReportData, item: Item) -> str | None:
     if item.narrative is not None or "text" in value:
         return printable(str(value.get("text", "")))
     assert item.point is not None
-    shown = item.point.answer.export_text(value, ItemScope(unit.laid, item, unit.answers, unit.rows))
+    shown = item.point.answer.export_text(value, _ReportScope(unit.laid, item, unit.answers, unit.rows, unit))
     return printable(shown) if shown is not None else None
 
 
