@@ -313,7 +313,8 @@ def machine() -> str:
     )
     return (
         f"{os.cpu_count()} cores ({cpu}), {mem} RAM, Python {platform.python_version()}, "
-        f"python-telegram-bot {metadata.version('python-telegram-bot')}, aiohttp {metadata.version('aiohttp')}"
+        f"python-telegram-bot {metadata.version('python-telegram-bot')}, httptools {metadata.version('httptools')} "
+        f"(the bot's Bot API connections), aiohttp {metadata.version('aiohttp')} (the stand-in, the web channel)"
     )
 
 
