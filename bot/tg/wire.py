@@ -20,7 +20,7 @@ import ssl
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
-from urllib.parse import unquote, urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
 import httptools
 from python_socks import ProxyError, ProxyTimeoutError
@@ -58,9 +58,10 @@ def _target(url: str, absolute: bool) -> Target:
     host_header = parts.hostname if port == default else f"{parts.hostname}:{port}"
     if ":" in parts.hostname and port == default:  # an IPv6 literal keeps its brackets
         host_header = f"[{parts.hostname}]"
-    path = parts.path or "/"
+    # A file path may hold spaces or non-ASCII characters: percent-encoded as any client would (escapes kept).
+    path = quote(parts.path or "/", safe="/%:@!$&'()*+,;=-._~")
     if parts.query:
-        path += "?" + parts.query
+        path += "?" + quote(parts.query, safe="/%:@!$&'()*+,;=?-._~")
     target = f"{parts.scheme}://{parts.netloc}{path}" if absolute else path
     return Target(parts.scheme, parts.hostname, port, target.encode("ascii"), host_header.encode("idna"))
 

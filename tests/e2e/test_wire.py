@@ -330,3 +330,13 @@ async def test_an_upload_the_server_never_reads_times_out() -> None:
             writer.close()
         server.close()
         await server.wait_closed()
+
+
+async def test_a_file_path_with_spaces_and_chinese_is_percent_encoded(pool: Connections) -> None:
+    async def handler(request: web.Request) -> web.Response:
+        return web.Response(body=request.raw_path.encode())
+
+    async with serving(handler) as server:
+        url = server.url + "/file/botT/documents/自查 报告%2B.pdf?x=1"
+        status, body = await pool.request("GET", url, b"", b"application/json", connect_timeout=5, read_timeout=5)
+    assert (status, body) == (200, b"/file/botT/documents/%E8%87%AA%E6%9F%A5%20%E6%8A%A5%E5%91%8A%2B.pdf?x=1")
