@@ -340,3 +340,22 @@ async def test_a_file_path_with_spaces_and_chinese_is_percent_encoded(pool: Conn
         url = server.url + "/file/botT/documents/自查 报告%2B.pdf?x=1"
         status, body = await pool.request("GET", url, b"", b"application/json", connect_timeout=5, read_timeout=5)
     assert (status, body) == (200, b"/file/botT/documents/%E8%87%AA%E6%9F%A5%20%E6%8A%A5%E5%91%8A%2B.pdf?x=1")
+
+
+async def test_tls_inside_an_https_proxys_tunnel(authority: trustme.CA) -> None:
+    server_tls, client_tls = _tls_pair(authority)
+    proxy = HttpProxy()
+    proxy_url = await proxy.start(tls=server_tls)  # TLS to the proxy, and the Bot API's TLS inside it
+    connections = Connections(limit=2, user_agent="t", tls=client_tls, proxy=proxy_url)
+    try:
+        assert proxy_url.startswith("https://")
+        async with serving(echo, server_tls) as server:
+            port = server.url.rsplit(":", 1)[1]
+            assert await call(connections, server.url + "/botT/getMe") == (
+                200,
+                b'{"ok": true, "path": "/botT/getMe", "length": 2}',
+            )
+            assert proxy.seen == [f"CONNECT 127.0.0.1:{port}"]
+    finally:
+        await connections.close()
+        await proxy.stop()

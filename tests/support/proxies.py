@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import ssl
 import struct
 
 
@@ -33,10 +34,11 @@ class _Server:
         self._server: asyncio.Server | None = None
         self._tasks: set[asyncio.Task[None]] = set()
 
-    async def start(self) -> str:
-        self._server = await asyncio.start_server(self._client, "127.0.0.1", 0)
+    async def start(self, tls: ssl.SSLContext | None = None) -> str:
+        """Listens on 127.0.0.1; with `tls`, clients speak TLS to the proxy itself (an https:// proxy)."""
+        self._server = await asyncio.start_server(self._client, "127.0.0.1", 0, ssl=tls)
         port = self._server.sockets[0].getsockname()[1]
-        return f"{self.scheme}://127.0.0.1:{port}"
+        return f"{self.scheme}{'s' if tls else ''}://127.0.0.1:{port}"
 
     scheme = ""
 
