@@ -83,22 +83,14 @@ async def show(update: Update, text: str, keys: vw.Keyboard | None = None) -> No
     query = update.callback_query
     if query is not None and query.message is not None:
         # The press's answer (which stops the button's spinner; once only) and the new screen go out together:
-        # one round trip to Telegram per press instead of two in a row. The edit runs as a task of its own and
-        # the answer here (one task per press, not gather's two); the answer's request still goes out first.
-        editing = asyncio.ensure_future(with_retry(lambda: edit_unread(query, text, keys)))
-        try:
-            await acknowledge(update)
-        except Exception:
-            await asyncio.gather(editing, return_exceptions=True)  # as gather did: the edit is seen through
-            raise
-        except BaseException:
-            editing.cancel()
-            raise
-        try:
-            await editing
+        # one round trip to Telegram per press instead of two in a row.
+        answered, edited = await asyncio.gather(
+            acknowledge(update), with_retry(lambda: edit_unread(query, text, keys)), return_exceptions=True
+        )
+        if isinstance(answered, BaseException):
+            raise answered
+        if not isinstance(edited, BaseException):
             return
-        except Exception as exc:
-            edited = exc
         if not isinstance(edited, BadRequest):
             raise edited
         if "not modified" in str(edited).lower():
