@@ -16,9 +16,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import os
 import sqlite3
-import sys
 import time
 from collections.abc import Callable, Iterable
 from functools import partial
@@ -37,14 +35,6 @@ BUSY_TIMEOUT_MS = 50  # the longest the event loop itself ever waits on another 
 BUSY_BUDGET = 2.0  # seconds a transaction keeps retrying (without blocking the loop) before Busy
 BULK_BUSY_TIMEOUT_MS = 5000  # the bulk connection waits on its own thread, so it may wait longer
 CHECKPOINT_EVERY = 1.0  # seconds between WAL checkpoints on the bulk connection's thread (the running bot)
-# The WAL-index header: the first 48 bytes of the -shm file (https://www.sqlite.org/walformat.html), which
-# every commit of any connection rewrites, its change counter (iChange, bytes 8-11, in the host's byte order)
-# raised by one. SQLite keeps the file while any connection has the database open.
-WAL_HEADER = 48
-_ICHANGE = slice(8, 12)
-# Descriptors of -shm files by (device, inode), opened once per process and closed only once the file is gone:
-# closing any descriptor of a file drops every POSIX lock the process holds on it, SQLite's own included.
-_SHM_FILES: dict[tuple[int, int], int] = {}
 
 
 class AlreadyApplied(Exception):
@@ -89,8 +79,7 @@ class Kept:
     it commits (nothing, if it rolls back); a row read from SQL is kept only once it is known committed and
     not being changed (`keep`). Another process's commit (the CLI, a hand edit) is seen in SQLite's
     data_version on the writer's connection, checked at the start of every update (`Database.fresh`, when the
-    person asking is looked up): it forgets all. The look is skipped while the WAL-index header shows no commit
-    but this process's own (`Database.fresh`)."""
+    person asking is looked up): it forgets all."""
 
     def __init__(self) -> None:
         self.people: dict[int, Any] = {}
@@ -233,10 +222,6 @@ class Database:
         # Telegram re-delivers only updates fetched before a crash: ids up to the highest applied when we
         # started. Newer ids cannot have been applied, so they need no look-up.
         self.replay_horizon = 0
-        # A descriptor of the -shm file (read with pread, never closed here), and the WAL-index header as it
-        # was when nothing had changed since data_version was last read but this writer's own commits.
-        self._shm: int | None = None
-        self._settled: bytes | None = None
 
     async def connect(self) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -250,59 +235,18 @@ class Database:
         self.kept.forget()
         self._writer.kept = self._reader.kept = self.kept
         self.kept.writer = self._writer.raw
-        self._shm = _shm_file(self.path)
         self.fresh()
         rows = await self._reader.execute_fetchall("SELECT IFNULL(MAX(update_id), 0) FROM processed_updates")
         self.replay_horizon = int(next(iter(rows))[0])
 
     def fresh(self) -> Kept:
         """What is kept in memory, first forgotten if another process committed anything since the last
-        look (PRAGMA data_version on the writer's connection: no table is read). Once per update.
-
-        The PRAGMA opens a read transaction of its own (about a fiftieth of a walk update's CPU), so it is
-        skipped while the WAL-index header is as it was when it was last read, or as this process's writer's
-        own commits left it (`_committed_alone`): no other connection has committed since."""
-        header = self._header()
-        if header is not None and header == self._settled and self.kept.version is not None:
-            return self.kept
+        look (PRAGMA data_version on the writer's connection: no table is read). Once per update."""
         version = int(self.writer.raw.execute("PRAGMA data_version").fetchone()[0])
         if version != self.kept.version:
             self.kept.forget()
             self.kept.version = version
-        # Read before the PRAGMA: a commit in between is in what the PRAGMA saw, and changes the header again.
-        self._settled = header
         return self.kept
-
-    def _header(self) -> bytes | None:
-        if self._shm is None:
-            return None
-        try:
-            header = os.pread(self._shm, WAL_HEADER, 0)
-        except OSError:
-            return None
-        return header if len(header) == WAL_HEADER else None
-
-    def _header_before_commit(self) -> bytes | None:
-        """The header inside the writer's open transaction (no other connection can commit meanwhile), if
-        nothing but this writer's own commits changed it since data_version was last read."""
-        if self._settled is None:
-            return None
-        header = self._header()
-        return header if header == self._settled else None
-
-    def _committed_alone(self, before: bytes | None) -> None:
-        """After the writer's COMMIT: when the header counts exactly one commit more than inside the
-        transaction (`before`), that commit is the writer's own, which data_version does not count, so the
-        header is still settled. Anything else (another connection committing right after, a log restart)
-        leaves it unsettled: the next look reads data_version."""
-        if before is None:
-            return
-        after = self._header()
-        if after is None:
-            return
-        counted = int.from_bytes(after[_ICHANGE], sys.byteorder) - int.from_bytes(before[_ICHANGE], sys.byteorder)
-        if counted % (1 << 32) == 1:
-            self._settled = after
 
     def _open(self) -> LoopConnection:
         conn = sqlite3.connect(self.path, isolation_level=None)
@@ -330,7 +274,6 @@ class Database:
                 _log.warning("WAL checkpoint failed: %s", exc)
 
     async def close(self) -> None:
-        self._shm = self._settled = None
         task, self._checkpoints = self._checkpoints, None
         if task is not None:
             task.cancel()
@@ -465,42 +408,6 @@ class Database:
         await asyncio.to_thread(copy)
 
 
-def _shm_file(path: Path) -> int | None:
-    """A read-only descriptor of the open database's -shm file, one per file and process, kept open while the
-    file exists (see _SHM_FILES); None without pread or a -shm file (another VFS, exclusive locking):
-    data_version is then read on every look."""
-    name = f"{path}-shm"
-    if not hasattr(os, "pread"):
-        return None
-    try:
-        found = os.stat(name)
-    except OSError:
-        return None
-    key = (found.st_dev, found.st_ino)
-    kept = _SHM_FILES.get(key)
-    with contextlib.suppress(OSError):
-        if kept is not None and os.fstat(kept).st_nlink:  # not a deleted file whose inode number came back
-            return kept
-    for old, fd in list(_SHM_FILES.items()):
-        # A -shm file deleted since (SQLite deletes it once the last connection closes): no connection can use
-        # it any more, so closing its descriptor drops no lock anyone holds.
-        with contextlib.suppress(OSError):
-            if os.fstat(fd).st_nlink:
-                continue
-            os.close(fd)
-        del _SHM_FILES[old]
-    try:
-        fd = os.open(name, os.O_RDONLY)
-    except OSError:
-        return None
-    opened = os.fstat(fd)
-    if (opened.st_dev, opened.st_ino) != key:  # replaced in between: cannot happen while we are connected
-        _SHM_FILES[(opened.st_dev, opened.st_ino)] = fd
-        return None
-    _SHM_FILES[key] = fd
-    return fd
-
-
 class Transaction:
     """`async with db.transaction(...) as conn`: the write lock, BEGIN IMMEDIATE (and the update id), then
     COMMIT, or ROLLBACK if the body raised. A class rather than an async generator: every walk step opens
@@ -545,9 +452,7 @@ class Transaction:
                 conn.raw.execute("ROLLBACK")
                 conn._committed(False)
             else:
-                before = self._db._header_before_commit()
                 conn.raw.execute("COMMIT")
-                self._db._committed_alone(before)
                 conn._committed(True)
         finally:
             self._db._write_lock.release()

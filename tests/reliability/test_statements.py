@@ -1,10 +1,10 @@
 """What a walk update runs in SQL, statement by statement, and why the rows kept in memory stay true.
 
-A typed answer and a button press each run: one look at whether another process committed anything (the
-WAL-index header, and PRAGMA data_version only when some other connection may have committed: the person
-asking, their cursor and who their report is for are then read from memory, storage.db.Kept), and one short
-transaction that records the update id, reads the report with its context in one statement, writes the answer
-(if any) and the cursor. Counted with sqlite3's trace callback on both on-loop connections."""
+A typed answer and a button press each run: one look at whether another process committed anything (PRAGMA
+data_version: the person asking, their cursor and who their report is for are then read from memory,
+storage.db.Kept), and one short transaction that records the update id, reads the report with its context in
+one statement, writes the answer (if any) and the cursor. Counted with sqlite3's trace callback on both
+on-loop connections."""
 
 from __future__ import annotations
 
@@ -28,6 +28,7 @@ USER = 600
 
 # The statements of one walk step that writes an answer, in order.
 ANSWER_STEP = [
+    "PRAGMA data_version",  # another process's commit? (then what is kept is read again)
     "BEGIN IMMEDIATE",
     "INSERT processed_updates",  # exactly once: the update id commits with the change
     "SELECT report and context",  # the report, the campaign's close, a waiting text part, answers, files
@@ -63,10 +64,6 @@ def statements(traced: list[str]) -> list[str]:
             continue
         previous = sql
         label = _label(sql)
-        if label == "PRAGMA data_version":
-            # Read only when the WAL-index header changed other than by the bot's own last commit: after the
-            # log restarts (the checkpoint thread's timing) as well. Its own tests are below.
-            continue
         if label.endswith(" inbox"):
             if out and out[-1] == "BEGIN IMMEDIATE":
                 out.pop()
@@ -278,72 +275,3 @@ async def test_a_cursor_read_beside_a_transaction_is_not_kept(db: Database) -> N
         await cursors.put(conn, user_id=USER, report_id=1, item="p1", at="t")  # back to it
     assert _stored(db) == committed
     assert await cursors.get(db.read, USER) == committed
-
-
-async def test_after_its_own_commits_the_bot_reads_no_data_version(db: Database) -> None:
-    """The writer's own commits leave what is kept true: the next look reads the WAL-index header only."""
-    db.fresh()
-    assert await cursors.get(db.read, USER) == Cursor(USER, 1, "p1", 0, "ask", "{}")
-    for n in range(3):
-        async with db.transaction(update_id=100 + n, at="t") as conn:
-            await cursors.put(conn, user_id=USER, report_id=1, item=f"p{n + 2}", at="t")
-        seen: list[str] = []
-        db.writer.raw.set_trace_callback(seen.append)
-        try:
-            kept = db.fresh()
-        finally:
-            db.writer.raw.set_trace_callback(None)
-        assert seen == []
-        assert kept.cursors[USER] == Cursor(USER, 1, f"p{n + 2}", 0, "ask", "{}")
-
-
-async def test_another_connections_commit_is_looked_for_and_forgets_what_is_kept(db: Database) -> None:
-    db.fresh()
-    assert await cursors.get(db.read, USER) == Cursor(USER, 1, "p1", 0, "ask", "{}")
-    async with db.transaction(update_id=100, at="t") as conn:  # the bot's own commit first
-        await cursors.put(conn, user_id=USER, report_id=1, item="p2", at="t")
-    other = sqlite3.connect(db.path)
-    try:
-        with other:
-            other.execute("UPDATE cursors SET item = 'p9' WHERE user_id = ?", (USER,))
-    finally:
-        other.close()
-    seen: list[str] = []
-    db.writer.raw.set_trace_callback(seen.append)
-    try:
-        kept = db.fresh()
-    finally:
-        db.writer.raw.set_trace_callback(None)
-    assert seen == ["PRAGMA data_version"]
-    assert kept.cursors == {} and kept.people == {}
-    assert await cursors.get(db.read, USER) == Cursor(USER, 1, "p9", 0, "ask", "{}")
-    seen.clear()
-    db.writer.raw.set_trace_callback(seen.append)
-    try:
-        db.fresh()  # nothing changed since that look
-    finally:
-        db.writer.raw.set_trace_callback(None)
-    assert seen == []
-
-
-async def test_a_commit_right_after_the_bots_own_is_not_taken_for_it(db: Database) -> None:
-    """Another connection committing between the bot's COMMIT and its look at the header: the header then
-    counts two commits, so the next look reads data_version."""
-    db.fresh()
-    assert await cursors.get(db.read, USER) == Cursor(USER, 1, "p1", 0, "ask", "{}")
-    other = sqlite3.connect(db.path, isolation_level=None)
-    real = db._committed_alone
-
-    def with_a_commit_between(before: bytes | None) -> None:
-        other.execute("UPDATE cursors SET item = 'p9' WHERE user_id = ?", (USER,))
-        real(before)
-
-    db._committed_alone = with_a_commit_between  # type: ignore[method-assign]
-    try:
-        async with db.transaction(update_id=100, at="t") as conn:
-            await cursors.put(conn, user_id=USER, report_id=1, item="p2", at="t")
-    finally:
-        db._committed_alone = real  # type: ignore[method-assign]
-        other.close()
-    assert db.fresh().cursors == {}
-    assert await cursors.get(db.read, USER) == Cursor(USER, 1, "p9", 0, "ask", "{}")
