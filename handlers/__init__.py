@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from telegram.ext import Application
+from telegram.ext import Application, BaseHandler, CallbackQueryHandler
 
 from handlers import (
     campaign,
@@ -22,30 +22,32 @@ from handlers import (
     web,
 )
 
+# The modules whose commands, buttons and uploads are registered in group 0. The walk's buttons are
+# checked first among the buttons: they are most of the presses.
+_MODULES = (walk, start, firstday, office, office_review, evidence, review, readers, oversight, exports, campaign, web)
+
+
+def ordered() -> list[BaseHandler]:  # type: ignore[type-arg]
+    """Group 0 in the order PTB checks it (each handler's check_update runs until one matches), hottest first
+    where the order cannot change which handler takes an update:
+
+    - typed text that is not a command (the walk's answers) first: no other handler of the group takes it
+      (a CommandHandler takes only messages starting with a bot command, which filters.COMMAND excludes;
+      buttons are not messages; uploads have no text);
+    - then every button, the walk's first: a button's data matches one prefix's pattern only (`^w:` ...),
+      and only CallbackQueryHandlers take a button press (a CommandHandler reads a press's message, but its
+      filters.ChatType.PRIVATE passes message updates only, so it never takes a press);
+    - then commands and uploads; unknown commands, unsupported messages and stray button data last, so
+      nothing goes unanswered."""
+    own: list[BaseHandler] = [h for module in _MODULES for h in module.HANDLERS]  # type: ignore[type-arg]
+    presses = [h for h in own if isinstance(h, CallbackQueryHandler)]
+    others = [h for h in own if not isinstance(h, CallbackQueryHandler)]
+    return [*walk.TEXT_HANDLERS, *presses, *others, *fallback.HANDLERS]
+
 
 def register(application: Application) -> None:  # type: ignore[type-arg]
     # Group -1 runs first for every update: it drops group chats and updates already applied, and
     # stops them from reaching any other group.
     application.add_handlers(gate.HANDLERS, group=-1)
-    # Commands come before the walk's catch-all text handler, so /cancel is never taken as an answer.
-    application.add_handlers(
-        [
-            *start.HANDLERS,
-            *firstday.HANDLERS,
-            *office.HANDLERS,
-            *office_review.HANDLERS,
-            *walk.HANDLERS,
-            *evidence.HANDLERS,
-            *review.HANDLERS,
-            *readers.HANDLERS,
-            *oversight.HANDLERS,
-            *exports.HANDLERS,
-            *campaign.HANDLERS,
-            *web.HANDLERS,
-        ],
-        group=0,
-    )
-    # The walk's catch-all for typed answers follows every command; unknown commands and stray
-    # button data are answered last so nothing goes unanswered.
-    application.add_handlers([*walk.TEXT_HANDLERS, *fallback.HANDLERS], group=0)
+    application.add_handlers(ordered(), group=0)
     application.add_error_handler(errors.report_error)

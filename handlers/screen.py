@@ -101,7 +101,11 @@ async def show(update: Update, text: str, keys: vw.Keyboard | None = None) -> No
         return
     message = update.effective_message
     assert message is not None
-    await with_retry(lambda: send_unread(message.get_bot(), message.chat_id, text, keys))
+    # The typed answer's screen is sent from a task of its own, awaited here, as a press's edit is (gather
+    # above). Measured on bench.walk_cpu, 6 alternating pairs: 0.415-0.448 ms CPU per walk update this way
+    # against 0.445-0.499 ms awaiting the call directly in the update's handler; for a press, one task (the
+    # edit or the answer awaited directly) cost more than gather's two. Same call, same errors, same order.
+    await asyncio.ensure_future(with_retry(lambda: send_unread(message.get_bot(), message.chat_id, text, keys)))
 
 
 async def refuse(update: Update, text: str) -> None:
